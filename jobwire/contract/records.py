@@ -1,0 +1,52 @@
+"""The job record: what ``GET /api/jobs/{id}``, the ``progress`` query and ``subscribe`` return."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from jobwire.contract import SCHEMA_VERSION
+from jobwire.contract.states import JobAction, JobState
+
+
+class CheckpointSummary(BaseModel):
+    """Enough about the last checkpoint for a person to decide between resume and restart."""
+
+    phase: str
+    position: str = Field(description="Where the phase stands, e.g. 'source 3 of 8'.")
+    size_bytes: int = Field(ge=0)
+    taken_at: AwareDatetime
+
+
+class JobError(BaseModel):
+    type: str = Field(description="Error class, e.g. 'InvalidSpec', 'RiskCheckFailed'.")
+    message: str
+    retryable: bool = False
+    phase: str | None = None
+
+
+class JobRecord(BaseModel):
+    schema_version: int = SCHEMA_VERSION
+    job_id: str
+    run_id: str | None = None
+    user_id: str
+    type: str
+    state: JobState
+    progress: float = Field(default=0.0, ge=0.0, le=100.0)
+    step: str = ""
+    phase: str | None = None
+    phases: list[str] = Field(default_factory=list)
+    spec: dict[str, Any]
+    checkpoint: CheckpointSummary | None = None
+    allowed_actions: list[JobAction] = Field(default_factory=list)
+    paused_by: str | None = Field(
+        default=None, description="'jobwire' or 'temporal' (Temporal's own activity pause)."
+    )
+    attempt: int = Field(default=1, ge=1, description="Attempt of the running phase.")
+    result: dict[str, Any] | None = None
+    error: JobError | None = None
+    created_at: AwareDatetime
+    started_at: AwareDatetime | None = None
+    updated_at: AwareDatetime
+    finished_at: AwareDatetime | None = None

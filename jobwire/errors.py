@@ -1,0 +1,61 @@
+"""Domain errors that the API maps to problem details and the socket layer to error acks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+
+class JobwireError(Exception):
+    """Base of errors a user can act on; ``status`` is the HTTP status they map to."""
+
+    status = 500
+    title = "Internal error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InvalidSpec(JobwireError):
+    status = 422
+    title = "Invalid job spec"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        field: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.errors = errors or ([{"field": field, "message": detail}] if field else [])
+
+    @classmethod
+    def from_validation_error(cls, exc: ValidationError) -> InvalidSpec:
+        errors = [
+            {"field": ".".join(str(part) for part in error["loc"]), "message": error["msg"]}
+            for error in exc.errors(include_url=False)
+        ]
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        return cls(summary or "invalid job spec", errors=errors)
+
+
+class JobNotFound(JobwireError):
+    status = 404
+    title = "Job not found"
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"no job {job_id!r}")
+        self.job_id = job_id
+
+
+class IllegalTransition(JobwireError):
+    status = 409
+    title = "Action not allowed in this state"
+
+    def __init__(self, action: str, state: str) -> None:
+        super().__init__(f"cannot {action} a job that is {state}")
+        self.action = action
+        self.state = state

@@ -1,0 +1,133 @@
+"""The one place jobwire reads its configuration from.
+
+Every component receives a ``Settings`` instance at start-up instead of reading the environment
+itself, so a test or a second replica can run with other values in the same process.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_JWT_SECRET = "jobwire-development-secret-do-not-use-in-production"
+"""Signs tokens when no secret is configured; refused outside development."""
+
+
+class Settings(BaseSettings):
+    """jobwire's configuration: ``JOBWIRE_*`` variables, then ``.env``, then defaults."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="JOBWIRE_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Field(default=Path(".jobwire"), description="Dev server state, Redis data.")
+    log_level: str = "INFO"
+    log_format: Literal["console", "json"] = "console"
+
+    # Temporal
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    temporal_tls: bool = False
+    temporal_tls_ca_path: Path | None = None
+    temporal_tls_cert_path: Path | None = None
+    temporal_tls_key_path: Path | None = None
+    temporal_api_key: SecretStr | None = None
+    temporal_ui_port: int = 8233
+    temporal_ui_url: str | None = Field(
+        default=None, description="Public Temporal UI address; derived in development."
+    )
+    task_queue: str = "jobwire"
+
+    # Redis
+    redis_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("JOBWIRE_REDIS_URL", "REDIS_URL", "redis_url"),
+        description="An existing Redis; when unset `jobwire dev` starts one.",
+    )
+    redis_port: int = Field(default=6379, description="Port of the Redis that `jobwire dev` starts.")
+    event_stream_maxlen: int = Field(default=2000, ge=1000)
+    event_stream_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+
+    # API and live feed
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    public_url: str | None = Field(default=None, description="How clients reach the API.")
+    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    jobs_per_minute_per_user: int = Field(default=120, ge=1)
+    socket_buffer_events: int = Field(default=1000, ge=10)
+    fallback_poll_seconds: float = Field(default=1.0, gt=0)
+
+    # Auth
+    jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
+    jwt_secret: SecretStr | None = None
+    jwt_public_key: str | None = None
+    jwt_private_key: SecretStr | None = Field(
+        default=None, description="RS256 only: lets `jobwire token` sign tokens."
+    )
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_default_ttl_seconds: int = Field(default=12 * 3600, ge=1)
+
+    # Activities
+    heartbeat_timeout_seconds: float = Field(default=10.0, gt=0)
+    heartbeat_throttle_seconds: float = Field(default=1.0, ge=0)
+    activity_start_to_close_seconds: float = Field(default=6 * 3600.0, gt=0)
+    retry_initial_interval_seconds: float = Field(default=1.0, gt=0)
+    retry_backoff_coefficient: float = Field(default=2.0, ge=1)
+    retry_maximum_interval_seconds: float = Field(default=30.0, gt=0)
+    retry_maximum_attempts: int = Field(default=0, ge=0, description="0 retries without end.")
+    files_root: Path | None = Field(
+        default=None, description="Jobs may read local files only below this folder."
+    )
+
+    @model_validator(mode="after")
+    def _refuse_development_secrets_elsewhere(self) -> Settings:
+        if self.environment == "development":
+            return self
+        if self.jwt_algorithm == "HS256":
+            secret = self.jwt_secret.get_secret_value() if self.jwt_secret else None
+            if not secret or secret == DEVELOPMENT_JWT_SECRET:
+                raise ValueError(
+                    "JOBWIRE_JWT_SECRET must be set to a real secret outside development"
+                )
+        elif not self.jwt_public_key:
+            raise ValueError("JOBWIRE_JWT_PUBLIC_KEY is required with RS256")
+        return self
+
+    @property
+    def jwt_signing_secret(self) -> str:
+        """The HS256 secret, falling back to the development one in development only."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        return DEVELOPMENT_JWT_SECRET
+
+    @cached_property
+    def temporal_port(self) -> int:
+        return int(self.temporal_address.rsplit(":", 1)[1])
+
+    @cached_property
+    def temporal_host(self) -> str:
+        return self.temporal_address.rsplit(":", 1)[0]
+
+    @property
+    def temporal_ui_base(self) -> str:
+        return self.temporal_ui_url or f"http://{self.temporal_host}:{self.temporal_ui_port}"
+
+    @property
+    def api_base_url(self) -> str:
+        return self.public_url or f"http://{self.api_host}:{self.api_port}"
+
+    @property
+    def heartbeat_timeout(self) -> timedelta:
+        return timedelta(seconds=self.heartbeat_timeout_seconds)
