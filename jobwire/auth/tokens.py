@@ -32,7 +32,11 @@ def _verification_key(settings: Settings) -> str:
 
 
 def issue_token(
-    settings: Settings, subject: str, *, ttl: timedelta | None = None, scopes: list[str] = ()  # type: ignore[assignment]
+    settings: Settings,
+    subject: str,
+    *,
+    ttl: timedelta | None = None,
+    scopes: list[str] | None = None,
 ) -> str:
     now = datetime.now(UTC)
     claims: dict[str, Any] = {

@@ -1,0 +1,1 @@
+"""The FastAPI service: jobs over REST, the web console, health and metrics."""

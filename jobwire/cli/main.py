@@ -1,0 +1,19 @@
+"""The ``jobwire`` command: one Typer app, each command group in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from jobwire.cli import token_command
+
+app = typer.Typer(
+    name="jobwire",
+    help="Durable long-running jobs on Temporal, watched live.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+token_command.register(app)
+
+
+if __name__ == "__main__":
+    app()

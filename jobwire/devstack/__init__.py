@@ -1,0 +1,1 @@
+"""Starts the dev stack's servers (Temporal dev server, Redis) and supervises processes."""

@@ -1,0 +1,1 @@
+"""Temporal workflows: deterministic, no I/O; activities and models pass through the sandbox."""
