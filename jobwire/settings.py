@@ -99,9 +99,10 @@ class Settings(BaseSettings):
             return self
         if self.jwt_algorithm == "HS256":
             secret = self.jwt_secret.get_secret_value() if self.jwt_secret else None
-            if not secret or secret == DEVELOPMENT_JWT_SECRET:
+            if not secret or secret == DEVELOPMENT_JWT_SECRET or len(secret) < 32:
                 raise ValueError(
-                    "JOBWIRE_JWT_SECRET must be set to a real secret outside development"
+                    "JOBWIRE_JWT_SECRET must be set to a real secret of at least 32 characters"
+                    " outside development"
                 )
         elif not self.jwt_public_key:
             raise ValueError("JOBWIRE_JWT_PUBLIC_KEY is required with RS256")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jobwire.cli import token_command
+from jobwire.cli import dev_command, setup_command, token_command
 
 app = typer.Typer(
     name="jobwire",
@@ -12,6 +12,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+dev_command.register(app)
+setup_command.register(app)
 token_command.register(app)
 
 

@@ -1,0 +1,58 @@
+"""Registers jobwire's custom search attributes on a Temporal namespace, idempotently.
+
+The dev server gets them from flags at start; a production cluster or Temporal Cloud gets them
+once from `jobwire setup` (Temporal Cloud namespaces can also be configured in its console).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import (
+    AddSearchAttributesRequest,
+    ListSearchAttributesRequest,
+)
+from temporalio.client import Client
+
+from jobwire.contract.workflow_api import SEARCH_ATTRIBUTES
+from jobwire.settings import Settings
+from jobwire.temporal_client import connect_temporal
+
+
+async def missing_search_attributes(client: Client, namespace: str) -> dict[str, int]:
+    response = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=namespace)
+    )
+    return {
+        key.name: int(key.indexed_value_type)
+        for key in SEARCH_ATTRIBUTES
+        if key.name not in response.custom_attributes
+    }
+
+
+async def ensure_search_attributes(client: Client, namespace: str) -> list[str]:
+    """Adds whichever jobwire attributes the namespace lacks; returns the names it added."""
+    missing = await missing_search_attributes(client, namespace)
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(
+                namespace=namespace,
+                search_attributes={
+                    name: IndexedValueType.ValueType(kind) for name, kind in missing.items()
+                },
+            )
+        )
+    return sorted(missing)
+
+
+async def connect_when_up(settings: Settings, *, attempts: int) -> Client:
+    """Retries the first connection while a freshly started cluster comes up."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await connect_temporal(settings)
+        except RuntimeError:
+            if attempt == attempts:
+                raise
+            await asyncio.sleep(2)
+    raise AssertionError("unreachable")

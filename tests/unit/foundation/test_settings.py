@@ -1,0 +1,73 @@
+"""Settings come from JOBWIRE_* variables, then .env, then defaults; bad ones are refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from jobwire.settings import DEVELOPMENT_JWT_SECRET, Settings
+
+
+def test_environment_variables_override_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOBWIRE_TEMPORAL_ADDRESS", "temporal.internal:7234")
+    monkeypatch.setenv("JOBWIRE_TASK_QUEUE", "research-jobs")
+    monkeypatch.setenv("JOBWIRE_CORS_ORIGINS", '["https://console.example"]')
+    settings = Settings(_env_file=None)
+    assert settings.temporal_address == "temporal.internal:7234"
+    assert settings.temporal_port == 7234
+    assert settings.task_queue == "research-jobs"
+    assert settings.cors_origins == ["https://console.example"]
+
+
+def test_plain_redis_url_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDIS_URL", "redis://cache:6380/2")
+    assert Settings(_env_file=None).redis_url == "redis://cache:6380/2"
+
+
+def test_jobwire_redis_url_wins_over_redis_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDIS_URL", "redis://other:6379/0")
+    monkeypatch.setenv("JOBWIRE_REDIS_URL", "redis://mine:6379/0")
+    assert Settings(_env_file=None).redis_url == "redis://mine:6379/0"
+
+
+def test_dotenv_file_is_read_and_environment_beats_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("JOBWIRE_API_PORT=9100\nJOBWIRE_TEMPORAL_NAMESPACE=research\n")
+    monkeypatch.setenv("JOBWIRE_TEMPORAL_NAMESPACE", "trading")
+    settings = Settings(_env_file=env_file)
+    assert settings.api_port == 9100
+    assert settings.temporal_namespace == "trading"
+
+
+def test_production_refuses_a_missing_secret() -> None:
+    with pytest.raises(ValidationError, match="JOBWIRE_JWT_SECRET"):
+        Settings(_env_file=None, environment="production")
+
+
+def test_production_refuses_the_development_secret() -> None:
+    with pytest.raises(ValidationError, match="JOBWIRE_JWT_SECRET"):
+        Settings(_env_file=None, environment="production", jwt_secret=DEVELOPMENT_JWT_SECRET)
+
+
+def test_production_with_rs256_needs_a_public_key() -> None:
+    with pytest.raises(ValidationError, match="PUBLIC_KEY"):
+        Settings(_env_file=None, environment="production", jwt_algorithm="RS256")
+
+
+def test_development_signs_with_the_development_secret() -> None:
+    assert Settings(_env_file=None).jwt_signing_secret == DEVELOPMENT_JWT_SECRET
+
+
+def test_out_of_range_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOBWIRE_HEARTBEAT_TIMEOUT_SECONDS", "0")
+    with pytest.raises(ValidationError, match="heartbeat_timeout_seconds"):
+        Settings(_env_file=None)
+
+
+def test_production_refuses_a_short_secret() -> None:
+    with pytest.raises(ValidationError, match="32 characters"):
+        Settings(_env_file=None, environment="production", jwt_secret="short")
