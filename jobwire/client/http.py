@@ -1,0 +1,274 @@
+"""``JobwireClient``: one typed async method per REST call, plus ``watch`` for the live feed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from jobwire.client.config import ClientSettings
+from jobwire.client.errors import ServerUnreachable, error_for
+from jobwire.client.feed import FeedConnector, SocketIOConnector
+from jobwire.client.models import (
+    EventPage,
+    FieldError,
+    JobPage,
+    JobStats,
+    JobTypeInfo,
+    Problem,
+    ServerMeta,
+)
+from jobwire.client.watch import Backoff, JobWatch
+from jobwire.contract.records import JobRecord
+from jobwire.contract.specs import JobInput
+from jobwire.contract.states import JobState
+
+SpecLike = JobInput | Mapping[str, Any]
+_JOB_TYPES = TypeAdapter(list[JobTypeInfo])
+ACTIVE_STATES = (JobState.CREATED, JobState.RUNNING, JobState.PAUSED)
+
+
+def spec_payload(spec: SpecLike) -> dict[str, Any]:
+    if isinstance(spec, BaseModel):
+        return spec.model_dump(mode="json")
+    return dict(spec)
+
+
+def problem_from_response(response: httpx.Response) -> Problem:
+    """Problem details from any error answer, also one that is not ``problem+json``."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        detail = body.get("detail")
+        if isinstance(detail, list):  # FastAPI's own validation shape
+            body = {**body, "detail": "request validation failed"}
+            body["errors"] = [
+                FieldError(
+                    field=".".join(str(p) for p in item.get("loc", [])[1:]) or None,
+                    message=str(item.get("msg", item)),
+                ).model_dump()
+                for item in detail
+                if isinstance(item, dict)
+            ]
+        body.setdefault("status", response.status_code)
+        body.setdefault("title", response.reason_phrase)
+        try:
+            return Problem.model_validate(body)
+        except ValidationError:
+            pass
+    return Problem(
+        title=response.reason_phrase,
+        status=response.status_code,
+        detail=response.text[:500] or None,
+    )
+
+
+class JobwireClient:
+    """Async client for one jobwire server and one user (the token's ``sub``).
+
+    Use as ``async with JobwireClient(url, token) as client: ...``; pass ``transport`` (an httpx
+    transport) or ``feed`` (a ``FeedConnector``) to test without a server.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        timeout: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        feed: FeedConnector | None = None,
+        socket_transports: list[str] | None = None,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._token = token
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url, headers=headers, timeout=timeout, transport=transport
+        )
+        self._feed = feed or SocketIOConnector(
+            self.base_url, token, transports=socket_transports, timeout=timeout
+        )
+        self._backoff = backoff or Backoff()
+
+    @classmethod
+    def from_settings(cls, settings: ClientSettings, **kwargs: Any) -> JobwireClient:
+        return cls(
+            settings.url,
+            settings.token_value,
+            timeout=settings.timeout,
+            socket_transports=settings.socket_transports,
+            **kwargs,
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = await self._http.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise ServerUnreachable(f"cannot reach {self.base_url}: {exc}") from exc
+        if response.is_error:
+            retry_after = response.headers.get("Retry-After")
+            raise error_for(
+                problem_from_response(response),
+                float(retry_after) if retry_after and retry_after.isdigit() else None,
+            )
+        if not response.content:
+            return None
+        return response.json()
+
+    # -- jobs -------------------------------------------------------------------------------
+
+    async def submit(self, spec: SpecLike, *, idempotency_key: str | None = None) -> JobRecord:
+        """Starts a job; a repeated ``idempotency_key`` returns the job it started before."""
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        body = await self._request("POST", "/api/jobs", json=spec_payload(spec), headers=headers)
+        return JobRecord.model_validate(body)
+
+    async def list_jobs(
+        self,
+        *,
+        state: JobState | str | None = None,
+        type: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> JobPage:
+        """One page of the caller's jobs, newest first; pass ``next_cursor`` for the next."""
+        params = {
+            key: str(value)
+            for key, value in (
+                ("state", state),
+                ("type", type),
+                ("limit", limit),
+                ("cursor", cursor),
+            )
+            if value is not None
+        }
+        return JobPage.model_validate(await self._request("GET", "/api/jobs", params=params))
+
+    async def iter_jobs(
+        self,
+        *,
+        state: JobState | str | None = None,
+        type: str | None = None,
+        page_size: int | None = None,
+    ) -> AsyncIterator[JobRecord]:
+        """Every matching job, following cursors page by page."""
+        cursor: str | None = None
+        while True:
+            page = await self.list_jobs(state=state, type=type, limit=page_size, cursor=cursor)
+            for item in page.items:
+                yield item
+            if not page.next_cursor or not page.items:
+                return
+            cursor = page.next_cursor
+
+    async def active_jobs(self) -> list[JobRecord]:
+        """The caller's jobs that are not finished (created, running, paused)."""
+        found: list[JobRecord] = []
+        for state in ACTIVE_STATES:
+            found.extend([job async for job in self.iter_jobs(state=state)])
+        return found
+
+    async def get_job(self, job_id: str) -> JobRecord:
+        return JobRecord.model_validate(await self._request("GET", f"/api/jobs/{job_id}"))
+
+    async def _control(self, job_id: str, action: str, body: Any = None) -> JobRecord:
+        kwargs = {"json": body} if body is not None else {}
+        data = await self._request("POST", f"/api/jobs/{job_id}/{action}", **kwargs)
+        return JobRecord.model_validate(data)
+
+    async def pause(self, job_id: str) -> JobRecord:
+        """Asks the job to stop at its next checkpoint; ``Conflict`` where not allowed."""
+        return await self._control(job_id, "pause")
+
+    async def resume(self, job_id: str) -> JobRecord:
+        """Continues a paused (or failed, checkpointed) job from its last checkpoint."""
+        return await self._control(job_id, "resume")
+
+    async def cancel(self, job_id: str) -> JobRecord:
+        return await self._control(job_id, "cancel")
+
+    async def restart(self, job_id: str, spec: SpecLike | None = None) -> JobRecord:
+        """Starts a fresh run from the original spec, or from ``spec``; returns the new job."""
+        body = {"spec": spec_payload(spec)} if spec is not None else None
+        return await self._control(job_id, "restart", body)
+
+    async def events(self, job_id: str, since: int = 0) -> EventPage:
+        """The job's events after ``since``, as the socket sends them."""
+        data = await self._request("GET", f"/api/jobs/{job_id}/events", params={"since": since})
+        return EventPage.model_validate(data)
+
+    async def stats(self) -> JobStats:
+        return JobStats.model_validate(await self._request("GET", "/api/jobs/stats"))
+
+    # -- server -----------------------------------------------------------------------------
+
+    async def job_types(self) -> list[JobTypeInfo]:
+        return _JOB_TYPES.validate_python(await self._request("GET", "/api/job-types"))
+
+    async def job_spec_schema(self) -> dict[str, Any]:
+        data: dict[str, Any] = await self._request("GET", "/api/schema/job-spec")
+        return data
+
+    async def meta(self) -> ServerMeta:
+        return ServerMeta.model_validate(await self._request("GET", "/api/meta"))
+
+    async def ready(self) -> dict[str, Any]:
+        """``/readyz``: raises ``ApiError`` (503) when Temporal or Redis is not ready."""
+        data: dict[str, Any] = await self._request("GET", "/readyz") or {}
+        return data
+
+    # -- live feed --------------------------------------------------------------------------
+
+    def watch(
+        self,
+        *job_ids: str,
+        since: int | None = 0,
+        follow_active: bool = False,
+        until_done: bool = True,
+        token_provider: Callable[[], Awaitable[str]] | None = None,
+    ) -> JobWatch:
+        """An async iterator of the jobs' events, each once, in ``seq`` order per job.
+
+        ``since=0`` replays each job from its first event; ``None`` starts at the live edge.
+        With ``follow_active`` (the default when no ids are given) the watch also takes in
+        the user's other unfinished jobs, on connect and after every reconnect, and events
+        of new jobs from the user's room. It ends when every watched job has finished, unless
+        ``until_done`` is false or it follows the user's jobs.
+        """
+        follow = follow_active or not job_ids
+        feed = self._feed
+        if token_provider is not None and isinstance(feed, SocketIOConnector):
+            feed = feed.with_token_provider(token_provider)
+        return JobWatch(
+            feed,
+            job_ids,
+            since=since,
+            follow_active=follow,
+            until_done=until_done and not (follow and not job_ids),
+            active_jobs=self.active_jobs if follow else None,
+            fetch_events=self.events,
+            backoff=self._backoff,
+        )
