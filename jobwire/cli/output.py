@@ -1,0 +1,216 @@
+"""Small rich helpers that turn records, events and problems into terminal output.
+
+Kept apart from the commands so every command prints the same things the same way, and so
+``--json`` output is one call (``print_json``) everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from jobwire.client.errors import ApiError, format_problem
+from jobwire.client.models import EventPage, JobPage, JobStats
+from jobwire.contract.events import EventType, JobEvent
+from jobwire.contract.records import JobRecord
+from jobwire.contract.states import JobState
+
+STATE_STYLES: dict[str, str] = {
+    JobState.CREATED: "cyan",
+    JobState.RUNNING: "blue",
+    JobState.PAUSED: "yellow",
+    JobState.COMPLETED: "green",
+    JobState.FAILED: "red",
+    JobState.CANCELLED: "magenta",
+}
+
+
+def stdout() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def stderr() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+# -- formatting ---------------------------------------------------------------------------
+
+
+def format_state(state: str) -> Text:
+    return Text(str(state), style=STATE_STYLES.get(state, ""))
+
+
+def format_progress(progress: float) -> str:
+    return f"{progress:5.1f}%"
+
+
+def format_time(value: datetime | None) -> str:
+    if value is None:
+        return "-"
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def format_event_line(event: JobEvent) -> Text:
+    """``job-… #17 job.progress running 42.0% fetched source 3 of 8`` on one line."""
+    line = Text()
+    line.append(f"{format_time(event.ts)} ", style="dim")
+    line.append(f"{event.job_id} ")
+    line.append(f"#{event.seq} ", style="dim")
+    line.append(f"{event.type.value} ", style="bold")
+    line.append_text(format_state(event.state))
+    line.append(f" {format_progress(event.progress)}")
+    if event.step:
+        line.append(f" {event.step}")
+    detail = format_event_detail(event)
+    if detail:
+        line.append(f" ({detail})", style="dim")
+    return line
+
+
+def format_event_detail(event: JobEvent) -> str:
+    """The part of ``data`` a person wants to read: messages, errors, recovery facts."""
+    data = event.data
+    if event.type is EventType.RECOVERED:
+        keys = ("attempt", "from_checkpoint", "redone")
+        return ", ".join(f"{key}={data[key]}" for key in keys if key in data)
+    for key in ("message", "error", "reason"):
+        value = data.get(key)
+        if isinstance(value, str) and value:
+            return value
+        if isinstance(value, dict) and "message" in value:
+            return str(value["message"])
+    return ""
+
+
+def format_problem_text(error: ApiError) -> str:
+    return format_problem(error.problem)
+
+
+def to_jsonable(value: BaseModel | Iterable[BaseModel] | dict[str, Any]) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True)
+    if isinstance(value, dict):
+        return value
+    return [item.model_dump(mode="json", by_alias=True) for item in value]
+
+
+# -- printing -----------------------------------------------------------------------------
+
+
+def print_json(value: BaseModel | Iterable[BaseModel] | dict[str, Any]) -> None:
+    """One JSON document on stdout, plain (no colour), for scripts."""
+    stdout().out(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False), highlight=False)
+
+
+def print_json_line(value: BaseModel) -> None:
+    """One compact JSON object per line (``watch --json`` is JSON Lines)."""
+    stdout().out(value.model_dump_json(by_alias=True), highlight=False)
+
+
+def print_error(message: str, *, hint: str | None = None) -> None:
+    console = stderr()
+    console.print(Text("error: ", style="bold red") + Text(message))
+    if hint:
+        console.print(Text(hint, style="dim"))
+
+
+def print_jobs(page: JobPage) -> None:
+    console = stdout()
+    if not page.items:
+        console.print("No jobs.")
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("JOB", "TYPE", "STATE", "PROGRESS", "STEP", "CREATED"):
+        table.add_column(column, no_wrap=column != "STEP")
+    for job in page.items:
+        table.add_row(
+            job.job_id,
+            job.type,
+            format_state(job.state),
+            format_progress(job.progress),
+            job.step,
+            format_time(job.created_at),
+        )
+    console.print(table)
+    if page.next_cursor:
+        stderr().print(f"more: --cursor {page.next_cursor}", style="dim")
+
+
+def print_job(job: JobRecord, *, temporal_link: str | None = None) -> None:
+    console = stdout()
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    rows: list[tuple[str, str | Text]] = [
+        ("job", job.job_id),
+        ("type", job.type),
+        ("state", format_state(job.state)),
+        ("progress", format_progress(job.progress).strip()),
+        ("step", job.step or "-"),
+        ("phase", f"{job.phase or '-'}  (of {', '.join(job.phases) or '-'})"),
+        ("attempt", str(job.attempt)),
+        ("actions", ", ".join(action.value for action in job.allowed_actions) or "-"),
+    ]
+    if job.paused_by:
+        rows.append(("paused by", job.paused_by))
+    if job.checkpoint:
+        cp = job.checkpoint
+        rows.append(
+            (
+                "checkpoint",
+                f"{cp.phase}: {cp.position} ({cp.size_bytes} bytes, {format_time(cp.taken_at)})",
+            )
+        )
+    if job.error:
+        retry = "retryable" if job.error.retryable else "not retryable"
+        rows.append(("error", Text(f"{job.error.type}: {job.error.message} ({retry})", "red")))
+    rows += [
+        ("created", format_time(job.created_at)),
+        ("started", format_time(job.started_at)),
+        ("updated", format_time(job.updated_at)),
+        ("finished", format_time(job.finished_at)),
+    ]
+    if temporal_link:
+        rows.append(("temporal", temporal_link))
+    rows.append(("spec", json.dumps(job.spec, ensure_ascii=False)))
+    if job.result is not None:
+        rows.append(("result", json.dumps(job.result, ensure_ascii=False)))
+    for key, value in rows:
+        table.add_row(key, value)
+    console.print(table)
+
+
+def print_job_line(verb: str, job: JobRecord) -> None:
+    """``paused job-…: paused (42.0%)`` after a control or a submit."""
+    line = Text(f"{verb} {job.job_id}: ")
+    line.append_text(format_state(job.state))
+    line.append(f" ({format_progress(job.progress).strip()})")
+    stdout().print(line)
+
+
+def print_events(page: EventPage) -> None:
+    console = stdout()
+    for event in page.events:
+        console.print(format_event_line(event))
+    if not page.events:
+        console.print("No events.")
+
+
+def print_stats(stats: JobStats) -> None:
+    table = Table(box=None, pad_edge=False)
+    table.add_column("BY")
+    table.add_column("VALUE")
+    table.add_column("JOBS", justify="right")
+    for state, count in sorted(stats.by_state.items()):
+        table.add_row("state", format_state(state), str(count))
+    for kind, count in sorted(stats.by_type.items()):
+        table.add_row("type", kind, str(count))
+    table.add_row("", Text("total", style="bold"), str(stats.total))
+    stdout().print(table)
