@@ -29,24 +29,34 @@ class Settings(BaseSettings):
         populate_by_name=True,
     )
 
-    environment: Literal["development", "test", "production"] = "development"
+    environment: Literal["development", "test", "production"] = Field(
+        default="development", description="Outside development, real secrets are required."
+    )
     data_dir: Path = Field(default=Path(".jobwire"), description="Dev server state, Redis data.")
-    log_level: str = "INFO"
-    log_format: Literal["console", "json"] = "console"
+    log_level: str = Field(default="INFO", description="Python logging level.")
+    log_format: Literal["console", "json"] = Field(
+        default="console", description="`json`: one object per line, for log shippers."
+    )
 
     # Temporal
-    temporal_address: str = "127.0.0.1:7233"
-    temporal_namespace: str = "default"
-    temporal_tls: bool = False
-    temporal_tls_ca_path: Path | None = None
-    temporal_tls_cert_path: Path | None = None
-    temporal_tls_key_path: Path | None = None
-    temporal_api_key: SecretStr | None = None
-    temporal_ui_port: int = 8233
+    temporal_address: str = Field(
+        default="127.0.0.1:7233", description="Temporal frontend host:port."
+    )
+    temporal_namespace: str = Field(default="default", description="Namespace jobs run in.")
+    temporal_tls: bool = Field(default=False, description="Use TLS (mTLS with cert and key).")
+    temporal_tls_ca_path: Path | None = Field(default=None, description="CA bundle for TLS.")
+    temporal_tls_cert_path: Path | None = Field(default=None, description="mTLS client cert.")
+    temporal_tls_key_path: Path | None = Field(default=None, description="mTLS client key.")
+    temporal_api_key: SecretStr | None = Field(
+        default=None, description="Temporal Cloud API key (turns TLS on)."
+    )
+    temporal_ui_port: int = Field(default=8233, description="Port of the dev server's Web UI.")
     temporal_ui_url: str | None = Field(
         default=None, description="Public Temporal UI address; derived in development."
     )
-    task_queue: str = "jobwire"
+    task_queue: str = Field(
+        default="jobwire", description="Task queue of workflows and activities."
+    )
 
     # Redis
     redis_url: str | None = Field(
@@ -57,37 +67,67 @@ class Settings(BaseSettings):
     redis_port: int = Field(
         default=6379, description="Port of the Redis that `jobwire dev` starts."
     )
-    event_stream_maxlen: int = Field(default=2000, ge=1000)
-    event_stream_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+    event_stream_maxlen: int = Field(
+        default=2000, ge=1000, description="Events kept per job stream for replay."
+    )
+    event_stream_ttl_seconds: int = Field(
+        default=7 * 24 * 3600, ge=60, description="Idle job streams expire after this."
+    )
 
     # API and live feed
-    api_host: str = "127.0.0.1"
-    api_port: int = 8000
+    api_host: str = Field(default="127.0.0.1", description="Interface the API listens on.")
+    api_port: int = Field(default=8000, description="Port of the API, console and Socket.IO.")
     public_url: str | None = Field(default=None, description="How clients reach the API.")
-    cors_origins: list[str] = Field(default_factory=list)
-    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
-    jobs_per_minute_per_user: int = Field(default=120, ge=1)
-    socket_buffer_events: int = Field(default=1000, ge=10)
-    fallback_poll_seconds: float = Field(default=1.0, gt=0)
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Browser origins allowed (JSON list)."
+    )
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Largest request body accepted."
+    )
+    jobs_per_minute_per_user: int = Field(default=120, ge=1, description="Job creation rate limit.")
+    socket_buffer_events: int = Field(
+        default=1000, ge=10, description="Per-client backlog before it is told to resync."
+    )
+    fallback_poll_seconds: float = Field(
+        default=1.0, gt=0, description="Temporal polling period while Redis is down."
+    )
 
     # Auth
-    jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
-    jwt_secret: SecretStr | None = None
-    jwt_public_key: str | None = None
+    jwt_algorithm: Literal["HS256", "RS256"] = Field(
+        default="HS256", description="The only algorithm tokens may use."
+    )
+    jwt_secret: SecretStr | None = Field(
+        default=None, description="HS256 secret (32+ characters outside development)."
+    )
+    jwt_public_key: str | None = Field(default=None, description="RS256 public key (PEM).")
     jwt_private_key: SecretStr | None = Field(
         default=None, description="RS256 only: lets `jobwire token` sign tokens."
     )
-    jwt_issuer: str | None = None
-    jwt_audience: str | None = None
-    jwt_default_ttl_seconds: int = Field(default=12 * 3600, ge=1)
+    jwt_issuer: str | None = Field(default=None, description="Required `iss`, when set.")
+    jwt_audience: str | None = Field(default=None, description="Required `aud`, when set.")
+    jwt_default_ttl_seconds: int = Field(
+        default=12 * 3600, ge=1, description="Lifetime of tokens from `jobwire token`."
+    )
 
     # Activities
-    heartbeat_timeout_seconds: float = Field(default=10.0, gt=0)
-    heartbeat_throttle_seconds: float = Field(default=1.0, ge=0)
-    activity_start_to_close_seconds: float = Field(default=6 * 3600.0, gt=0)
-    retry_initial_interval_seconds: float = Field(default=1.0, gt=0)
-    retry_backoff_coefficient: float = Field(default=2.0, ge=1)
-    retry_maximum_interval_seconds: float = Field(default=30.0, gt=0)
+    heartbeat_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="A silent activity is retried after this."
+    )
+    heartbeat_throttle_seconds: float = Field(
+        default=1.0, ge=0, description="Least time between two checkpoints sent."
+    )
+    activity_start_to_close_seconds: float = Field(
+        default=6 * 3600.0, gt=0, description="Longest one phase attempt may run."
+    )
+    retry_initial_interval_seconds: float = Field(
+        default=1.0, gt=0, description="First retry delay of a failed phase."
+    )
+    retry_backoff_coefficient: float = Field(
+        default=2.0, ge=1, description="Growth of the retry delay."
+    )
+    retry_maximum_interval_seconds: float = Field(
+        default=30.0, gt=0, description="Longest retry delay."
+    )
     retry_maximum_attempts: int = Field(default=0, ge=0, description="0 retries without end.")
     files_root: Path | None = Field(
         default=None, description="Jobs may read local files only below this folder."
