@@ -143,6 +143,13 @@ class SocketIOConnection:
     def _on_connect_error(self, data: Any = None) -> None:
         self.refusal = data if isinstance(data, dict) else {"message": str(data)}
 
+    def refused_as_unauthorized(self) -> bool:
+        """The server said no to this token (``code: unauthorized``, at the top or in data)."""
+        refusal = self.refusal or {}
+        data = refusal.get("data")
+        codes = {refusal.get("code"), data.get("code") if isinstance(data, dict) else None}
+        return "unauthorized" in codes
+
     async def subscribe(self, job_id: str, since: int | None) -> SubscribeAck:
         payload: dict[str, Any] = {"job_id": job_id}
         if since is not None:
@@ -227,8 +234,8 @@ class SocketIOConnector:
             )
         except (socketio.exceptions.ConnectionError, OSError, TimeoutError) as exc:
             await connection.close()
-            refusal = connection.refusal or {}
-            if refusal.get("code") == "unauthorized":
+            if connection.refused_as_unauthorized():
+                refusal = connection.refusal or {}
                 problem = Problem(
                     title="Unauthorized", status=401, detail=str(refusal.get("message", ""))
                 )

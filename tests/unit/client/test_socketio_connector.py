@@ -1,0 +1,178 @@
+"""The real Socket.IO connector against a stub python-socketio server on loopback.
+
+The stub speaks docs/protocol.md (auth, subscribe ack, replay of seq > since, user room) so
+the client's transport code (acks, refusals, dropped links) runs over real sockets, and the
+watcher is shown to survive a server that stops and comes back on the same port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+import socketio
+import uvicorn
+
+from jobwire.client.errors import FeedUnavailable, NotFound, Unauthorized
+from jobwire.client.feed import EventMessage, SocketIOConnector
+from jobwire.client.watch import Backoff, JobWatch
+from jobwire.contract.events import EventType, JobEvent
+from jobwire.contract.states import JobState
+from jobwire.devstack.ports import free_port
+from tests.helpers import assert_eventually
+from tests.unit.client.fakes import make_event, make_record
+
+NS = "/jobs"
+GOOD = "good-token"
+
+
+class StubFeed:
+    def __init__(self) -> None:
+        self.events: dict[str, list[JobEvent]] = {}
+        self.sio = socketio.AsyncServer(async_mode="asgi")
+        self.app = socketio.ASGIApp(self.sio)
+        self.sio.on("connect", self.connect, namespace=NS)
+        self.sio.on("subscribe", self.subscribe, namespace=NS)
+
+    async def connect(self, sid, environ, auth):
+        if not isinstance(auth, dict) or auth.get("token") != GOOD:
+            raise socketio.exceptions.ConnectionRefusedError(
+                "invalid token", {"code": "unauthorized"}
+            )
+        await self.sio.enter_room(sid, "user:alice", namespace=NS)
+
+    async def subscribe(self, sid, data):
+        job_id = data["job_id"]
+        if job_id not in self.events:
+            return {"ok": False, "error": {"status": 404, "title": "Job not found"}}
+        await self.sio.enter_room(sid, f"job:{job_id}", namespace=NS)
+        since = data.get("since")
+        missed = [e for e in self.events[job_id] if since is not None and e.seq > since]
+
+        async def replay() -> None:
+            for event in missed:
+                await self.sio.emit(
+                    "job_event", event.model_dump(mode="json"), to=sid, namespace=NS
+                )
+
+        self.sio.start_background_task(replay)
+        state = self.events[job_id][-1].state if self.events[job_id] else JobState.RUNNING
+        record = make_record(job_id, state).model_dump(mode="json")
+        return {"ok": True, "job": record, "last_seq": len(self.events[job_id])}
+
+    def append(self, job_id: str, kind=EventType.PROGRESS, state=JobState.RUNNING) -> JobEvent:
+        events = self.events.setdefault(job_id, [])
+        event = make_event(job_id, len(events) + 1, kind, state)
+        events.append(event)
+        return event
+
+    async def publish(self, job_id: str, kind=EventType.PROGRESS, state=JobState.RUNNING) -> None:
+        event = self.append(job_id, kind, state)
+        await self.sio.emit(
+            "job_event", event.model_dump(mode="json"), room="user:alice", namespace=NS
+        )
+
+
+class Server:
+    def __init__(self, app, port: int) -> None:
+        self.app, self.port = app, port
+        self.server: uvicorn.Server | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        config = uvicorn.Config(
+            self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
+        )
+        self.server = uvicorn.Server(config)
+        self.task = asyncio.create_task(self.server.serve())
+        server = self.server
+        await until(lambda: server.started)
+
+    async def stop(self) -> None:
+        assert self.server and self.task
+        self.server.should_exit = True
+        await self.task
+
+
+@pytest_asyncio.fixture
+async def stub() -> AsyncIterator[tuple[StubFeed, Server]]:
+    feed = StubFeed()
+    server = Server(feed.app, free_port())
+    await server.start()
+    yield feed, server
+    if server.server and not server.task.done():
+        await server.stop()
+
+
+async def until(cond) -> None:
+    async def probe() -> bool:
+        return cond()
+
+    await assert_eventually(probe, timeout=10, interval=0.01)
+
+
+def connector(server: Server, token: str = GOOD) -> SocketIOConnector:
+    return SocketIOConnector(f"http://127.0.0.1:{server.port}", token, timeout=5)
+
+
+async def test_subscribe_acks_with_the_record_then_replays(stub):
+    feed, server = stub
+    feed.append("job-1")
+    feed.append("job-1")
+    conn = await connector(server)()
+    try:
+        ack = await conn.subscribe("job-1", 0)
+        assert ack.job.job_id == "job-1" and ack.last_seq == 2
+        got = [await asyncio.wait_for(conn.receive(), 5) for _ in range(2)]
+        assert [m.event.seq for m in got if isinstance(m, EventMessage)] == [1, 2]
+    finally:
+        await conn.close()
+
+
+async def test_an_error_ack_raises_the_matching_error(stub):
+    _, server = stub
+    conn = await connector(server)()
+    try:
+        with pytest.raises(NotFound):
+            await conn.subscribe("job-missing", 0)
+    finally:
+        await conn.close()
+
+
+async def test_a_refused_token_raises_unauthorized(stub):
+    _, server = stub
+    with pytest.raises(Unauthorized, match="invalid token"):
+        await connector(server, token="bad")()
+
+
+async def test_no_server_raises_feed_unavailable():
+    with pytest.raises(FeedUnavailable):
+        await SocketIOConnector(f"http://127.0.0.1:{free_port()}", GOOD, timeout=2)()
+
+
+async def test_watch_survives_a_server_restart_without_loss_or_repeat(stub):
+    feed, server = stub
+    feed.append("job-1", EventType.STARTED)
+    watch = JobWatch(connector(server), ["job-1"], backoff=Backoff(initial=0.05, maximum=0.5))
+    got: list[JobEvent] = []
+
+    async def consume() -> None:
+        async with watch:
+            async for event in watch:
+                got.append(event)
+
+    task = asyncio.create_task(consume())
+    await until(lambda: len(got) >= 1)
+    await feed.publish("job-1")
+    await until(lambda: len(got) >= 2)
+    await server.stop()
+    feed.append("job-1")  # while the server is down
+    feed.append("job-1")
+    await server.start()
+    await until(lambda: len(got) >= 4)
+    await feed.publish("job-1", EventType.COMPLETED, JobState.COMPLETED)
+    await asyncio.wait_for(task, 10)
+    assert [e.seq for e in got] == [1, 2, 3, 4, 5]
+    assert watch.reconnects >= 1
