@@ -16,6 +16,7 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 from jobwire.client.config import ClientSettings
 from jobwire.client.http import JobwireClient, SpecLike
 from jobwire.client.models import EventPage, JobPage, JobStats, JobTypeInfo, ServerMeta
+from jobwire.client.watch import JobWatch
 from jobwire.contract.events import JobEvent
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobState
@@ -119,5 +120,5 @@ async def _make_client(base_url: str, token: str | None, kwargs: dict[str, Any])
 
 async def _make_watch(
     client: JobwireClient, job_ids: tuple[str, ...], since: int | None, follow_active: bool
-) -> Any:
+) -> JobWatch:
     return client.watch(*job_ids, since=since, follow_active=follow_active)

@@ -209,3 +209,18 @@ def test_sync_client_forwards_to_the_async_one():
         job = client.get_job("job-1")
     assert job.created_at == NOW
     assert seen == ["/api/jobs/job-1"]
+
+
+def test_sync_watch_yields_the_events_and_ends_with_the_job():
+    from jobwire.contract.events import EventType
+    from tests.unit.client.fakes import FakeFeedServer
+
+    feed = FakeFeedServer()
+    feed.create("job-1")
+    feed.append("job-1")
+    feed.append("job-1", EventType.COMPLETED, JobState.COMPLETED)
+    transport = httpx.MockTransport(lambda r: httpx.Response(200, json=record_json()))
+    with SyncJobwireClient(BASE, "tok", transport=transport, feed=feed) as client:
+        seqs = [event.seq for event in client.watch("job-1")]
+    assert seqs == [1, 2]
+    assert feed.closed == 1
