@@ -44,6 +44,9 @@ class JobRecord(BaseModel):
         default=None, description="'jobwire' or 'temporal' (Temporal's own activity pause)."
     )
     attempt: int = Field(default=1, ge=1, description="Attempt of the running phase.")
+    restarted_from: str | None = Field(
+        default=None, description="The job this one is a fresh run of."
+    )
     result: dict[str, Any] | None = None
     error: JobError | None = None
     created_at: AwareDatetime
