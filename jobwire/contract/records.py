@@ -53,3 +53,16 @@ class JobRecord(BaseModel):
     started_at: AwareDatetime | None = None
     updated_at: AwareDatetime
     finished_at: AwareDatetime | None = None
+
+
+class JobPage(BaseModel):
+    """One page of a user's jobs, newest first; ``next_cursor`` is opaque."""
+
+    items: list[JobRecord]
+    next_cursor: str | None = None
+
+
+class JobStats(BaseModel):
+    total: int = Field(ge=0)
+    by_state: dict[str, int]
+    by_type: dict[str, int]

@@ -17,6 +17,8 @@ from jobwire.contract.phases import ActivityPolicy, CarriedState, PlannedPhase
 WORKFLOW_NAME = "JobWorkflow"
 QUERY_PROGRESS = "progress"
 SIGNAL_REPORT_PROGRESS = "report_progress"
+PUBLISH_ACTIVITY = "jobwire.publish_event"
+"""The local activity through which the workflow's transitions reach the live feed."""
 UPDATE_PAUSE = "pause"
 UPDATE_RESUME = "resume"
 UPDATE_CANCEL = "cancel"

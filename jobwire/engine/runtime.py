@@ -22,13 +22,11 @@ from jobwire.contract.events import EventDraft, EventType, JobEvent, utc_now
 from jobwire.contract.phases import Checkpoint, PhaseInput, PhaseOutcome, ProgressReport
 from jobwire.contract.publishing import EventPublisher
 from jobwire.contract.registry import JobTypeDefinition, JobTypeRegistry, Phase, job_types
-from jobwire.contract.workflow_api import SIGNAL_REPORT_PROGRESS
+from jobwire.contract.workflow_api import PUBLISH_ACTIVITY, SIGNAL_REPORT_PROGRESS
 from jobwire.engine.context import PhaseContext, PhaseResources
 from jobwire.errors import InvalidSpec, JobFailed
 
 log = logging.getLogger(__name__)
-
-PUBLISH_ACTIVITY = "jobwire.publish_event"
 
 
 class PhaseRuntime:
