@@ -143,6 +143,10 @@ class Settings(BaseSettings):
         default=30.0, gt=0, description="Longest retry delay."
     )
     retry_maximum_attempts: int = Field(default=0, ge=0, description="0 retries without end.")
+    job_type_modules: list[str] = Field(
+        default_factory=list,
+        description="Extra modules that register job types (besides installed plugins).",
+    )
     files_root: Path | None = Field(
         default=None, description="Jobs may read local files only below this folder."
     )

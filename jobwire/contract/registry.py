@@ -89,15 +89,18 @@ class JobTypeRegistry:
         self._adapter = None
         return definition
 
-    def load(self) -> None:
-        """Imports the built-in job types and every installed plugin, once."""
-        if self._loaded:
-            return
-        self._loaded = True
-        for module in BUILTIN_MODULES:
+    def load(self, extra_modules: Sequence[str] = ()) -> None:
+        """Imports the built-in job types and every installed plugin, once, then any
+        ``extra_modules`` (``JOBWIRE_JOB_TYPE_MODULES``: job types not packaged as plugins)."""
+        if not self._loaded:
+            self._loaded = True
+            for module in BUILTIN_MODULES:
+                importlib.import_module(module)
+            for entry in entry_points(group=ENTRY_POINT_GROUP):
+                entry.load()
+        for module in extra_modules:
             importlib.import_module(module)
-        for entry in entry_points(group=ENTRY_POINT_GROUP):
-            entry.load()
+        self._adapter = None
 
     def get(self, name: str) -> JobTypeDefinition:
         self.load()

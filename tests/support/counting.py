@@ -61,13 +61,13 @@ async def summarize(ctx: PhaseContext) -> dict[str, Any]:
     return {"total": ctx.previous["count"]["counted"], "after": sorted(ctx.previous)}
 
 
+COUNT_PHASES = (
+    Phase("count", count, weight=9, description="counting items"),
+    Phase("summarize", summarize, weight=1, description="summing up"),
+)
+
+
 def counting_registry() -> JobTypeRegistry:
     registry = JobTypeRegistry()
-    registry.register(
-        CountInput,
-        [
-            Phase("count", count, weight=9, description="counting items"),
-            Phase("summarize", summarize, weight=1, description="summing up"),
-        ],
-    )
+    registry.register(CountInput, COUNT_PHASES)
     return registry
