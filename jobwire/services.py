@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from temporalio.client import Client
 
+from jobwire.redis_client import connect_redis
 from jobwire.settings import Settings
 from jobwire.temporal_client import connect_temporal
 
@@ -21,14 +22,10 @@ class Services:
     async def connect(
         cls, settings: Settings, *, temporal: Client | None = None, redis: Redis | None = None
     ) -> Services:
-        if redis is None:
-            if not settings.redis_url:
-                raise RuntimeError("JOBWIRE_REDIS_URL (or REDIS_URL) is not set")
-            redis = Redis.from_url(settings.redis_url, decode_responses=True)
         return cls(
             settings=settings,
             temporal=temporal or await connect_temporal(settings),
-            redis=redis,
+            redis=redis or connect_redis(settings),
         )
 
     async def aclose(self) -> None:

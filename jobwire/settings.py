@@ -69,6 +69,14 @@ class Settings(BaseSettings):
     redis_port: int = Field(
         default=6379, description="Port of the Redis that `jobwire dev` starts."
     )
+    redis_timeout_seconds: float = Field(
+        default=2.0, gt=0, description="Socket timeout of Redis calls; a dead Redis fails fast."
+    )
+    redis_max_connections: int = Field(
+        default=50,
+        ge=1,
+        description="Redis connections per process; callers beyond it wait instead of failing.",
+    )
     event_stream_maxlen: int = Field(
         default=2000, ge=1000, description="Events kept per job stream for replay."
     )

@@ -13,10 +13,11 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from jobwire.contract.publishing import EventPublisher, NullPublisher
+from jobwire.contract.publishing import EventPublisher
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.engine.context import PhaseResources
 from jobwire.engine.runtime import PhaseRuntime
+from jobwire.feed.publisher import RedisEventPublisher
 from jobwire.services import Services
 from jobwire.settings import Settings
 from workflows.job_workflow import JobWorkflow
@@ -71,8 +72,8 @@ async def running_worker(
 
 
 def feed_publisher(services: Services) -> EventPublisher:
-    """The live feed's publisher; the Redis one once the feed package provides it."""
-    return NullPublisher()
+    """Events go to Redis streams, from where every API instance serves its clients."""
+    return RedisEventPublisher(services.redis, services.settings)
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:

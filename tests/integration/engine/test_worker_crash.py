@@ -10,7 +10,9 @@ import pytest
 from redis.asyncio import Redis
 from temporalio.client import Client
 
+from jobwire.contract.events import EventType
 from jobwire.contract.states import JobState
+from jobwire.feed.reader import read_since
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
 from tests.helpers import assert_eventually
@@ -70,3 +72,14 @@ async def test_kill_9_of_the_worker_redoes_at_most_one_heartbeat_of_work(
         if event.HasField("activity_task_started_event_attributes")
     ]
     assert max(attempts) == 2, "the count phase ran a second attempt after the crash"
+
+    # Both worker processes published to the live feed in Redis; the second said it recovered.
+    replay = await read_since(redis, record.job_id, 0)
+    assert replay.complete
+    assert [e.seq for e in replay.events] == list(range(1, replay.last_seq + 1))
+    recovered = [e for e in replay.events if e.type is EventType.RECOVERED]
+    assert len(recovered) == 1, [e.type for e in replay.events]
+    data = recovered[0].data
+    assert data["attempt"] == 2 and data["phase"] == "count"
+    assert at_kill - 2 <= data["resume_from_done"] <= at_kill
+    assert replay.events[-1].type is EventType.COMPLETED

@@ -1,0 +1,33 @@
+"""Redis key names of the live feed, in one place so writers and readers never disagree.
+
+A job's events live in ``jobwire:job:{id}:events`` with stream IDs ``<seq>-0``, so a replay
+from ``since`` is a plain XRANGE; ``jobwire:job:{id}:seq`` numbers them. Each user's stream
+``jobwire:user:{uid}:events`` carries a copy of every event of their jobs, so an API instance
+follows a user's room with one stream however many jobs the user runs.
+"""
+
+from __future__ import annotations
+
+EVENT_FIELD = "e"
+JOB_FIELD = "job"
+SEQ_FIELD = "seq"
+
+
+def job_events(job_id: str) -> str:
+    return f"jobwire:job:{job_id}:events"
+
+
+def job_seq(job_id: str) -> str:
+    return f"jobwire:job:{job_id}:seq"
+
+
+def user_events(user_id: str) -> str:
+    return f"jobwire:user:{user_id}:events"
+
+
+def stream_id(seq: int) -> str:
+    return f"{seq}-0"
+
+
+def seq_of(stream_entry_id: str) -> int:
+    return int(stream_entry_id.split("-", 1)[0])

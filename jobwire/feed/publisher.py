@@ -1,0 +1,76 @@
+"""Appends job events to Redis, numbering each one atomically so publishers never collide.
+
+One Lua script bumps the job's counter and appends to the job's and the user's streams in a
+single step: two workers publishing for one job (an old attempt and its retry) still produce a
+gapless ``seq``. Publishing is best effort: a Redis outage costs live events, never a job, and
+a short circuit breaker keeps a dead Redis from slowing every ``advance`` call.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from jobwire.contract.events import EventDraft, JobEvent
+from jobwire.feed import keys
+from jobwire.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PUBLISH_SCRIPT = """
+local seq = redis.call('INCR', KEYS[1])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'e', ARGV[1])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'job', ARGV[5], 'seq', seq, 'e', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[6])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+redis.call('EXPIRE', KEYS[3], ARGV[4])
+return seq
+"""
+
+USER_STREAM_MAXLEN = 10_000
+SEQ_TTL_FACTOR = 4
+"""The counter outlives the stream, so a job that wakes after its stream expired keeps
+counting up instead of starting again at 1."""
+
+
+class RedisEventPublisher:
+    """The worker's ``EventPublisher``: XADD through one script, never raising."""
+
+    def __init__(self, redis: Redis, settings: Settings, *, retry_after: float = 2.0) -> None:
+        self._redis = redis
+        self._settings = settings
+        self._script = redis.register_script(PUBLISH_SCRIPT)
+        self._retry_after = retry_after
+        self._down_until = 0.0
+
+    async def publish(self, draft: EventDraft) -> JobEvent | None:
+        if time.monotonic() < self._down_until:
+            return None
+        body = draft.model_dump_json()
+        ttl = self._settings.event_stream_ttl_seconds
+        try:
+            seq = await self._script(
+                keys=[
+                    keys.job_seq(draft.job_id),
+                    keys.job_events(draft.job_id),
+                    keys.user_events(draft.user_id),
+                ],
+                args=[
+                    body,
+                    self._settings.event_stream_maxlen,
+                    USER_STREAM_MAXLEN,
+                    ttl,
+                    draft.job_id,
+                    ttl * SEQ_TTL_FACTOR,
+                ],
+            )
+        except (RedisError, OSError) as exc:
+            self._down_until = time.monotonic() + self._retry_after
+            log.warning(
+                "live feed unreachable, event dropped: %s", exc, extra={"job_id": draft.job_id}
+            )
+            return None
+        return draft.numbered(int(seq))

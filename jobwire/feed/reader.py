@@ -1,0 +1,43 @@
+"""Reads a job's events back from Redis: what a reconnecting client missed, and how far the
+stream still reaches, so a caller knows when only a snapshot from Temporal can fill the gap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+
+from jobwire.contract.events import EventDraft, JobEvent
+from jobwire.feed import keys
+
+
+@dataclass(frozen=True)
+class Replay:
+    events: list[JobEvent]
+    last_seq: int
+    complete: bool
+    """False when events after ``since`` were trimmed or expired: the caller starts from a
+    snapshot instead."""
+
+
+def decode_event(entry_id: str, body: str) -> JobEvent:
+    return EventDraft.model_validate_json(body).numbered(keys.seq_of(entry_id))
+
+
+async def latest_seq(redis: Redis, job_id: str) -> int:
+    value = await redis.get(keys.job_seq(job_id))
+    return int(value) if value else 0
+
+
+async def read_since(redis: Redis, job_id: str, since: int, *, limit: int | None = None) -> Replay:
+    """Events with ``seq > since`` in order (at most ``limit``), and whether none is missing."""
+    start = "-" if since <= 0 else f"({keys.stream_id(since)}"
+    raw: Any = await redis.xrange(keys.job_events(job_id), min=start, max="+", count=limit)
+    events = [
+        decode_event(str(entry_id), str(fields[keys.EVENT_FIELD])) for entry_id, fields in raw
+    ]
+    last = max(await latest_seq(redis, job_id), events[-1].seq if events else 0)
+    first_available = events[0].seq if events else last + 1
+    complete = first_available == since + 1 or (not events and last <= since)
+    return Replay(events=events, last_seq=last, complete=complete)

@@ -1,0 +1,117 @@
+"""The Redis side of the live feed against a real Redis: numbering, replay, trimming, outage."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from redis.asyncio import Redis
+
+from jobwire.contract.events import EventDraft, EventType
+from jobwire.contract.states import JobState
+from jobwire.devstack.ports import free_port
+from jobwire.feed import keys
+from jobwire.feed.publisher import RedisEventPublisher
+from jobwire.feed.reader import read_since
+from jobwire.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+
+def draft(job_id: str, step: str, user: str = "u1") -> EventDraft:
+    return EventDraft(
+        job_id=job_id,
+        user_id=user,
+        type=EventType.PROGRESS,
+        state=JobState.RUNNING,
+        progress=1.0,
+        step=step,
+    )
+
+
+async def test_concurrent_publishers_number_one_job_without_gaps_or_repeats(
+    redis: Redis, settings: Settings
+) -> None:
+    job_id = f"job-{uuid.uuid4()}"
+    publishers = [RedisEventPublisher(redis, settings) for _ in range(4)]
+    published = await asyncio.gather(
+        *(p.publish(draft(job_id, f"{i}-{n}")) for n in range(50) for i, p in enumerate(publishers))
+    )
+
+    assert sorted(event.seq for event in published if event) == list(range(1, 201))
+    replay = await read_since(redis, job_id, 0)
+    assert [event.seq for event in replay.events] == list(range(1, 201))
+    assert replay.complete and replay.last_seq == 200
+    assert sorted(e.step for e in replay.events) == sorted(e.step for e in published if e)
+
+
+async def test_replay_from_since_gives_exactly_the_later_events(
+    redis: Redis, settings: Settings
+) -> None:
+    job_id = f"job-{uuid.uuid4()}"
+    publisher = RedisEventPublisher(redis, settings)
+    for n in range(10):
+        await publisher.publish(draft(job_id, f"step {n}"))
+
+    replay = await read_since(redis, job_id, 7)
+    assert [(e.seq, e.step) for e in replay.events] == [
+        (8, "step 7"),
+        (9, "step 8"),
+        (10, "step 9"),
+    ]
+    assert replay.complete
+    nothing = await read_since(redis, job_id, 10)
+    assert nothing.events == [] and nothing.complete and nothing.last_seq == 10
+
+
+async def test_the_users_stream_carries_every_event_of_their_jobs(
+    redis: Redis, settings: Settings
+) -> None:
+    user = f"user-{uuid.uuid4()}"
+    publisher = RedisEventPublisher(redis, settings)
+    first, second = f"job-{uuid.uuid4()}", f"job-{uuid.uuid4()}"
+    await publisher.publish(draft(first, "a", user))
+    await publisher.publish(draft(second, "b", user))
+    await publisher.publish(draft(first, "c", user))
+
+    entries = await redis.xrange(keys.user_events(user))
+    assert [(f[keys.JOB_FIELD], f[keys.SEQ_FIELD]) for _, f in entries] == [
+        (first, "1"),
+        (second, "1"),
+        (first, "2"),
+    ]
+
+
+async def test_a_trimmed_or_expired_stream_is_reported_incomplete(
+    redis: Redis, settings: Settings
+) -> None:
+    job_id = f"job-{uuid.uuid4()}"
+    publisher = RedisEventPublisher(redis, settings)
+    for n in range(5):
+        await publisher.publish(draft(job_id, str(n)))
+    await redis.xtrim(keys.job_events(job_id), minid="3-0", approximate=False)
+
+    trimmed = await read_since(redis, job_id, 1)
+    assert [e.seq for e in trimmed.events] == [3, 4, 5]
+    assert not trimmed.complete
+
+    await redis.delete(keys.job_events(job_id))
+    expired = await read_since(redis, job_id, 2)
+    assert expired.events == [] and not expired.complete and expired.last_seq == 5
+    later = await publisher.publish(draft(job_id, "after expiry"))
+    assert later is not None and later.seq == 6, "numbering goes on after the stream expired"
+
+
+async def test_a_dead_redis_drops_events_without_raising_and_fails_fast(
+    settings: Settings,
+) -> None:
+    dead = Redis(port=free_port(), socket_connect_timeout=0.5, socket_timeout=0.5)
+    publisher = RedisEventPublisher(dead, settings, retry_after=60)
+    assert await publisher.publish(draft("job-x", "lost")) is None
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert await publisher.publish(draft("job-x", "skipped")) is None
+    # The breaker is open: the second publish never touches the network.
+    assert loop.time() - started < 0.4
+    await dead.aclose()
