@@ -182,8 +182,9 @@ export class JobEventStore {
     record.progress = event.progress;
     if (event.step) record.step = event.step;
     record.updated_at = event.ts;
-    const checkpoint = event.data["checkpoint"];
-    if (event.type === "job.checkpoint" && isCheckpoint(checkpoint)) record.checkpoint = checkpoint;
+    // A checkpoint event's data is the summary itself; a recovery carries it under `checkpoint`.
+    const checkpoint = event.type === "job.checkpoint" ? event.data : event.data["checkpoint"];
+    if (isCheckpoint(checkpoint)) record.checkpoint = checkpoint;
     const phase = event.data["phase"];
     if (typeof phase === "string") record.phase = phase;
     const attempt = event.data["attempt"];

@@ -65,6 +65,7 @@ export interface JobRecord {
   allowed_actions: JobAction[];
   paused_by?: string | null;
   attempt: number;
+  restarted_from?: string | null;
   result: Record<string, unknown> | null;
   error: JobError | null;
   created_at: string;

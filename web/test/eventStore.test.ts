@@ -107,7 +107,7 @@ describe("JobEventStore", () => {
       size_bytes: 812,
       taken_at: "2026-11-22T10:00:00Z",
     };
-    store.apply(event(1, "job.checkpoint", { progress: 30, data: { checkpoint } }));
+    store.apply(event(1, "job.checkpoint", { progress: 30, data: checkpoint }));
     store.apply(event(2, "job.paused", { state: "paused", progress: 30 }));
     expect(store.record?.state).toBe("paused");
     expect(store.record?.checkpoint).toEqual(checkpoint);
