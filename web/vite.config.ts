@@ -12,7 +12,7 @@ export default defineConfig({
     outDir,
     emptyOutDir: true,
     assetsDir: "assets",
-    sourcemap: true,
+    sourcemap: false,
     target: "es2022",
   },
   server: {
