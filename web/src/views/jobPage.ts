@@ -216,7 +216,10 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     addEvents(result.applied);
     addLost(result.lost);
     renderRecord();
-    if (result.applied.some((e) => STATE_CHANGING_EVENTS.has(e.type))) refetch();
+    if (result.applied.some((e) => STATE_CHANGING_EVENTS.has(e.type))) {
+      if (!busy) controlMsg.textContent = "";
+      refetch();
+    }
     void s;
   };
 
