@@ -59,3 +59,15 @@ class IllegalTransition(JobwireError):
         super().__init__(f"cannot {action} a job that is {state}")
         self.action = action
         self.state = state
+
+
+class JobFailed(JobwireError):
+    """Raised by a phase for a business failure (a risk check, an unusable dataset): the job
+    ends as failed with this message and is not retried."""
+
+    status = 422
+    title = "Job failed"
+
+    def __init__(self, error_type: str, detail: str) -> None:
+        super().__init__(detail)
+        self.error_type = error_type

@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jobwire.contract.phases import ActivityPolicy
+
 DEVELOPMENT_JWT_SECRET = "jobwire-development-secret-do-not-use-in-production"
 """Signs tokens when no secret is configured; refused outside development."""
 
@@ -116,6 +118,18 @@ class Settings(BaseSettings):
     heartbeat_throttle_seconds: float = Field(
         default=1.0, ge=0, description="Least time between two checkpoints sent."
     )
+    progress_event_seconds: float = Field(
+        default=0.25, ge=0, description="Least time between two live progress events of a phase."
+    )
+    progress_report_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="Least time between two progress reports to the workflow (query, search"
+        " attribute).",
+    )
+    history_event_limit: int = Field(
+        default=10_000, ge=100, description="A job continues as new past this history length."
+    )
     activity_start_to_close_seconds: float = Field(
         default=6 * 3600.0, gt=0, description="Longest one phase attempt may run."
     )
@@ -129,6 +143,10 @@ class Settings(BaseSettings):
         default=30.0, gt=0, description="Longest retry delay."
     )
     retry_maximum_attempts: int = Field(default=0, ge=0, description="0 retries without end.")
+    job_type_modules: list[str] = Field(
+        default_factory=list,
+        description="Extra modules that register job types (besides installed plugins).",
+    )
     files_root: Path | None = Field(
         default=None, description="Jobs may read local files only below this folder."
     )
@@ -174,3 +192,15 @@ class Settings(BaseSettings):
     @property
     def heartbeat_timeout(self) -> timedelta:
         return timedelta(seconds=self.heartbeat_timeout_seconds)
+
+    def activity_policy(self) -> ActivityPolicy:
+        """The retry and timeout policy a job starts with; it stays with the job for its life."""
+        return ActivityPolicy(
+            heartbeat_timeout_seconds=self.heartbeat_timeout_seconds,
+            start_to_close_seconds=self.activity_start_to_close_seconds,
+            retry_initial_interval_seconds=self.retry_initial_interval_seconds,
+            retry_backoff_coefficient=self.retry_backoff_coefficient,
+            retry_maximum_interval_seconds=self.retry_maximum_interval_seconds,
+            retry_maximum_attempts=self.retry_maximum_attempts,
+            history_event_limit=self.history_event_limit,
+        )

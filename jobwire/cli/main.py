@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jobwire.cli import dev_command, jobs, setup_command, token_command
+from jobwire.cli import dev_command, jobs, setup_command, token_command, worker_command
 
 app = typer.Typer(
     name="jobwire",
@@ -15,6 +15,7 @@ app = typer.Typer(
 dev_command.register(app)
 setup_command.register(app)
 token_command.register(app)
+worker_command.register(app)
 jobs.register(app)
 
 

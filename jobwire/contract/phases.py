@@ -1,12 +1,17 @@
-"""What the workflow hands a phase activity and what it gets back."""
+"""What the workflow hands a phase activity, what it gets back, and what it carries along.
+
+Specs cross the workflow as plain dicts: the workflow never needs the concrete input model,
+so running jobs replay unchanged however the job types' code moves on. Activities parse them.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from jobwire.contract.specs import JobSpec
+from jobwire.contract.records import CheckpointSummary, JobRecord
 
 
 class Checkpoint(BaseModel):
@@ -21,11 +26,46 @@ class Checkpoint(BaseModel):
     )
     taken_at: AwareDatetime
 
+    def summary(self) -> CheckpointSummary:
+        return CheckpointSummary(
+            phase=self.phase,
+            position=self.position,
+            size_bytes=len(self.model_dump_json()),
+            taken_at=self.taken_at,
+        )
+
+
+class PlannedPhase(BaseModel):
+    """One phase as the workflow runs it; fixed when the job starts."""
+
+    name: str
+    activity: str = Field(description="Activity type name, '<job type>.<phase>'.")
+    weight: float = Field(default=1.0, gt=0)
+    description: str = ""
+
+
+class ActivityPolicy(BaseModel):
+    """Timeouts and retries of phase activities, taken from settings when the job starts."""
+
+    heartbeat_timeout_seconds: float = Field(default=10.0, gt=0)
+    start_to_close_seconds: float = Field(default=6 * 3600.0, gt=0)
+    retry_initial_interval_seconds: float = Field(default=1.0, gt=0)
+    retry_backoff_coefficient: float = Field(default=2.0, ge=1)
+    retry_maximum_interval_seconds: float = Field(default=30.0, gt=0)
+    retry_maximum_attempts: int = Field(default=0, ge=0)
+    history_event_limit: int = Field(
+        default=10_000, ge=100, description="Continue-as-new once history passes this length."
+    )
+
+    @property
+    def heartbeat_timeout(self) -> timedelta:
+        return timedelta(seconds=self.heartbeat_timeout_seconds)
+
 
 class PhaseInput(BaseModel):
     job_id: str
     user_id: str
-    spec: JobSpec
+    spec: dict[str, Any]
     phase: str
     phase_index: int = Field(ge=0)
     phase_count: int = Field(ge=1)
@@ -42,4 +82,24 @@ class PhaseInput(BaseModel):
 class PhaseOutcome(BaseModel):
     status: Literal["completed", "paused"]
     output: dict[str, Any] | None = None
+    checkpoint: Checkpoint | None = None
+
+
+class ProgressReport(BaseModel):
+    """What a running phase tells its workflow, throttled, so queries and search attributes move."""
+
+    phase: str
+    progress: float = Field(ge=0, le=100)
+    step: str = ""
+    attempt: int = Field(default=1, ge=1)
+    checkpoint: CheckpointSummary | None = None
+
+
+class CarriedState(BaseModel):
+    """Everything a job needs to go on in a new run: across continue-as-new, or a failed job's
+    resume from its checkpoint."""
+
+    record: JobRecord
+    next_phase: int = Field(ge=0)
+    outputs: dict[str, Any] = Field(default_factory=dict)
     checkpoint: Checkpoint | None = None

@@ -44,9 +44,25 @@ class JobRecord(BaseModel):
         default=None, description="'jobwire' or 'temporal' (Temporal's own activity pause)."
     )
     attempt: int = Field(default=1, ge=1, description="Attempt of the running phase.")
+    restarted_from: str | None = Field(
+        default=None, description="The job this one is a fresh run of."
+    )
     result: dict[str, Any] | None = None
     error: JobError | None = None
     created_at: AwareDatetime
     started_at: AwareDatetime | None = None
     updated_at: AwareDatetime
     finished_at: AwareDatetime | None = None
+
+
+class JobPage(BaseModel):
+    """One page of a user's jobs, newest first; ``next_cursor`` is opaque."""
+
+    items: list[JobRecord]
+    next_cursor: str | None = None
+
+
+class JobStats(BaseModel):
+    total: int = Field(ge=0)
+    by_state: dict[str, int]
+    by_type: dict[str, int]

@@ -8,7 +8,7 @@ call ``job_types.register(...)`` on import.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Annotated, Any
@@ -22,12 +22,17 @@ ENTRY_POINT_GROUP = "jobwire.job_types"
 BUILTIN_MODULES = ("activities",)
 
 
+PhaseFunction = Callable[[Any], Awaitable[dict[str, Any]]]
+"""``async def phase(ctx: PhaseContext) -> dict``: the phase's output, JSON-ready; the last
+phase's output is the job's result."""
+
+
 @dataclass(frozen=True)
 class Phase:
     """One durable step of a job: a single activity whose result lands in history."""
 
     name: str
-    activity: Callable[..., Any]
+    run: PhaseFunction
     weight: float = 1.0
     description: str = ""
 
@@ -44,6 +49,10 @@ class JobTypeDefinition:
     @property
     def phase_names(self) -> list[str]:
         return [phase.name for phase in self.phases]
+
+    def activity_name(self, phase: Phase) -> str:
+        """Each phase is its own activity type, so Temporal's UI and CLI name what runs."""
+        return f"{self.name}.{phase.name}"
 
 
 class JobTypeRegistry:
@@ -80,15 +89,18 @@ class JobTypeRegistry:
         self._adapter = None
         return definition
 
-    def load(self) -> None:
-        """Imports the built-in job types and every installed plugin, once."""
-        if self._loaded:
-            return
-        self._loaded = True
-        for module in BUILTIN_MODULES:
+    def load(self, extra_modules: Sequence[str] = ()) -> None:
+        """Imports the built-in job types and every installed plugin, once, then any
+        ``extra_modules`` (``JOBWIRE_JOB_TYPE_MODULES``: job types not packaged as plugins)."""
+        if not self._loaded:
+            self._loaded = True
+            for module in BUILTIN_MODULES:
+                importlib.import_module(module)
+            for entry in entry_points(group=ENTRY_POINT_GROUP):
+                entry.load()
+        for module in extra_modules:
             importlib.import_module(module)
-        for entry in entry_points(group=ENTRY_POINT_GROUP):
-            entry.load()
+        self._adapter = None
 
     def get(self, name: str) -> JobTypeDefinition:
         self.load()
@@ -108,13 +120,9 @@ class JobTypeRegistry:
         self.load()
         return [self._types[name] for name in sorted(self._types)]
 
-    def activities(self) -> list[Callable[..., Any]]:
-        """Every phase activity, for the worker to register."""
-        seen: dict[int, Callable[..., Any]] = {}
-        for definition in self.definitions():
-            for phase in definition.phases:
-                seen.setdefault(id(phase.activity), phase.activity)
-        return list(seen.values())
+    def phases(self) -> list[tuple[JobTypeDefinition, Phase]]:
+        """Every phase of every type, for the worker to turn into activities."""
+        return [(d, phase) for d in self.definitions() for phase in d.phases]
 
     def union_type(self) -> Any:
         """``Annotated[A | B | ..., discriminator]``: the JobSpec body type for OpenAPI."""

@@ -7,15 +7,18 @@ workflow code.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from pydantic import BaseModel, Field
 from temporalio.common import SearchAttributeKey
 
-from jobwire.contract.records import JobRecord
-from jobwire.contract.specs import JobSpec
+from jobwire.contract.phases import ActivityPolicy, CarriedState, PlannedPhase
 
 WORKFLOW_NAME = "JobWorkflow"
 QUERY_PROGRESS = "progress"
+SIGNAL_REPORT_PROGRESS = "report_progress"
+PUBLISH_ACTIVITY = "jobwire.publish_event"
+"""The local activity through which the workflow's transitions reach the live feed."""
 UPDATE_PAUSE = "pause"
 UPDATE_RESUME = "resume"
 UPDATE_CANCEL = "cancel"
@@ -41,11 +44,18 @@ def idempotent_job_id(user_id: str, key: str) -> str:
 
 
 class JobWorkflowInput(BaseModel):
+    """Fixed when the job starts, so a running job replays the same whatever the code does next."""
+
     job_id: str
     user_id: str
-    spec: JobSpec
-    carried: JobRecord | None = Field(
-        default=None, description="State carried across continue-as-new."
+    type: str
+    spec: dict[str, Any] = Field(description="The validated spec, as JSON.")
+    phases: list[PlannedPhase] = Field(min_length=1)
+    policy: ActivityPolicy = Field(default_factory=ActivityPolicy)
+    description: str = ""
+    restarted_from: str | None = None
+    carried: CarriedState | None = Field(
+        default=None, description="Where to go on: continue-as-new, or resuming a failed job."
     )
 
 

@@ -1,0 +1,33 @@
+"""``jobwire worker``: one worker process against the configured Temporal and Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import typer
+
+from jobwire.contract.registry import job_types
+from jobwire.logs import configure_logging
+from jobwire.settings import Settings
+from jobwire.worker import run_worker
+
+
+def register(app: typer.Typer) -> None:
+    app.command("worker")(worker)
+
+
+def worker() -> None:
+    """Run JobWorkflow and every job type's activities until SIGINT or SIGTERM."""
+    settings = Settings()
+    configure_logging(settings)
+    job_types.load(settings.job_type_modules)
+    asyncio.run(_serve(settings))
+
+
+async def _serve(settings: Settings) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await run_worker(settings, stop)

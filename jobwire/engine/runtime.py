@@ -1,0 +1,182 @@
+"""Turns each registered phase into a Temporal activity that resumes from its own heartbeats.
+
+The wrapper does what no job type should have to: read the checkpoint a crashed attempt left
+in ``heartbeat_details``, say ``job.recovered`` out loud, keep heartbeating while the phase
+waits on slow I/O, hand the checkpoint back on a jobwire pause, leave it with the server on a
+Temporal pause, and map business errors to non-retryable failures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from jobwire.contract.events import EventDraft, EventType, JobEvent, utc_now
+from jobwire.contract.phases import Checkpoint, PhaseInput, PhaseOutcome, ProgressReport
+from jobwire.contract.publishing import EventPublisher
+from jobwire.contract.registry import JobTypeDefinition, JobTypeRegistry, Phase, job_types
+from jobwire.contract.workflow_api import PUBLISH_ACTIVITY, SIGNAL_REPORT_PROGRESS
+from jobwire.engine.context import PhaseContext, PhaseResources
+from jobwire.errors import InvalidSpec, JobFailed
+
+log = logging.getLogger(__name__)
+
+
+class PhaseRuntime:
+    """Builds the worker's activities, bound to this process's publisher and resources."""
+
+    def __init__(
+        self,
+        resources: PhaseResources,
+        publisher: EventPublisher,
+        registry: JobTypeRegistry = job_types,
+    ) -> None:
+        self.resources = resources
+        self.publisher = publisher
+        self.registry = registry
+
+    def activities(self) -> list[Callable[..., Any]]:
+        built = [self._phase_activity(d, phase) for d, phase in self.registry.phases()]
+        return [*built, self._publish_activity()]
+
+    def _publish_activity(self) -> Callable[..., Any]:
+        publisher = self.publisher
+
+        @activity.defn(name=PUBLISH_ACTIVITY)
+        async def publish_event(draft: EventDraft) -> JobEvent | None:
+            """The workflow's transitions reach the feed through this local activity."""
+            return await publisher.publish(draft)
+
+        return publish_event
+
+    def _phase_activity(self, definition: JobTypeDefinition, phase: Phase) -> Callable[..., Any]:
+        runtime = self
+
+        @activity.defn(name=definition.activity_name(phase))
+        async def run_phase(phase_input: PhaseInput) -> PhaseOutcome:
+            return await runtime.run(definition, phase, phase_input)
+
+        return run_phase
+
+    async def run(
+        self, definition: JobTypeDefinition, phase: Phase, phase_input: PhaseInput
+    ) -> PhaseOutcome:
+        info = activity.info()
+        from_heartbeat = _checkpoint_from(info.heartbeat_details)
+        resumed = from_heartbeat or phase_input.resume_from
+        try:
+            spec = self.registry.parse_spec(phase_input.spec)
+        except InvalidSpec as exc:
+            raise ApplicationError(exc.detail, type="InvalidSpec", non_retryable=True) from exc
+        ctx = PhaseContext(
+            phase_input=phase_input,
+            spec=spec,
+            resources=self.resources,
+            publisher=self.publisher,
+            heartbeat=activity.heartbeat,
+            report_progress=_signal_workflow(phase_input.job_id),
+            resumed=resumed,
+            attempt=info.attempt,
+        )
+        if info.attempt > 1:
+            await self._announce_recovery(ctx, info.attempt, from_heartbeat)
+        keepalive = asyncio.create_task(_keep_heartbeating(ctx, self.resources))
+        try:
+            output = await phase.run(ctx)
+        except asyncio.CancelledError:
+            details = activity.cancellation_details()
+            if details is None or not details.cancel_requested:
+                if details is not None and details.paused:
+                    await ctx.emit(EventType.PAUSED, {"paused_by": "temporal"})
+                raise
+            # A jobwire pause or cancel: hand the checkpoint back; the workflow decides.
+            return PhaseOutcome(status="paused", checkpoint=ctx.checkpoint)
+        except JobFailed as exc:
+            raise _failure(exc.detail, exc.error_type, ctx, non_retryable=True) from exc
+        except (InvalidSpec, ValidationError) as exc:
+            detail = exc.detail if isinstance(exc, InvalidSpec) else str(exc)
+            raise _failure(detail, "InvalidSpec", ctx, non_retryable=True) from exc
+        except ApplicationError:
+            raise
+        except Exception as exc:
+            await ctx.log(
+                f"attempt {info.attempt} of phase {phase.name} failed: {exc}; it will be retried",
+                level="warning",
+            )
+            raise _failure(str(exc) or type(exc).__name__, type(exc).__name__, ctx) from exc
+        finally:
+            keepalive.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keepalive
+        if not isinstance(output, dict):
+            raise ApplicationError(
+                f"phase {phase.name} returned {type(output).__name__}, not a dict",
+                type="PhaseContractError",
+                non_retryable=True,
+            )
+        return PhaseOutcome(status="completed", output=output)
+
+    async def _announce_recovery(
+        self, ctx: PhaseContext, attempt: int, checkpoint: Checkpoint | None
+    ) -> None:
+        """Recovery is shown, never silent: which attempt, from where, how stale."""
+        data: dict[str, Any] = {"attempt": attempt, "phase": ctx.phase}
+        if checkpoint is None:
+            data["checkpoint"] = None
+            data["redo"] = "the phase starts over: no checkpoint reached Temporal"
+        else:
+            data["checkpoint"] = checkpoint.summary().model_dump(mode="json")
+            data["resume_from_done"] = checkpoint.done
+            data["checkpoint_age_seconds"] = round(
+                (utc_now() - checkpoint.taken_at).total_seconds(), 3
+            )
+            data["redo"] = f"work after {checkpoint.position} is done again"
+        ctx._progress = (
+            ctx.percent(checkpoint.done, checkpoint.total) if checkpoint else ctx.progress
+        )
+        await ctx.emit(EventType.RECOVERED, data)
+
+
+def _checkpoint_from(details: Any) -> Checkpoint | None:
+    if not details:
+        return None
+    try:
+        return Checkpoint.model_validate(details[0])
+    except ValidationError:
+        log.warning("ignoring heartbeat details that are not a checkpoint")
+        return None
+
+
+def _signal_workflow(job_id: str) -> Callable[[ProgressReport], Any]:
+    async def report(progress: ProgressReport) -> None:
+        handle = activity.client().get_workflow_handle(job_id)
+        await handle.signal(SIGNAL_REPORT_PROGRESS, progress)
+
+    return report
+
+
+async def _keep_heartbeating(ctx: PhaseContext, resources: PhaseResources) -> None:
+    """Keeps a phase that waits on slow I/O alive; the heartbeat timeout catches dead workers."""
+    interval = max(resources.settings.heartbeat_timeout_seconds / 3, 0.05)
+    while True:
+        checkpoint = ctx.checkpoint
+        if checkpoint is None:
+            activity.heartbeat()
+        else:
+            activity.heartbeat(checkpoint)
+        await asyncio.sleep(interval)
+
+
+def _failure(
+    message: str, error_type: str, ctx: PhaseContext, *, non_retryable: bool = False
+) -> ApplicationError:
+    checkpoint = ctx.checkpoint
+    details = [checkpoint] if checkpoint is not None else []
+    return ApplicationError(message, *details, type=error_type, non_retryable=non_retryable)

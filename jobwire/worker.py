@@ -1,0 +1,86 @@
+"""One worker process: JobWorkflow plus every registered phase activity, on one task queue."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+import httpx
+from temporalio.client import Client
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from jobwire.contract.publishing import EventPublisher, NullPublisher
+from jobwire.contract.registry import JobTypeRegistry, job_types
+from jobwire.engine.context import PhaseResources
+from jobwire.engine.runtime import PhaseRuntime
+from jobwire.services import Services
+from jobwire.settings import Settings
+from workflows.job_workflow import JobWorkflow
+
+log = logging.getLogger(__name__)
+
+PASSTHROUGH_MODULES = ("jobwire", "workflows.presentation", "pydantic", "pydantic_core")
+"""Deterministic, side-effect-free modules the sandbox may share instead of re-importing per
+run; re-importing pydantic models for every workflow run is slow and buys nothing."""
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    restrictions = SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH_MODULES)
+    return SandboxedWorkflowRunner(restrictions=restrictions)
+
+
+def build_worker(
+    client: Client,
+    settings: Settings,
+    resources: PhaseResources,
+    publisher: EventPublisher,
+    registry: JobTypeRegistry = job_types,
+) -> Worker:
+    """A worker for ``settings.task_queue``; the caller runs it (``async with`` or ``run()``)."""
+    runtime = PhaseRuntime(resources, publisher, registry)
+    throttle = timedelta(seconds=settings.heartbeat_throttle_seconds)
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=[JobWorkflow],
+        activities=runtime.activities(),
+        workflow_runner=workflow_runner(),
+        max_heartbeat_throttle_interval=throttle,
+        default_heartbeat_throttle_interval=throttle,
+        graceful_shutdown_timeout=timedelta(seconds=5),
+    )
+
+
+@asynccontextmanager
+async def running_worker(
+    settings: Settings,
+    services: Services,
+    publisher: EventPublisher,
+    registry: JobTypeRegistry = job_types,
+) -> AsyncIterator[Worker]:
+    """A started worker with its shared HTTP client, stopped on exit."""
+    async with httpx.AsyncClient(follow_redirects=True) as http:
+        resources = PhaseResources(settings=settings, redis=services.redis, http=http)
+        worker = build_worker(services.temporal, settings, resources, publisher, registry)
+        async with worker:
+            yield worker
+
+
+def feed_publisher(services: Services) -> EventPublisher:
+    """The live feed's publisher; the Redis one once the feed package provides it."""
+    return NullPublisher()
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Runs until ``stop`` is set (or forever); what ``jobwire worker`` does."""
+    services = await Services.connect(settings)
+    try:
+        async with running_worker(settings, services, feed_publisher(services)):
+            log.info("worker polling task queue %s", settings.task_queue)
+            await (stop or asyncio.Event()).wait()
+    finally:
+        await services.aclose()

@@ -1,0 +1,53 @@
+"""An in-process worker running the counting job type, and a JobService aimed at it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import pytest_asyncio
+from redis.asyncio import Redis
+from temporalio.client import Client
+
+from jobwire.contract.events import EventType, JobEvent
+from jobwire.contract.publishing import MemoryPublisher
+from jobwire.engine.context import PhaseResources
+from jobwire.jobs.service import JobService
+from jobwire.settings import Settings
+from jobwire.worker import build_worker
+from tests.support.counting import counting_registry
+
+
+@dataclass
+class Engine:
+    jobs: JobService
+    events: MemoryPublisher
+    redis: Redis
+    settings: Settings
+    temporal: Client
+
+    def events_of(self, job_id: str) -> list[JobEvent]:
+        return [event for event in self.events.events if event.job_id == job_id]
+
+    def types_of(self, job_id: str) -> list[EventType]:
+        return [event.type for event in self.events_of(job_id)]
+
+
+@pytest_asyncio.fixture
+async def engine(
+    settings: Settings, temporal_client: Client, redis: Redis
+) -> AsyncIterator[Engine]:
+    registry = counting_registry()
+    publisher = MemoryPublisher()
+    async with httpx.AsyncClient() as http:
+        resources = PhaseResources(settings=settings, redis=redis, http=http)
+        worker = build_worker(temporal_client, settings, resources, publisher, registry)
+        async with worker:
+            yield Engine(
+                jobs=JobService(temporal_client, settings, registry),
+                events=publisher,
+                redis=redis,
+                settings=settings,
+                temporal=temporal_client,
+            )
