@@ -1,0 +1,132 @@
+/**
+ * The REST calls the console makes (docs/protocol.md), with the bearer token on each.
+ * Every failure becomes an `ApiError` carrying the RFC 9457 problem details.
+ */
+
+import type {
+  EventPage,
+  JobAction,
+  JobPage,
+  JobRecord,
+  JobStats,
+  JobTypeInfo,
+  Meta,
+  Problem,
+} from "./types";
+
+export class ApiError extends Error {
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.detail || problem.title || `HTTP ${problem.status}`);
+    this.problem = problem;
+  }
+  get status(): number {
+    return this.problem.status;
+  }
+}
+
+export interface ListQuery {
+  state?: string;
+  type?: string;
+  limit?: number;
+  cursor?: string | null;
+}
+
+type Fetch = typeof fetch;
+
+export class Api {
+  constructor(
+    private readonly token: () => string | null,
+    private readonly onUnauthorized: () => void = () => undefined,
+    private readonly base = "",
+    private readonly fetcher: Fetch = (...args) => fetch(...args),
+  ) {}
+
+  meta(): Promise<Meta> {
+    return this.request("GET", "/api/meta");
+  }
+
+  jobTypes(): Promise<JobTypeInfo[]> {
+    return this.request("GET", "/api/job-types");
+  }
+
+  listJobs(query: ListQuery = {}): Promise<JobPage> {
+    const params = new URLSearchParams();
+    if (query.state) params.set("state", query.state);
+    if (query.type) params.set("type", query.type);
+    if (query.limit) params.set("limit", String(query.limit));
+    if (query.cursor) params.set("cursor", query.cursor);
+    const qs = params.toString();
+    return this.request("GET", `/api/jobs${qs ? `?${qs}` : ""}`);
+  }
+
+  stats(): Promise<JobStats> {
+    return this.request("GET", "/api/jobs/stats");
+  }
+
+  job(jobId: string): Promise<JobRecord> {
+    return this.request("GET", `/api/jobs/${encodeURIComponent(jobId)}`);
+  }
+
+  events(jobId: string, since: number): Promise<EventPage> {
+    return this.request("GET", `/api/jobs/${encodeURIComponent(jobId)}/events?since=${since}`);
+  }
+
+  submit(spec: Record<string, unknown>, idempotencyKey?: string): Promise<JobRecord> {
+    const headers: Record<string, string> = {};
+    if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
+    return this.request("POST", "/api/jobs", spec, headers);
+  }
+
+  control(jobId: string, action: JobAction, spec?: Record<string, unknown>): Promise<JobRecord> {
+    const body = action === "restart" && spec ? { spec } : undefined;
+    return this.request("POST", `/api/jobs/${encodeURIComponent(jobId)}/${action}`, body);
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    const token = this.token();
+    const init: RequestInit = {
+      method,
+      headers: {
+        Accept: "application/json, application/problem+json",
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
+        ...headers,
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    };
+    let response: Response;
+    try {
+      response = await this.fetcher(`${this.base}${path}`, init);
+    } catch (error) {
+      throw new ApiError({ title: "Server unreachable", status: 0, detail: String(error) });
+    }
+    const text = await response.text();
+    let data: unknown = null;
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = null;
+      }
+    }
+    if (!response.ok) {
+      if (response.status === 401) this.onUnauthorized();
+      const problem =
+        data && typeof data === "object"
+          ? ({ status: response.status, title: response.statusText, ...(data as object) } as Problem)
+          : { status: response.status, title: response.statusText || "Error", detail: text.slice(0, 200) };
+      const retryAfter = response.headers.get("Retry-After");
+      if (response.status === 429 && retryAfter && !problem.detail) {
+        problem.detail = `rate limited; try again in ${retryAfter} s`;
+      }
+      throw new ApiError(problem);
+    }
+    return data as T;
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * The live feed over the official socket.io-client: one connection per tab.
+ *
+ * socket.io-client reconnects on its own; on every (re)connect the feed subscribes again to
+ * each job a page follows with `since` = the last seq that job's store applied, so the server
+ * replays exactly what was missed and the store drops what arrives twice. The user room needs
+ * no subscription: every event of the user's jobs reaches `onEvent` listeners (status bar,
+ * job list). `resync` (the client fell behind) is answered the same way, with `since`.
+ */
+
+import {
+  type Connection,
+  type ConnectionInput,
+  initialConnection,
+  nextConnection,
+} from "./connection";
+import { type ApplyResult, JobEventStore } from "./eventStore";
+import type { JobEvent, Problem, SubscribeAck } from "./types";
+
+/** The part of socket.io-client's `Socket` the feed uses (a fake stands in for it in tests). */
+export interface FeedSocket {
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<any> };
+  connect(): unknown;
+  disconnect(): unknown;
+  readonly connected: boolean;
+  readonly active: boolean;
+  auth: unknown;
+  readonly io: { on(event: string, listener: (...args: any[]) => void): unknown };
+}
+
+export type EventListener = (event: JobEvent) => void;
+export type ConnectionListener = (connection: Connection) => void;
+export type StoreListener = (store: JobEventStore, result: ApplyResult) => void;
+
+const ACK_TIMEOUT_MS = 10_000;
+/** How long a gap may stay open after its replay before its events are declared lost. */
+export const GAP_GRACE_MS = 3_000;
+
+export class SubscribeError extends Error {
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.detail || problem.title);
+    this.problem = problem;
+  }
+}
+
+interface Follow {
+  store: JobEventStore;
+  gapTimer?: ReturnType<typeof setTimeout>;
+  listeners: Set<StoreListener>;
+  onError?: (error: SubscribeError) => void;
+}
+
+export class Feed {
+  connection: Connection = initialConnection;
+  private readonly socket: FeedSocket;
+  private readonly eventListeners = new Set<EventListener>();
+  private readonly connectionListeners = new Set<ConnectionListener>();
+  private readonly follows = new Map<string, Follow>();
+
+  constructor(socket: FeedSocket) {
+    this.socket = socket;
+    socket.on("connect", () => {
+      this.move({ kind: "connected" });
+      for (const jobId of this.follows.keys()) void this.subscribe(jobId);
+    });
+    socket.on("disconnect", () => {
+      this.move({ kind: "disconnected", willRetry: socket.active });
+      for (const follow of this.follows.values()) follow.store.resubscribeFailed();
+    });
+    socket.on("connect_error", (error: { message?: string; data?: { code?: string } }) => {
+      const unauthorized = error?.data?.code === "unauthorized";
+      this.move({ kind: "refused", unauthorized, message: error?.message });
+      // A refusal by the server's middleware ends socket.io-client's retries; a bad token
+      // stays refused, anything else is worth another try.
+      if (!unauthorized && !socket.active) setTimeout(() => socket.connect(), 2000);
+    });
+    socket.io.on("reconnect_attempt", (attempt: number) => {
+      this.move({ kind: "retrying", attempt });
+    });
+    socket.on("feed_status", (status: { state?: string; detail?: string }) => {
+      this.move({ kind: "feed_status", state: String(status?.state), detail: status?.detail });
+    });
+    socket.on("session_expired", () => {
+      this.move({ kind: "session_expired" });
+    });
+    socket.on("resync", (message: { job_id?: string }) => {
+      if (typeof message?.job_id === "string" && this.follows.has(message.job_id)) {
+        void this.subscribe(message.job_id);
+      }
+    });
+    socket.on("job_event", (event: JobEvent) => this.receive(event));
+    socket.on("client_error", (problem: Problem) => {
+      console.warn("the server refused a message", problem);
+    });
+  }
+
+  /** Connects with `token` (or reconnects with a fresh one after a session expired). */
+  start(token: string): void {
+    this.socket.auth = { token };
+    this.connection = initialConnection;
+    this.emitConnection();
+    if (this.socket.connected) this.socket.disconnect();
+    this.socket.connect();
+  }
+
+  stop(): void {
+    this.move({ kind: "closed" });
+    this.socket.disconnect();
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  onConnection(listener: ConnectionListener): () => void {
+    this.connectionListeners.add(listener);
+    listener(this.connection);
+    return () => this.connectionListeners.delete(listener);
+  }
+
+  /**
+   * Follows one job: subscribes (now if connected, else on connect) with `since`, and hands
+   * every newly applied event of its store to `listener`. Returns the unfollow function.
+   */
+  follow(
+    jobId: string,
+    listener: StoreListener,
+    onError?: (error: SubscribeError) => void,
+  ): { store: JobEventStore; unfollow: () => void } {
+    let follow = this.follows.get(jobId);
+    if (follow === undefined) {
+      follow = { store: new JobEventStore(jobId, 0), listeners: new Set(), onError };
+      this.follows.set(jobId, follow);
+      if (this.socket.connected) void this.subscribe(jobId);
+    }
+    follow.listeners.add(listener);
+    if (onError) follow.onError = onError;
+    const store = follow.store;
+    return {
+      store,
+      unfollow: () => {
+        const current = this.follows.get(jobId);
+        if (!current) return;
+        current.listeners.delete(listener);
+        if (current.listeners.size === 0) {
+          this.follows.delete(jobId);
+          if (current.gapTimer !== undefined) clearTimeout(current.gapTimer);
+          if (this.socket.connected) {
+            this.socket
+              .timeout(ACK_TIMEOUT_MS)
+              .emitWithAck("unsubscribe", { job_id: jobId })
+              .catch(() => undefined);
+          }
+        }
+      },
+    };
+  }
+
+  /** Subscribes with `since` = what the store holds; the replay follows the ack. */
+  async subscribe(jobId: string): Promise<void> {
+    const follow = this.follows.get(jobId);
+    if (!follow) return;
+    let ack: SubscribeAck;
+    try {
+      ack = await this.socket
+        .timeout(ACK_TIMEOUT_MS)
+        .emitWithAck("subscribe", { job_id: jobId, since: follow.store.since });
+    } catch {
+      follow.store.resubscribeFailed(); // the next connect subscribes again
+      return;
+    }
+    if (this.follows.get(jobId) !== follow) return;
+    if (!ack?.ok || !ack.job) {
+      const problem = ack?.error ?? { title: "subscribe failed", status: 500 };
+      follow.onError?.(new SubscribeError(problem));
+      return;
+    }
+    const result = follow.store.acceptAck({ job: ack.job, last_seq: ack.last_seq ?? 0 });
+    this.deliver(follow, result, true);
+  }
+
+  private receive(event: JobEvent): void {
+    if (!event || typeof event.job_id !== "string" || typeof event.seq !== "number") return;
+    const follow = this.follows.get(event.job_id);
+    if (follow) {
+      const result = follow.store.apply(event);
+      this.deliver(follow, result, false);
+      for (const applied of result.applied) this.emitEvent(applied);
+      return;
+    }
+    this.emitEvent(event);
+  }
+
+  private deliver(follow: Follow, result: ApplyResult, fromAck: boolean): void {
+    if (fromAck || result.applied.length || result.lost.length) {
+      for (const listener of follow.listeners) listener(follow.store, result);
+    }
+    if (result.resubscribeSince !== null) void this.subscribe(follow.store.jobId);
+    if (follow.store.pendingCount > 0 && follow.gapTimer === undefined) {
+      follow.gapTimer = setTimeout(() => {
+        follow.gapTimer = undefined;
+        if (this.follows.get(follow.store.jobId) !== follow) return;
+        const skipped = follow.store.skipGap();
+        if (skipped.applied.length || skipped.lost.length) this.deliver(follow, skipped, false);
+        for (const applied of skipped.applied) this.emitEvent(applied);
+      }, GAP_GRACE_MS);
+    }
+  }
+
+  private emitEvent(event: JobEvent): void {
+    for (const listener of this.eventListeners) listener(event);
+  }
+
+  private move(input: ConnectionInput): void {
+    const next = nextConnection(this.connection, input);
+    if (next === this.connection) return;
+    this.connection = next;
+    this.emitConnection();
+  }
+
+  private emitConnection(): void {
+    for (const listener of this.connectionListeners) listener(this.connection);
+  }
+}

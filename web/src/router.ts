@@ -1,0 +1,46 @@
+/** Hash routes: `#/jobs?state=running`, `#/jobs/<id>`, `#/submit/<type>`, `#/signin`. */
+
+export type Route =
+  | { page: "jobs"; state: string; type: string }
+  | { page: "job"; jobId: string }
+  | { page: "submit"; type: string | null; from: string | null }
+  | { page: "signin" }
+  | { page: "notfound"; path: string };
+
+export function parseRoute(hash: string): Route {
+  const body = hash.replace(/^#/, "") || "/jobs";
+  const [path, query = ""] = body.split("?", 2);
+  const params = new URLSearchParams(query);
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0 || (parts[0] === "jobs" && parts.length === 1)) {
+    return { page: "jobs", state: params.get("state") ?? "", type: params.get("type") ?? "" };
+  }
+  if (parts[0] === "jobs" && parts.length === 2) return { page: "job", jobId: parts[1] };
+  if (parts[0] === "submit") {
+    return { page: "submit", type: parts[1] ?? null, from: params.get("from") };
+  }
+  if (parts[0] === "signin") return { page: "signin" };
+  return { page: "notfound", path };
+}
+
+export function jobsHref(state = "", type = ""): string {
+  const params = new URLSearchParams();
+  if (state) params.set("state", state);
+  if (type) params.set("type", type);
+  const qs = params.toString();
+  return `#/jobs${qs ? `?${qs}` : ""}`;
+}
+
+export function jobHref(jobId: string): string {
+  return `#/jobs/${encodeURIComponent(jobId)}`;
+}
+
+export function submitHref(type: string, from?: string): string {
+  return `#/submit/${encodeURIComponent(type)}${from ? `?from=${encodeURIComponent(from)}` : ""}`;
+}
+
+/** The Temporal UI page of a job's workflow, from `GET /api/meta`. */
+export function temporalHref(uiUrl: string | null, namespace: string, jobId: string): string | null {
+  if (!uiUrl) return null;
+  return `${uiUrl.replace(/\/+$/, "")}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(jobId)}`;
+}

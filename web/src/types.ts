@@ -1,0 +1,172 @@
+/**
+ * The wire shapes of jobwire's REST and Socket.IO contract (docs/protocol.md).
+ * The Python models in jobwire/contract/ are the source of truth; these mirror them.
+ */
+
+export type JobState = "created" | "running" | "paused" | "completed" | "failed" | "cancelled";
+export type JobAction = "pause" | "resume" | "cancel" | "restart";
+
+export const JOB_STATES: readonly JobState[] = [
+  "created",
+  "running",
+  "paused",
+  "completed",
+  "failed",
+  "cancelled",
+];
+export const TERMINAL_STATES: ReadonlySet<JobState> = new Set(["completed", "failed", "cancelled"]);
+
+export function isTerminal(state: JobState): boolean {
+  return TERMINAL_STATES.has(state);
+}
+
+export type EventType =
+  | "job.created"
+  | "job.started"
+  | "job.progress"
+  | "job.checkpoint"
+  | "job.log"
+  | "job.chunk"
+  | "job.paused"
+  | "job.resumed"
+  | "job.recovered"
+  | "job.completed"
+  | "job.failed"
+  | "job.cancelled"
+  | "job.snapshot";
+
+export interface CheckpointSummary {
+  phase: string;
+  position: string;
+  size_bytes: number;
+  taken_at: string;
+}
+
+export interface JobError {
+  type: string;
+  message: string;
+  retryable?: boolean;
+  phase?: string | null;
+}
+
+export interface JobRecord {
+  schema_version: number;
+  job_id: string;
+  run_id?: string | null;
+  user_id: string;
+  type: string;
+  state: JobState;
+  progress: number;
+  step: string;
+  phase?: string | null;
+  phases: string[];
+  spec: Record<string, unknown>;
+  checkpoint: CheckpointSummary | null;
+  allowed_actions: JobAction[];
+  paused_by?: string | null;
+  attempt: number;
+  restarted_from?: string | null;
+  result: Record<string, unknown> | null;
+  error: JobError | null;
+  created_at: string;
+  started_at?: string | null;
+  updated_at: string;
+  finished_at?: string | null;
+}
+
+export interface JobEvent {
+  schema_version: number;
+  job_id: string;
+  user_id: string;
+  seq: number;
+  type: EventType;
+  ts: string;
+  state: JobState;
+  progress: number;
+  step: string;
+  data: Record<string, unknown>;
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** RFC 9457 problem details, as every error answer of the API carries. */
+export interface Problem {
+  type?: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: FieldProblem[];
+  state?: JobState;
+}
+
+export interface JobPage {
+  items: JobRecord[];
+  next_cursor: string | null;
+}
+
+export interface JobStats {
+  total: number;
+  by_state: Partial<Record<JobState, number>>;
+  by_type: Record<string, number>;
+}
+
+export interface EventPage {
+  events: JobEvent[];
+  last_seq: number;
+}
+
+export interface JobTypeInfo {
+  type: string;
+  description: string;
+  phases: string[];
+  schema: JsonSchema;
+  example?: Record<string, unknown>;
+}
+
+export interface Meta {
+  version: string;
+  temporal_ui_url: string | null;
+  temporal_namespace: string;
+  socketio_path: string;
+  socketio_namespace: string;
+}
+
+export interface SubscribeAck {
+  ok: boolean;
+  job?: JobRecord;
+  last_seq?: number;
+  error?: Problem;
+}
+
+/** The subset of JSON Schema (as pydantic v2 emits it) that the form generator understands. */
+export interface JsonSchema {
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  const?: unknown;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  format?: string;
+  items?: JsonSchema;
+  minItems?: number;
+  maxItems?: number;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  $ref?: string;
+  $defs?: Record<string, JsonSchema>;
+  examples?: unknown[];
+}

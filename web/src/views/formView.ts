@@ -1,0 +1,131 @@
+/**
+ * Renders a form model (schemaForm.ts) as labelled inputs with their descriptions and an
+ * error slot beside each, reads the raw values back, and shows field errors.
+ */
+
+import { h } from "../dom";
+import type { FieldModel, RawValue } from "../schemaForm";
+
+export interface RenderedForm {
+  element: HTMLElement;
+  read(): Record<string, RawValue>;
+  showErrors(byField: Record<string, string[] | string>): void;
+  /** The first field with an error, to move focus to. */
+  firstError(): HTMLElement | null;
+}
+
+const idFor = (path: string) => `f-${path.replace(/[^a-zA-Z0-9_-]/g, "-")}`;
+
+export function renderForm(fields: FieldModel[], initial: Record<string, RawValue>): RenderedForm {
+  const inputs = new Map<string, HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>();
+  const errors = new Map<string, HTMLElement>();
+
+  const renderField = (field: FieldModel): HTMLElement | null => {
+    if (field.kind === "const") return null;
+    if (field.kind === "object" && field.children) {
+      return h(
+        "fieldset",
+        { class: "group" },
+        h("legend", {}, field.label),
+        field.description ? h("p", { class: "muted" }, field.description) : null,
+        ...field.children.map(renderField),
+      );
+    }
+    const id = idFor(field.path);
+    const help = field.description || hint(field);
+    const describedBy = `${id}-help ${id}-error`;
+    const input = control(field, id, initial[field.path], describedBy);
+    inputs.set(field.path, input);
+    const error = h("p", { id: `${id}-error`, class: "field-error", "aria-live": "polite" });
+    errors.set(field.path, error);
+    const label = h("label", { for: id }, field.label, field.required ? h("span", { class: "req", "aria-hidden": "true" }, " *") : null);
+    if (field.kind === "boolean") {
+      return h("div", { class: "field field-check", "data-field": field.path }, input, label, h("p", { id: `${id}-help`, class: "muted" }, help), error);
+    }
+    return h("div", { class: "field", "data-field": field.path }, label, input, h("p", { id: `${id}-help`, class: "muted" }, help), error);
+  };
+
+  const element = h("div", { class: "fields" }, ...fields.map(renderField));
+  return {
+    element,
+    read() {
+      const out: Record<string, RawValue> = {};
+      for (const [path, input] of inputs) {
+        out[path] = input instanceof HTMLInputElement && input.type === "checkbox" ? input.checked : input.value;
+      }
+      return out;
+    },
+    showErrors(byField) {
+      for (const [path, slot] of errors) {
+        const messages = byField[path];
+        const text = Array.isArray(messages) ? messages.join("; ") : messages ?? "";
+        slot.textContent = text;
+        inputs.get(path)?.setAttribute("aria-invalid", text ? "true" : "false");
+      }
+    },
+    firstError() {
+      for (const [path, slot] of errors) if (slot.textContent) return inputs.get(path) ?? null;
+      return null;
+    },
+  };
+}
+
+function control(
+  field: FieldModel,
+  id: string,
+  value: RawValue | undefined,
+  describedBy: string,
+): HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement {
+  const common = { id, name: field.path, "aria-describedby": describedBy, required: field.required && field.kind !== "boolean" };
+  switch (field.kind) {
+    case "boolean":
+      return h("input", { ...common, type: "checkbox", checked: value === true });
+    case "enum":
+      return h(
+        "select",
+        common,
+        field.required ? null : h("option", { value: "" }, "—"),
+        ...(field.options ?? []).map((o) => h("option", { value: String(o), selected: String(o) === value }, String(o))),
+      );
+    case "number":
+    case "integer": {
+      const input = h("input", {
+        ...common,
+        type: "number",
+        inputmode: field.kind === "integer" ? "numeric" : "decimal",
+        step: field.kind === "integer" ? 1 : "any",
+        min: field.min !== undefined && !field.exclusiveMin ? field.min : undefined,
+        max: field.max !== undefined && !field.exclusiveMax ? field.max : undefined,
+      });
+      input.value = typeof value === "string" ? value : "";
+      return input;
+    }
+    case "list":
+    case "json":
+    case "text": {
+      const area = h("textarea", { ...common, rows: field.kind === "json" ? 6 : 3, spellcheck: field.kind === "text" ? "true" : "false" });
+      area.value = typeof value === "string" ? value : "";
+      return area;
+    }
+    default: {
+      const input = h("input", {
+        ...common,
+        type: field.format === "uri" ? "url" : "text",
+        minlength: field.minLength,
+        maxlength: field.maxLength,
+      });
+      input.value = typeof value === "string" ? value : "";
+      return input;
+    }
+  }
+}
+
+function hint(field: FieldModel): string {
+  const parts: string[] = [];
+  if (field.kind === "list") parts.push("one per line");
+  if (field.kind === "json") parts.push("JSON");
+  if (field.min !== undefined) parts.push(`${field.exclusiveMin ? ">" : "≥"} ${field.min}`);
+  if (field.max !== undefined) parts.push(`${field.exclusiveMax ? "<" : "≤"} ${field.max}`);
+  if (field.maxLength !== undefined) parts.push(`at most ${field.maxLength} characters`);
+  return parts.join(", ");
+}

@@ -1,0 +1,196 @@
+/**
+ * The job list: the user's jobs newest first, filters on state and type, cursor pagination,
+ * and rows that follow the user room's events live.
+ */
+
+import { ApiError } from "../api";
+import type { AppContext, Unmount } from "../context";
+import { h } from "../dom";
+import { dateTime, pct, shortId } from "../format";
+import { jobHref, jobsHref } from "../router";
+import { JOB_STATES, type JobEvent, type JobRecord } from "../types";
+import { notice, progressBar, setProgress, stateBadge } from "./widgets";
+
+const PAGE_SIZE = 20;
+
+interface Row {
+  tr: HTMLTableRowElement;
+  state: HTMLElement;
+  bar: HTMLElement;
+  pct: HTMLElement;
+  step: HTMLElement;
+  lastSeq: number;
+}
+
+export function mountJobList(main: HTMLElement, ctx: AppContext, filters: { state: string; type: string }): Unmount {
+  const stateSelect = h(
+    "select",
+    { id: "filter-state", name: "state" },
+    h("option", { value: "" }, "any state"),
+    ...JOB_STATES.map((s) => h("option", { value: s, selected: s === filters.state }, s)),
+  );
+  const typeSelect = h("select", { id: "filter-type", name: "type" }, h("option", { value: "" }, "any type"));
+  if (filters.type) typeSelect.append(h("option", { value: filters.type, selected: true }, filters.type));
+  void ctx.jobTypes().then((types) => {
+    for (const t of types) {
+      if (t.type !== filters.type) typeSelect.append(h("option", { value: t.type }, t.type));
+    }
+  }, () => undefined);
+  const applyFilters = () => ctx.navigate(jobsHref(stateSelect.value, typeSelect.value));
+  stateSelect.addEventListener("change", applyFilters);
+  typeSelect.addEventListener("change", applyFilters);
+
+  const tbody = h("tbody", {});
+  const status = h("div", { "aria-live": "polite" });
+  const prev = h("button", { type: "button", disabled: true }, "← Newer");
+  const next = h("button", { type: "button", disabled: true }, "Older →");
+  const pageLabel = h("span", { class: "muted num" }, "page 1");
+  main.replaceChildren(
+    h(
+      "div",
+      { class: "page-head" },
+      h("h1", {}, "Jobs"),
+      h("a", { class: "button primary", href: "#/submit" }, "New job"),
+    ),
+    h(
+      "form",
+      { class: "filters", role: "search", "aria-label": "Filter jobs", onsubmit: (e: Event) => e.preventDefault() },
+      h("label", { for: "filter-state" }, "State"),
+      stateSelect,
+      h("label", { for: "filter-type" }, "Type"),
+      typeSelect,
+    ),
+    status,
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "jobs", "data-testid": "job-table" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { scope: "col" }, "Job"),
+            h("th", { scope: "col" }, "Type"),
+            h("th", { scope: "col" }, "State"),
+            h("th", { scope: "col", class: "col-progress" }, "Progress"),
+            h("th", { scope: "col", class: "col-step" }, "Step"),
+            h("th", { scope: "col", class: "col-created" }, "Created"),
+          ),
+        ),
+        tbody,
+      ),
+    ),
+    h("nav", { class: "pager", "aria-label": "Pages" }, prev, pageLabel, next),
+  );
+
+  const rows = new Map<string, Row>();
+  const cursors: Array<string | null> = [null];
+  let page = 0;
+  let nextCursor: string | null = null;
+  let alive = true;
+
+  const rowFor = (job: JobRecord): HTMLTableRowElement => {
+    const state = h("span", {}, stateBadge(job.state));
+    const bar = progressBar(job.progress, `Progress of ${job.job_id}`);
+    const pctEl = h("span", { class: "num pct" }, pct(job.progress));
+    const step = h("span", {}, job.step);
+    const tr = h(
+      "tr",
+      { "data-job-id": job.job_id },
+      h("td", {}, h("a", { href: jobHref(job.job_id), class: "mono", title: job.job_id }, shortId(job.job_id))),
+      h("td", {}, job.type),
+      h("td", {}, state),
+      h("td", { class: "col-progress" }, h("span", { class: "progress-cell" }, bar, pctEl)),
+      h("td", { class: "col-step" }, step),
+      h("td", { class: "col-created num" }, dateTime(job.created_at)),
+    );
+    rows.set(job.job_id, { tr, state, bar, pct: pctEl, step, lastSeq: -1 });
+    return tr;
+  };
+
+  const load = async () => {
+    status.replaceChildren();
+    try {
+      const result = await ctx.api.listJobs({
+        state: filters.state,
+        type: filters.type,
+        limit: PAGE_SIZE,
+        cursor: cursors[page],
+      });
+      if (!alive) return;
+      rows.clear();
+      tbody.replaceChildren(...result.items.map(rowFor));
+      if (result.items.length === 0) {
+        tbody.append(
+          h(
+            "tr",
+            {},
+            h("td", { colspan: 6, class: "muted" }, "No jobs here yet. ", h("a", { href: "#/submit" }, "Submit one"), "."),
+          ),
+        );
+      }
+      nextCursor = result.next_cursor;
+      next.disabled = !nextCursor;
+      prev.disabled = page === 0;
+      pageLabel.textContent = `page ${page + 1}`;
+    } catch (error) {
+      if (!alive) return;
+      status.replaceChildren(notice("error", `Cannot list jobs: ${(error as ApiError).message}`));
+    }
+  };
+  next.addEventListener("click", () => {
+    if (!nextCursor) return;
+    cursors[page + 1] = nextCursor;
+    page += 1;
+    void load();
+  });
+  prev.addEventListener("click", () => {
+    if (page === 0) return;
+    page -= 1;
+    void load();
+  });
+
+  let reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  const reloadSoon = () => {
+    clearTimeout(reloadTimer);
+    reloadTimer = setTimeout(() => void load(), 300);
+  };
+
+  const offEvent = ctx.feed.onEvent((event: JobEvent) => {
+    const row = rows.get(event.job_id);
+    if (!row) {
+      // A new job of this user belongs at the top of the first page if it passes the filters.
+      if (event.type === "job.created" && page === 0) {
+        const type = (event.data["spec"] as { type?: string } | undefined)?.type;
+        if ((!filters.state || filters.state === event.state) && (!filters.type || filters.type === type)) reloadSoon();
+      }
+      return;
+    }
+    if (event.seq <= row.lastSeq) return;
+    row.lastSeq = event.seq;
+    row.state.replaceChildren(stateBadge(event.state));
+    setProgress(row.bar, event.progress);
+    row.pct.textContent = pct(event.progress);
+    if (event.step) row.step.textContent = event.step;
+  });
+  let lastReconnects = ctx.feed.connection.reconnects;
+  const offConnection = ctx.feed.onConnection((c) => {
+    if (c.reconnects !== lastReconnects) {
+      lastReconnects = c.reconnects;
+      void load(); // events during the outage are not replayed to the user room
+    }
+  });
+
+  void load();
+  return () => {
+    alive = false;
+    clearTimeout(reloadTimer);
+    offEvent();
+    offConnection();
+  };
+}
+

@@ -1,0 +1,334 @@
+/**
+ * The activity panel of one job: progress, step, a timeline of what happened with times,
+ * the live log and streamed chunks, the last checkpoint, the result, the controls its state
+ * allows, and a link to the same workflow in the Temporal UI. Recovery is shown: a notice
+ * when a phase picked up after a crash, and a failed job says what the user can do next.
+ */
+
+import { enabledActions, nextStepForFailed } from "../actions";
+import { ApiError } from "../api";
+import type { AppContext, Unmount } from "../context";
+import { externalLink, h } from "../dom";
+import { STATE_CHANGING_EVENTS, type ApplyResult, type JobEventStore } from "../eventStore";
+import { bytes, dateTime, pct, time } from "../format";
+import { renderResult } from "../results";
+import { jobHref, submitHref, temporalHref } from "../router";
+import type { JobAction, JobEvent, JobRecord } from "../types";
+import { loading, notice, progressBar, setProgress, stateBadge } from "./widgets";
+
+const TIMELINE_TYPES = new Set([
+  "job.created",
+  "job.started",
+  "job.paused",
+  "job.resumed",
+  "job.recovered",
+  "job.completed",
+  "job.failed",
+  "job.cancelled",
+  "job.snapshot",
+]);
+const MAX_LOG_LINES = 500;
+
+export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string): Unmount {
+  let alive = true;
+  let busy: JobAction | null = null;
+  main.replaceChildren(loading());
+
+  // ---- skeleton ---------------------------------------------------------------------------
+  const title = h("h1", {}, "Job ", h("span", { class: "mono" }, jobId));
+  const badge = h("span", { "data-testid": "job-state" });
+  const temporal = h("span", {});
+  const bar = progressBar(0, "Job progress");
+  const pctEl = h("span", { class: "num pct big", "data-testid": "job-progress" }, "0.0%");
+  const stepEl = h("p", { class: "step", "data-testid": "job-step" });
+  const phasesEl = h("ol", { class: "phases", "aria-label": "Phases" });
+  const metaEl = h("dl", { class: "facts" });
+  const notices = h("div", { class: "notices", "aria-live": "polite", "data-testid": "notices" });
+  const buttons = new Map<JobAction, HTMLButtonElement>();
+  const controlMsg = h("p", { class: "control-msg", "aria-live": "polite" });
+  const controls = h("div", { class: "controls", role: "group", "aria-label": "Job controls" });
+  for (const action of ["pause", "resume", "cancel", "restart"] as const) {
+    const button = h("button", { type: "button", "data-action": action, disabled: true }, capitalize(action));
+    button.addEventListener("click", () => void act(action));
+    buttons.set(action, button);
+    controls.append(button);
+  }
+  const failure = h("section", { class: "failure", hidden: true, "data-testid": "failure" });
+  const checkpointEl = h("section", { "aria-label": "Last checkpoint" });
+  const timeline = h("ol", { class: "timeline", "data-testid": "timeline" });
+  const log = h("ol", { class: "log", "data-testid": "log", "aria-label": "Live log" });
+  const chunks = h("pre", { class: "chunks", "data-testid": "chunks", hidden: true });
+  const resultEl = h("div", { "data-testid": "result" });
+
+  const page = h(
+    "article",
+    { class: "job-page", "data-job-id": jobId },
+    h("div", { class: "page-head" }, title, badge, temporal),
+    notices,
+    h("div", { class: "progress-row" }, bar, pctEl),
+    stepEl,
+    phasesEl,
+    h("div", { class: "controls-row" }, controls, controlMsg),
+    failure,
+    h("div", { class: "columns" },
+      h("section", { class: "panel" }, h("h2", {}, "Timeline"), timeline),
+      h("section", { class: "panel" }, h("h2", {}, "Details"), metaEl, checkpointEl),
+    ),
+    h("section", { class: "panel" }, h("h2", {}, "Live log"), log, chunks),
+    resultEl,
+  );
+
+  // ---- rendering --------------------------------------------------------------------------
+  let store: JobEventStore | null = null;
+  let shownRecoveries = new Set<number>();
+
+  const renderRecord = () => {
+    const record = store?.record;
+    if (!record) return;
+    title.replaceChildren(`${capitalize(record.type)} job `, h("span", { class: "mono" }, record.job_id));
+    badge.replaceChildren(stateBadge(record.state));
+    const meta = ctx.meta();
+    const href = meta ? temporalHref(meta.temporal_ui_url, meta.temporal_namespace, record.job_id) : null;
+    temporal.replaceChildren(href ? externalLink(href, "Open in Temporal UI ↗") : "");
+    setProgress(bar, record.progress);
+    pctEl.textContent = pct(record.progress);
+    stepEl.textContent = record.state === "paused" ? `Paused${record.paused_by === "temporal" ? " in Temporal" : ""}: ${record.step || "—"}` : record.step || "—";
+    renderPhases(record);
+    renderFacts(record);
+    renderCheckpoint(record);
+    renderButtons(record);
+    renderFailure(record);
+    resultEl.replaceChildren(
+      ...(record.result && record.state === "completed" ? [h("h2", {}, "Result"), renderResult(record.type, record.result)] : []),
+    );
+  };
+
+  const renderPhases = (record: JobRecord) => {
+    const current = record.phase ? record.phases.indexOf(record.phase) : -1;
+    phasesEl.replaceChildren(
+      ...record.phases.map((phase, i) => {
+        const status = record.state === "completed" || i < current ? "done" : i === current ? "current" : "pending";
+        return h("li", { class: `phase phase-${status}`, "aria-current": status === "current" ? "step" : null }, phase);
+      }),
+    );
+  };
+
+  const renderFacts = (record: JobRecord) => {
+    const rows: Array<[string, Node | string]> = [
+      ["Created", dateTime(record.created_at)],
+      ["Started", dateTime(record.started_at)],
+      ["Updated", dateTime(record.updated_at)],
+      ["Finished", dateTime(record.finished_at)],
+      ["Attempt", String(record.attempt)],
+      ["Phase", record.phase ?? "—"],
+    ];
+    if (record.restarted_from) rows.push(["Restarted from", h("a", { href: jobHref(record.restarted_from), class: "mono" }, record.restarted_from)]);
+    metaEl.replaceChildren(...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", { class: "num" }, v)]));
+  };
+
+  const renderCheckpoint = (record: JobRecord) => {
+    const c = record.checkpoint;
+    checkpointEl.replaceChildren(
+      h("h3", {}, "Last checkpoint"),
+      c
+        ? h("p", { "data-testid": "checkpoint" }, `${c.phase}: ${c.position}`, h("br", {}), h("span", { class: "muted num" }, `${bytes(c.size_bytes)}, taken ${dateTime(c.taken_at)}`))
+        : h("p", { class: "muted", "data-testid": "checkpoint" }, "none yet"),
+    );
+  };
+
+  const renderButtons = (record: JobRecord) => {
+    const enabled = enabledActions(record, store?.actionsState ?? null, busy);
+    for (const [action, button] of buttons) {
+      button.disabled = !enabled.has(action);
+      button.setAttribute("aria-busy", busy === action ? "true" : "false");
+    }
+  };
+
+  const renderFailure = (record: JobRecord) => {
+    failure.hidden = record.state !== "failed";
+    if (failure.hidden) return;
+    const next = nextStepForFailed(record, enabledActions(record, store?.actionsState ?? null));
+    const error = record.error;
+    const what =
+      next === "resume"
+        ? [
+            `It can resume from its last checkpoint (${record.checkpoint ? `${record.checkpoint.phase}: ${record.checkpoint.position}` : "kept by Temporal"}). `,
+            h("button", { type: "button", class: "primary", "data-next": "resume", onclick: () => void act("resume") }, "Resume from checkpoint"),
+            " or ",
+            h("a", { href: submitHref(record.type, record.job_id) }, "restart with the spec prefilled"),
+          ]
+        : [
+            "It left no checkpoint to resume from: restart it. ",
+            h("a", { class: "button primary", "data-next": "restart", href: submitHref(record.type, record.job_id) }, "Restart with the spec prefilled"),
+          ];
+    failure.replaceChildren(
+      h("h2", {}, "This job failed"),
+      h("p", { role: "alert" }, h("strong", {}, error ? `${error.type}: ` : ""), error?.message ?? "no error message", error?.phase ? ` (phase ${error.phase})` : ""),
+      h("p", {}, ...what),
+    );
+  };
+
+  const addEvents = (events: JobEvent[]) => {
+    for (const event of events) {
+      if (TIMELINE_TYPES.has(event.type)) timeline.append(timelineItem(event));
+      if (event.type === "job.log") {
+        const level = String(event.data["level"] ?? "info");
+        log.append(h("li", { class: `log-${level}` }, h("time", { class: "num" }, time(event.ts)), " ", h("span", { class: "level" }, level), " ", String(event.data["message"] ?? "")));
+        while (log.childElementCount > MAX_LOG_LINES) log.firstElementChild?.remove();
+        log.scrollTop = log.scrollHeight;
+      }
+      if (event.type === "job.chunk") {
+        chunks.hidden = false;
+        chunks.append(String(event.data["text"] ?? ""));
+      }
+      if (event.type === "job.recovered" && !shownRecoveries.has(event.seq)) {
+        shownRecoveries.add(event.seq);
+        notices.append(recoveredNotice(event));
+      }
+    }
+  };
+
+  const addLost = (lost: Array<[number, number]>) => {
+    for (const [from, to] of lost) {
+      timeline.append(h("li", { class: "lost" }, `events ${from}–${to} expired from the live feed before they could be shown`));
+    }
+  };
+
+  // ---- data -------------------------------------------------------------------------------
+  let refetchTimer: ReturnType<typeof setTimeout> | undefined;
+  const refetch = () => {
+    clearTimeout(refetchTimer);
+    refetchTimer = setTimeout(async () => {
+      try {
+        const record = await ctx.api.job(jobId);
+        if (!alive || !store) return;
+        store.setRecord(record);
+        renderRecord();
+      } catch {
+        /* the feed keeps the page current; the next state change tries again */
+      }
+    }, 150);
+  };
+
+  const onStore = (s: JobEventStore, result: ApplyResult) => {
+    if (!alive) return;
+    if (main.firstElementChild !== page) main.replaceChildren(page);
+    addEvents(result.applied);
+    addLost(result.lost);
+    renderRecord();
+    if (result.applied.some((e) => STATE_CHANGING_EVENTS.has(e.type))) {
+      if (!busy) controlMsg.textContent = "";
+      refetch();
+    }
+    void s;
+  };
+
+  const notFound = (message: string) => {
+    main.replaceChildren(
+      h("h1", {}, "Job not found"),
+      notice("error", message),
+      h("p", {}, h("a", { href: "#/jobs" }, "Back to your jobs")),
+    );
+  };
+
+  const followed = ctx.feed.follow(jobId, onStore, (error) => {
+    if (!alive) return;
+    if (error.problem.status === 404) notFound(`There is no job ${jobId} among yours.`);
+    else notices.append(notice("error", `Live updates refused: ${error.message}`));
+  });
+  store = followed.store;
+
+  // The record from REST shows the page at once; the subscription then replays its events.
+  void ctx.api.job(jobId).then(
+    (record) => {
+      if (!alive || !store) return;
+      if (!store.record) store.setRecord(record);
+      main.replaceChildren(page);
+      renderRecord();
+    },
+    (error: ApiError) => {
+      if (!alive) return;
+      if (error.status === 404) notFound(`There is no job ${jobId} among yours.`);
+      else main.replaceChildren(notice("error", `Cannot load the job: ${error.message}`));
+    },
+  );
+  if (store.record) {
+    main.replaceChildren(page);
+    addEvents(store.events);
+    renderRecord();
+  }
+
+  // ---- controls ---------------------------------------------------------------------------
+  async function act(action: JobAction): Promise<void> {
+    if (!store?.record || busy) return;
+    busy = action;
+    controlMsg.textContent = `${capitalize(action)}…`;
+    renderRecord();
+    try {
+      const record = await ctx.api.control(jobId, action);
+      if (!alive) return;
+      if (action === "restart" && record.job_id !== jobId) {
+        ctx.navigate(jobHref(record.job_id));
+        return;
+      }
+      store.setRecord(record);
+      controlMsg.textContent = `${capitalize(action)} accepted: the job is ${record.state}.`;
+    } catch (error) {
+      const problem = error instanceof ApiError ? error.problem : { title: String(error), status: 0 };
+      controlMsg.textContent =
+        problem.status === 409
+          ? `Cannot ${action}: the job is ${problem.state ?? "in another state"} now.`
+          : `${capitalize(action)} failed: ${problem.detail || problem.title}`;
+      refetch();
+    } finally {
+      busy = null;
+      if (alive) renderRecord();
+    }
+  }
+
+  return () => {
+    alive = false;
+    clearTimeout(refetchTimer);
+    followed.unfollow();
+    shownRecoveries = new Set();
+  };
+}
+
+function timelineItem(event: JobEvent): HTMLElement {
+  const label: Record<string, string> = {
+    "job.created": "created",
+    "job.started": "started",
+    "job.paused": "paused",
+    "job.resumed": "resumed",
+    "job.recovered": "recovered after a crash",
+    "job.completed": "completed",
+    "job.failed": "failed",
+    "job.cancelled": "cancelled",
+    "job.snapshot": "state read from Temporal (older events expired)",
+  };
+  return h(
+    "li",
+    { class: `tl tl-${event.type.replace("job.", "")}`, "data-seq": event.seq },
+    h("time", { class: "num", datetime: event.ts }, time(event.ts)),
+    " ",
+    h("span", { class: "tl-what" }, label[event.type] ?? event.type),
+    event.step ? h("span", { class: "muted" }, ` · ${event.step}`) : null,
+    h("span", { class: "num muted tl-pct" }, ` ${pct(event.progress)}`),
+  );
+}
+
+function recoveredNotice(event: JobEvent): HTMLElement {
+  const data = event.data;
+  const checkpoint = data["checkpoint"] as { position?: string; phase?: string } | null | undefined;
+  const from = checkpoint?.position ? `from checkpoint "${checkpoint.position}"` : "with no checkpoint, from the start of the phase";
+  const redo = typeof data["redo"] === "string" ? ` ${data["redo"]}.` : "";
+  return notice(
+    "warn",
+    h("strong", {}, "Recovered: "),
+    `phase ${String(data["phase"] ?? "?")} picked up after a crash or timeout on attempt ${String(data["attempt"] ?? "?")}, ${from}.${redo}`,
+  );
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

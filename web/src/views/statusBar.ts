@@ -1,0 +1,107 @@
+/**
+ * The status bar on every page: connection state, the user's running and paused jobs, and
+ * the progress of the most recent active one. It follows the user room through the feed's
+ * event listeners, so it subscribes to no job.
+ */
+
+import { CONNECTION_LABELS } from "../connection";
+import type { AppContext } from "../context";
+import { h } from "../dom";
+import { pct, shortId } from "../format";
+import { jobHref } from "../router";
+import { StatusModel } from "../statusModel";
+import { progressBar, setProgress } from "./widgets";
+
+export function mountStatusBar(root: HTMLElement, ctx: AppContext): () => void {
+  const model = new StatusModel();
+  const dot = h("span", { class: "dot", "aria-hidden": "true" });
+  const connection = h("span", { class: "conn-label" }, "connecting");
+  const running = h("span", { class: "num count" }, "0");
+  const paused = h("span", { class: "num count" }, "0");
+  const latestLink = h("a", { class: "latest-link", href: "#/jobs" }, "no active job");
+  const latestBar = progressBar(0, "Most recent active job");
+  const latestPct = h("span", { class: "num pct" }, "");
+  const latestStep = h("span", { class: "latest-step muted" }, "");
+  const conn = h("span", { class: "conn conn-connecting", "data-testid": "connection" }, dot, connection);
+  root.replaceChildren(
+    conn,
+    h(
+      "span",
+      { class: "counts" },
+      h("a", { href: "#/jobs?state=running", "data-testid": "running-count" }, running, " running"),
+      h("a", { href: "#/jobs?state=paused", "data-testid": "paused-count" }, paused, " paused"),
+    ),
+    h("span", { class: "latest", "data-testid": "latest" }, latestLink, latestBar, latestPct, latestStep),
+  );
+
+  const render = () => {
+    const view = model.view();
+    running.textContent = String(view.running);
+    paused.textContent = String(view.paused);
+    const latest = view.latest;
+    latestBar.hidden = latest === null;
+    if (latest === null) {
+      latestLink.textContent = "no active job";
+      latestLink.setAttribute("href", "#/jobs");
+      latestPct.textContent = "";
+      latestStep.textContent = "";
+      return;
+    }
+    latestLink.textContent = `${latest.type || "job"} ${shortId(latest.jobId)}`;
+    latestLink.setAttribute("href", jobHref(latest.jobId));
+    setProgress(latestBar, latest.progress);
+    latestPct.textContent = pct(latest.progress);
+    latestStep.textContent = latest.state === "paused" ? "paused" : latest.step;
+  };
+
+  let seeding: Promise<void> | null = null;
+  let again = false;
+  const seed = async () => {
+    if (seeding) {
+      again = true;
+      return;
+    }
+    seeding = (async () => {
+      try {
+        const [stats, running, paused, created] = await Promise.all([
+          ctx.api.stats(),
+          ctx.api.listJobs({ state: "running", limit: 50 }),
+          ctx.api.listJobs({ state: "paused", limit: 50 }),
+          ctx.api.listJobs({ state: "created", limit: 50 }),
+        ]);
+        model.seed(stats, [...running.items, ...paused.items, ...created.items]);
+        render();
+      } catch (error) {
+        console.warn("status bar: cannot load counts", error);
+      }
+    })();
+    await seeding;
+    seeding = null;
+    if (again) {
+      again = false;
+      await seed();
+    }
+  };
+
+  let lastReconnects = -1;
+  const offConnection = ctx.feed.onConnection((c) => {
+    conn.className = `conn conn-${c.state}`;
+    connection.textContent = CONNECTION_LABELS[c.state];
+    conn.title = c.detail;
+    // The user room carries no replay: after (re)connecting, counts are read again.
+    if ((c.state === "live" || c.state === "degraded") && c.reconnects !== lastReconnects) {
+      lastReconnects = c.reconnects;
+      void seed();
+    }
+  });
+  const offEvent = ctx.feed.onEvent((event) => {
+    if (model.apply(event)) void seed();
+    else render();
+  });
+  void seed();
+  render();
+  return () => {
+    offConnection();
+    offEvent();
+  };
+}

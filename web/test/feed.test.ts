@@ -1,0 +1,206 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { Feed, type FeedSocket, GAP_GRACE_MS } from "../src/feed";
+import type { JobEvent } from "../src/types";
+import { event, record, seqs } from "./fixtures";
+
+type Listener = (...args: any[]) => void;
+
+/** An in-memory stand-in for socket.io-client's Socket, recording what the feed sends. */
+class FakeSocket implements FeedSocket {
+  connected = false;
+  active = false;
+  auth: unknown = null;
+  sent: Array<{ event: string; payload: any }> = [];
+  acks: Array<(payload: any) => unknown> = [];
+  private listeners = new Map<string, Listener[]>();
+  private managerListeners = new Map<string, Listener[]>();
+  readonly io = {
+    on: (name: string, listener: Listener) => {
+      this.managerListeners.set(name, [...(this.managerListeners.get(name) ?? []), listener]);
+    },
+  };
+
+  on(name: string, listener: Listener): void {
+    this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener]);
+  }
+
+  timeout() {
+    return {
+      emitWithAck: async (name: string, payload: unknown) => {
+        this.sent.push({ event: name, payload });
+        const answer = this.acks.shift();
+        if (!answer) throw new Error("timeout");
+        return answer(payload);
+      },
+    };
+  }
+
+  connect(): void {
+    this.active = true;
+  }
+
+  disconnect(): void {
+    this.active = false;
+    this.connected = false;
+  }
+
+  fire(name: string, ...args: unknown[]): void {
+    for (const listener of this.listeners.get(name) ?? []) listener(...args);
+  }
+
+  fireManager(name: string, ...args: unknown[]): void {
+    for (const listener of this.managerListeners.get(name) ?? []) listener(...args);
+  }
+
+  up(): void {
+    this.connected = true;
+    this.fire("connect");
+  }
+
+  drop(): void {
+    this.connected = false;
+    this.fire("disconnect", "transport close");
+  }
+
+  subscribes(): Array<{ job_id: string; since: number }> {
+    return this.sent.filter((s) => s.event === "subscribe").map((s) => s.payload);
+  }
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe("Feed", () => {
+  let socket: FakeSocket;
+  let feed: Feed;
+  let shown: JobEvent[];
+
+  beforeEach(() => {
+    socket = new FakeSocket();
+    feed = new Feed(socket);
+    shown = [];
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const follow = () =>
+    feed.follow("job-1", (_store, result) => {
+      shown.push(...result.applied);
+    });
+
+  it("connects with the token in the auth payload", () => {
+    feed.start("t0ken");
+    expect(socket.auth).toEqual({ token: "t0ken" });
+    expect(socket.active).toBe(true);
+  });
+
+  it("subscribes on connect and shows the replay after the ack", async () => {
+    feed.start("t");
+    follow();
+    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 2 }));
+    socket.up();
+    await flush();
+    expect(socket.subscribes()).toEqual([{ job_id: "job-1", since: 0 }]);
+    socket.fire("job_event", event(1));
+    socket.fire("job_event", event(2));
+    expect(seqs(shown)).toEqual([1, 2]);
+  });
+
+  it("resubscribes with since after a reconnect and shows every missed event once, in order", async () => {
+    feed.start("t");
+    follow();
+    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 0 }));
+    socket.up();
+    await flush();
+    socket.fire("job_event", event(1));
+    socket.fire("job_event", event(2));
+    socket.drop();
+    expect(feed.connection.state).toBe("reconnecting");
+    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 5 }));
+    socket.up();
+    await flush();
+    expect(feed.connection).toMatchObject({ state: "live", reconnects: 1 });
+    expect(socket.subscribes().at(-1)).toEqual({ job_id: "job-1", since: 2 });
+    // the replay, with a duplicate from the user room interleaved
+    for (const seq of [3, 4, 4, 2, 5]) socket.fire("job_event", event(seq));
+    expect(seqs(shown)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("answers resync by subscribing again with its last seq", async () => {
+    feed.start("t");
+    follow();
+    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 0 }));
+    socket.up();
+    await flush();
+    socket.fire("job_event", event(1));
+    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 3 }));
+    socket.fire("resync", { job_id: "job-1", since: 1, reason: "slow consumer" });
+    await flush();
+    expect(socket.subscribes().at(-1)).toEqual({ job_id: "job-1", since: 1 });
+    socket.fire("resync", { job_id: "job-other", since: 1 });
+    expect(socket.subscribes()).toHaveLength(2);
+  });
+
+  it("resubscribes when a gap opens and shows the lost range if the replay cannot fill it", async () => {
+    vi.useFakeTimers();
+    const lost: Array<[number, number]> = [];
+    feed.start("t");
+    feed.follow("job-1", (_s, result) => lost.push(...result.lost));
+    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 0 }));
+    socket.up();
+    await vi.advanceTimersByTimeAsync(0);
+    socket.fire("job_event", event(1));
+    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 4 }));
+    socket.fire("job_event", event(4));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(socket.subscribes().at(-1)).toEqual({ job_id: "job-1", since: 1 });
+    await vi.advanceTimersByTimeAsync(GAP_GRACE_MS + 10);
+    expect(lost).toEqual([[2, 3]]);
+  });
+
+  it("passes the user room's events of other jobs to event listeners", () => {
+    const seen: JobEvent[] = [];
+    feed.onEvent((e) => seen.push(e));
+    feed.start("t");
+    socket.up();
+    socket.fire("job_event", event(7, "job.progress", { job_id: "job-9" }));
+    expect(seen.map((e) => e.job_id)).toEqual(["job-9"]);
+  });
+
+  it("tracks feed_status and a refused token", () => {
+    const states: string[] = [];
+    feed.onConnection((c) => states.push(c.state));
+    feed.start("t");
+    socket.up();
+    socket.fire("feed_status", { state: "degraded", detail: "redis down" });
+    socket.fire("feed_status", { state: "live" });
+    socket.fire("connect_error", { message: "bad token", data: { code: "unauthorized" } });
+    expect(states).toEqual(["connecting", "connecting", "live", "degraded", "live", "unauthorized"]);
+  });
+
+  it("reports a subscribe refused by the server (another user's job is not found)", async () => {
+    const errors: number[] = [];
+    feed.start("t");
+    feed.follow(
+      "job-1",
+      () => undefined,
+      (error) => errors.push(error.problem.status),
+    );
+    socket.acks.push(() => ({ ok: false, error: { title: "Not Found", status: 404 } }));
+    socket.up();
+    await flush();
+    expect(errors).toEqual([404]);
+  });
+
+  it("unsubscribes when the last page stops following", async () => {
+    feed.start("t");
+    const { unfollow } = follow();
+    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 0 }));
+    socket.up();
+    await flush();
+    socket.acks.push(() => ({ ok: true }));
+    unfollow();
+    expect(socket.sent.at(-1)).toEqual({ event: "unsubscribe", payload: { job_id: "job-1" } });
+  });
+});
