@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     # API and live feed
     api_host: str = Field(default="127.0.0.1", description="Interface the API listens on.")
     api_port: int = Field(default=8000, description="Port of the API, console and Socket.IO.")
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Proxies whose X-Forwarded-* headers the API trusts (comma-separated).",
+    )
     public_url: str | None = Field(default=None, description="How clients reach the API.")
     cors_origins: list[str] = Field(
         default_factory=list, description="Browser origins allowed (JSON list)."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jobwire.cli import dev_command, jobs, setup_command, token_command, worker_command
+from jobwire.cli import api_command, dev_command, jobs, setup_command, token_command, worker_command
 
 app = typer.Typer(
     name="jobwire",
@@ -12,6 +12,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+api_command.register(app)
 dev_command.register(app)
 setup_command.register(app)
 token_command.register(app)

@@ -139,6 +139,20 @@ class JobTypeRegistry:
             self._adapter = TypeAdapter(self.union_type())
         return self._adapter
 
+    def precheck(self, data: Any) -> Any:
+        """Migrates an older spec and names an unknown or missing ``type`` in words, before
+        pydantic validates the union (whose own message for these is cryptic)."""
+        from jobwire.contract.migrations import migrate_spec
+
+        if not isinstance(data, dict):
+            return data
+        kind = data.get("type")
+        if kind is None:
+            raise ValueError(f"a job spec needs a 'type', one of: {', '.join(self.names())}")
+        if not isinstance(kind, str) or kind not in self.names():
+            raise ValueError(f"unknown job type {kind!r}; known types: {', '.join(self.names())}")
+        return migrate_spec(data)
+
     def parse_spec(self, data: Any) -> JobInput:
         """Validates raw data into the concrete input model, migrating older versions first."""
         from jobwire.contract.migrations import migrate_spec

@@ -278,6 +278,21 @@ class JobService:
             by_type=dict(zip(types, by_type, strict=True)),
         )
 
+    async def counts_by_type_and_state(self) -> dict[tuple[str, str], int]:
+        """All users' jobs per (type, state), for metrics: one count per pair, for the same
+        reason as in ``stats``."""
+        pairs = [(t, s.value) for t in self.registry.names() for s in JobState]
+        counts = await asyncio.gather(
+            *(
+                self._count(
+                    f"WorkflowType = '{WORKFLOW_NAME}' AND {SA_TYPE.name} = {_quote(t)}"
+                    f" AND {SA_STATE.name} = {_quote(s)}"
+                )
+                for t, s in pairs
+            )
+        )
+        return dict(zip(pairs, counts, strict=True))
+
     async def _count(self, query: str) -> int:
         return (await self.temporal.count_workflows(query)).count
 

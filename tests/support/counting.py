@@ -69,5 +69,5 @@ COUNT_PHASES = (
 
 def counting_registry() -> JobTypeRegistry:
     registry = JobTypeRegistry()
-    registry.register(CountInput, COUNT_PHASES)
+    registry.register(CountInput, COUNT_PHASES, examples=[{"type": "count", "items": 5}])
     return registry

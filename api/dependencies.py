@@ -1,0 +1,51 @@
+"""What a request handler gets from the app: the shared clients and the job service."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from redis.asyncio import Redis
+
+from api.metrics import ApiMetrics
+from api.rate_limit import SubmissionLimiter
+from jobwire.contract.registry import JobTypeRegistry
+from jobwire.jobs.service import JobService
+from jobwire.services import Services
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def _jobs(request: Request) -> JobService:
+    jobs: JobService = request.app.state.jobs
+    return jobs
+
+
+def _redis(request: Request) -> Redis:
+    return _services(request).redis
+
+
+def _limiter(request: Request) -> SubmissionLimiter:
+    limiter: SubmissionLimiter = request.app.state.limiter
+    return limiter
+
+
+def _metrics(request: Request) -> ApiMetrics:
+    metrics: ApiMetrics = request.app.state.metrics
+    return metrics
+
+
+def _registry(request: Request) -> JobTypeRegistry:
+    registry: JobTypeRegistry = request.app.state.registry
+    return registry
+
+
+ServicesDep = Annotated[Services, Depends(_services)]
+Jobs = Annotated[JobService, Depends(_jobs)]
+RedisDep = Annotated[Redis, Depends(_redis)]
+Limiter = Annotated[SubmissionLimiter, Depends(_limiter)]
+Metrics = Annotated[ApiMetrics, Depends(_metrics)]
+Registry = Annotated[JobTypeRegistry, Depends(_registry)]

@@ -1,0 +1,114 @@
+"""Prometheus metrics of one API replica, in its own registry (no process-global state).
+
+Counters that only this replica sees (submissions, request latency, events it relayed) are
+its own; job totals by type and state come from Temporal's visibility at scrape time, cached
+briefly, so every replica reports the same truth and a scrape never hammers Temporal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+JobCounts = Callable[[], Awaitable[dict[tuple[str, str], int]]]
+"""``{(type, state): count}`` over all users, from Temporal."""
+
+
+class ApiMetrics:
+    def __init__(self, *, cache_seconds: float = 15.0) -> None:
+        self.registry = CollectorRegistry()
+        self.submitted = Counter(
+            "jobwire_jobs_submitted",
+            "Jobs submitted through this API replica.",
+            ["type"],
+            registry=self.registry,
+        )
+        self.jobs = Gauge(
+            "jobwire_jobs",
+            "Jobs known to Temporal by type and state; the terminal states count finished "
+            "jobs by outcome.",
+            ["type", "state"],
+            registry=self.registry,
+        )
+        self.request_seconds = Histogram(
+            "jobwire_http_request_duration_seconds",
+            "API request latency by route and status.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.events_relayed = Counter(
+            "jobwire_events_relayed",
+            "Live events this replica read from Redis and emitted to its Socket.IO clients.",
+            registry=self.registry,
+        )
+        self.events_published = Counter(
+            "jobwire_events_published",
+            "Events this replica appended to the live feed (workflow transitions it caused).",
+            registry=self.registry,
+        )
+        self._job_counts: JobCounts | None = None
+        self._cache_seconds = cache_seconds
+        self._refreshed_at = -float("inf")
+        self._lock = asyncio.Lock()
+
+    def bind_job_counts(self, job_counts: JobCounts) -> None:
+        """Set once Temporal is connected, in the app's lifespan."""
+        self._job_counts = job_counts
+
+    async def refresh_job_counts(self) -> None:
+        async with self._lock:
+            stale = time.monotonic() - self._refreshed_at >= self._cache_seconds
+            if self._job_counts is None or not stale:
+                return
+            counts = await self._job_counts()
+            for (job_type, state), value in counts.items():
+                self.jobs.labels(type=job_type, state=state).set(value)
+            self._refreshed_at = time.monotonic()
+
+    async def exposition(self) -> Response:
+        await self.refresh_job_counts()
+        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+class RequestTimer:
+    """Times each request under its route template, so ``/api/jobs/{job_id}`` is one series.
+
+    A plain ASGI middleware: Starlette's BaseHTTPMiddleware would re-wrap the request body
+    stream and hide the body limit's 413 behind a generic 400."""
+
+    def __init__(self, app: ASGIApp, metrics: ApiMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def recording_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, recording_send)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            self.metrics.request_seconds.labels(
+                method=scope["method"], route=str(route), status=str(status)
+            ).observe(time.perf_counter() - started)

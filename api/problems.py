@@ -1,0 +1,181 @@
+"""RFC 9457 problem details for every error the API answers, so clients parse one shape.
+
+Domain errors (``JobwireError``), request validation, HTTP errors raised by FastAPI or
+Starlette, an unreachable Temporal and anything unexpected all end here; the last one answers
+500 without leaking its message, which goes to the log instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from temporalio.service import RPCError, RPCStatusCode
+
+from jobwire.errors import IllegalTransition, InvalidSpec, JobwireError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_BASE = "https://jobwire.dev/problems/"
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Dotted path of the offending field, e.g. 'spec.quantity'.")
+    message: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem; ``errors`` names each bad field, ``state`` comes with a 409."""
+
+    type: str = Field(default="about:blank", description="A URI naming the kind of problem.")
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[FieldError] = Field(default_factory=list)
+    state: str | None = Field(default=None, description="The job's current state (409 only).")
+
+
+class ProblemError(Exception):
+    """An HTTP answer with problem details and optional headers, raised from anywhere."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        slug: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.slug = slug
+        self.headers = headers or {}
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    *,
+    detail: str | None = None,
+    title: str | None = None,
+    slug: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    problem = Problem(
+        type=f"{PROBLEM_BASE}{slug}" if slug else "about:blank",
+        title=title or HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        **extra,
+    )
+    return JSONResponse(
+        problem.model_dump(mode="json", exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(part) for part in location]
+    if parts and parts[0] in {"body", "query", "path", "header"}:
+        parts = parts[1:] or parts
+    return ".".join(parts)
+
+
+async def _validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        FieldError(field=_field_path(error.get("loc", ())), message=str(error.get("msg", "")))
+        for error in exc.errors()
+    ]
+    summary = "; ".join(f"{e.field}: {e.message}" for e in errors[:5]) or "invalid request"
+    return problem_response(
+        request, 422, title="Invalid request", detail=summary, slug="invalid-request", errors=errors
+    )
+
+
+async def _domain(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, JobwireError)
+    extra: dict[str, Any] = {}
+    if isinstance(exc, InvalidSpec):
+        extra["errors"] = [
+            FieldError(field=e.get("field") or "", message=e["message"]) for e in exc.errors
+        ]
+    if isinstance(exc, IllegalTransition):
+        extra["state"] = exc.state
+    slug = type(exc).__name__
+    return problem_response(
+        request, exc.status, title=exc.title, detail=exc.detail, slug=_kebab(slug), **extra
+    )
+
+
+async def _problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(
+        request, exc.status, detail=exc.detail, slug=exc.slug, headers=exc.headers
+    )
+
+
+async def _http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return problem_response(
+        request,
+        exc.status_code,
+        detail=str(exc.detail) if exc.detail else None,
+        headers=dict(exc.headers) if exc.headers else None,
+    )
+
+
+async def _temporal(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RPCError)
+    if exc.status in {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}:
+        return problem_response(
+            request,
+            503,
+            detail="Temporal is unreachable; try again shortly",
+            slug="temporal-unavailable",
+            headers={"Retry-After": "5"},
+        )
+    return await _unexpected(request, exc)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(request, 500, detail="The server failed; the error was logged.")
+
+
+def _kebab(name: str) -> str:
+    return "".join(f"-{c.lower()}" if c.isupper() else c for c in name).lstrip("-")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(JobwireError, _domain)
+    app.add_exception_handler(ProblemError, _problem)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(RPCError, _temporal)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries so every documented error names the Problem schema."""
+    return {
+        status: {
+            "model": Problem,
+            "description": HTTPStatus(status).phrase,
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }

@@ -1,0 +1,48 @@
+"""Liveness, readiness and metrics: what an orchestrator and Prometheus poll."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+
+from api.dependencies import Metrics, ServicesDep
+from api.models import Readiness
+
+router = APIRouter(tags=["operations"])
+
+CHECK_TIMEOUT_SECONDS = 3.0
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """The process serves requests; says nothing about Temporal or Redis on purpose, so a
+    Redis outage never gets healthy API replicas restarted."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
+async def readyz(services: ServicesDep) -> JSONResponse:
+    temporal, redis = await asyncio.gather(
+        _check(services.temporal.service_client.check_health()),
+        _check(services.redis.ping()),
+    )
+    checks = {"temporal": temporal, "redis": redis}
+    ready = all(value == "ok" for value in checks.values())
+    body = Readiness(status="ready" if ready else "not ready", checks=checks)
+    return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
+
+
+async def _check(probe: Awaitable[object]) -> str:
+    try:
+        result = await asyncio.wait_for(probe, CHECK_TIMEOUT_SECONDS)
+    except Exception as exc:
+        return f"unreachable: {type(exc).__name__}: {exc}"[:300]
+    return "ok" if result is not False else "unhealthy"
+
+
+@router.get("/metrics", response_class=Response)
+async def metrics(api_metrics: Metrics) -> Response:
+    return await api_metrics.exposition()

@@ -1,0 +1,30 @@
+"""``jobwire api``: one API process (REST, Socket.IO, web console) on the configured port."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from jobwire.logs import configure_logging
+from jobwire.settings import Settings
+
+
+def register(app: typer.Typer) -> None:
+    app.command("api")(api)
+
+
+def api() -> None:
+    """Serve the API until SIGINT or SIGTERM; several of these can run behind a load balancer."""
+    from api.app import asgi_app
+
+    settings = Settings()
+    configure_logging(settings)
+    uvicorn.run(
+        asgi_app(settings),
+        host=settings.api_host,
+        port=settings.api_port,
+        log_config=None,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        timeout_graceful_shutdown=10,
+    )

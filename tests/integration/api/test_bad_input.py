@@ -1,0 +1,111 @@
+"""Malformed, oversized and out-of-range input: a clear problem, and no job created."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.app import create_app
+from jobwire.devstack.ports import free_port
+from jobwire.services import Services
+from jobwire.settings import Settings
+from tests.integration.api.conftest import Api
+from tests.support.counting import counting_registry
+from tests.support.serving import serving
+
+pytestmark = pytest.mark.integration
+
+
+async def assert_no_jobs(api: Api, user: str = "alice") -> None:
+    async with api.client(user) as http:
+        assert (await http.get("/api/jobs/stats")).json()["total"] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({"type": "count", "items": 0}, "items", "greater than or equal to 1"),
+        ({"type": "count", "items": 10**9}, "items", "less than or equal to 100000"),
+        ({"type": "count", "items": "many"}, "items", "valid integer"),
+        ({"type": "count"}, "items", "Field required"),
+        ({"type": "count", "items": 1, "surprise": True}, "surprise", "Extra inputs"),
+        ({"type": "launch-rockets"}, "", "launch-rockets"),
+        ({"items": 3}, "", "type"),
+        ([1, 2, 3], "", ""),
+    ],
+)
+async def test_invalid_specs_get_422_with_the_field_and_create_nothing(
+    api: Api, body: object, field: str, words: str
+) -> None:
+    async with api.client() as http:
+        response = await http.post("/api/jobs", json=body)
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert response.headers["content-type"] == "application/problem+json"
+    assert problem["status"] == 422 and problem["errors"]
+    if field:
+        assert any(e["field"].endswith(field) for e in problem["errors"]), problem
+    assert words in problem["detail"] + str(problem["errors"])
+    await assert_no_jobs(api)
+
+
+async def test_broken_json_and_wrong_content_are_422(api: Api) -> None:
+    async with api.client() as http:
+        broken = await http.post(
+            "/api/jobs", content=b'{"type": "count", ', headers={"Content-Type": "application/json"}
+        )
+        assert broken.status_code == 422 and "JSON" in broken.text
+        bad_query = await http.get("/api/jobs", params={"limit": 0, "state": "dreaming"})
+        assert bad_query.status_code == 422
+        fields = {e["field"] for e in bad_query.json()["errors"]}
+        assert fields == {"limit", "state"}
+        unknown_type = await http.get("/api/jobs", params={"type": "nope"})
+        assert unknown_type.status_code == 422
+        garbage_id = await http.get("/api/jobs/../../etc")
+        assert garbage_id.status_code == 404
+        not_an_id = await http.get("/api/jobs/hello")
+        assert not_an_id.status_code == 404 and not_an_id.json()["title"] == "Job not found"
+    await assert_no_jobs(api)
+
+
+async def test_an_oversized_body_is_413_before_it_is_read(api: Api) -> None:
+    big = b'{"type": "count", "items": 1, "pad": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    async with api.client() as http:
+        declared = await http.post(
+            "/api/jobs", content=big, headers={"Content-Type": "application/json"}
+        )
+        assert declared.status_code == 413
+        assert declared.json()["detail"] == "request bodies are limited to 1048576 bytes"
+
+        async def chunks():  # no Content-Length: the size is only known while streaming
+            for start in range(0, len(big), 64 * 1024):
+                yield big[start : start + 64 * 1024]
+
+        streamed = await http.post(
+            "/api/jobs", content=chunks(), headers={"Content-Type": "application/json"}
+        )
+        assert streamed.status_code == 413
+    await assert_no_jobs(api)
+
+
+async def test_job_creation_is_rate_limited_per_user_with_retry_after(
+    api: Api, settings: Settings
+) -> None:
+    tight = settings.model_copy(update={"jobs_per_minute_per_user": 3})
+    services = Services(settings=tight, temporal=api.temporal, redis=api.redis)
+    app = create_app(tight, services=services, registry=counting_registry())
+    async with serving(app, free_port()) as base_url:
+        api.base_url = base_url
+        async with api.client("eve") as eve, api.client("frank") as frank:
+            answers = [
+                (await eve.post("/api/jobs", json={"type": "count", "items": 1})).status_code
+                for _ in range(4)
+            ]
+            assert answers == [201, 201, 201, 429]
+            refused = await eve.post("/api/jobs", json={"type": "count", "items": 1})
+            assert refused.status_code == 429
+            assert 1 <= int(refused.headers["retry-after"]) <= 60
+            assert refused.json()["type"].endswith("/rate-limited")
+            assert (
+                await frank.post("/api/jobs", json={"type": "count", "items": 1})
+            ).status_code == 201
+            assert (await eve.get("/api/jobs/stats")).json()["total"] == 3

@@ -1,0 +1,58 @@
+"""docker-compose.yml can't be run here (no Docker), so check what can drift: every jobwire
+command it runs exists, every JOBWIRE_ variable it sets is a real setting, and the production
+settings it gives are ones Settings accepts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from typer.main import get_command
+
+from jobwire.cli.main import app
+from jobwire.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[3]
+COMPOSE: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+JOBWIRE_SERVICES = {
+    name: service
+    for name, service in COMPOSE["services"].items()
+    if service.get("image") == "jobwire:latest"
+}
+
+
+def test_the_stack_has_the_components_of_the_design() -> None:
+    commands = [tuple(service["command"]) for service in JOBWIRE_SERVICES.values()]
+    assert commands.count(("jobwire", "api")) == 2
+    assert commands.count(("jobwire", "worker")) == 2
+    assert ("jobwire", "setup", "--wait") in commands
+    assert {"temporal", "temporal-ui", "redis", "postgresql", "lb"} <= set(COMPOSE["services"])
+
+
+def test_every_jobwire_command_in_compose_exists() -> None:
+    known = set(get_command(app).commands)  # type: ignore[attr-defined]
+    for name, service in JOBWIRE_SERVICES.items():
+        program, command, *_ = service["command"]
+        assert program == "jobwire", name
+        assert command in known, f"{name} runs `jobwire {command}`, which does not exist"
+
+
+def test_every_variable_in_compose_is_a_setting_and_validates() -> None:
+    fields = {f"JOBWIRE_{name.upper()}" for name in Settings.model_fields}
+    for name, service in JOBWIRE_SERVICES.items():
+        environment = {k: str(v) for k, v in service["environment"].items()}
+        unknown = set(environment) - fields
+        assert not unknown, f"{name} sets {sorted(unknown)}, which Settings ignores"
+        values = {
+            key.removeprefix("JOBWIRE_").lower(): value
+            for key, value in environment.items()
+            if not value.startswith("${")
+        }
+        settings = Settings(_env_file=None, jwt_secret="s" * 40, **values)  # type: ignore[arg-type]
+        assert settings.environment == "production"
+
+
+def test_the_load_balancer_config_passes_websockets() -> None:
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "Upgrade" in nginx and "api-1" in nginx and "api-2" in nginx
