@@ -1,1 +1,5 @@
-"""Activities: all of a job's I/O; each job type registers its input model and phases here."""
+"""The built-in job types; importing this package registers research, trade and analysis."""
+
+from activities import analysis, research, trade
+
+__all__ = ["analysis", "research", "trade"]
