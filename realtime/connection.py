@@ -73,7 +73,7 @@ class Connection:
                 Outgoing("job_event", event.model_dump(mode="json"), event.job_id)
             )
         except asyncio.QueueFull:
-            self._stall(event.job_id)
+            self._stall(event.job_id, event.seq)
             return
         self.delivered[event.job_id] = max(self.delivered.get(event.job_id, 0), event.seq)
 
@@ -82,11 +82,15 @@ class Connection:
         with contextlib.suppress(asyncio.QueueFull):
             self.queue.put_nowait(Outgoing(event, data))
 
-    def _stall(self, job_id: str) -> None:
+    def _stall(self, job_id: str, overflow_seq: int) -> None:
+        """Drops this job's queued events and tells the client where to pick up: after the
+        last event it will actually have received."""
         self.stalled.add(job_id)
-        since = self.delivered.get(job_id, 0)
-        # Make room for the notice itself: the oldest queued events of this job go first.
-        kept = [item for item in _drain(self.queue) if item.job_id != job_id]
+        queued = _drain(self.queue)
+        dropped = [item.data["seq"] for item in queued if item.job_id == job_id]
+        since = min(dropped, default=overflow_seq) - 1
+        self.delivered[job_id] = since
+        kept = [item for item in queued if item.job_id != job_id]
         for item in kept[: self.buffer_size - 1]:
             self.queue.put_nowait(item)
         self.queue.put_nowait(

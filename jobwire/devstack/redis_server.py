@@ -63,6 +63,10 @@ class RedisServer:
             str(self.data_dir),
             "--appendonly",
             "yes",
+            # Every event's seq counter is on disk before the publish returns: a kill -9 of
+            # this Redis never hands out a seq that clients have already seen.
+            "--appendfsync",
+            "always",
             "--save",
             "",
             "--protected-mode",

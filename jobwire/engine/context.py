@@ -8,6 +8,7 @@ Cancellation (a jobwire pause or cancel, Temporal's own pause) arrives at these 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -161,6 +162,10 @@ class PhaseContext:
             )
         if force or self._report_throttle.ready(now):
             await self._report()
+        # A phase that computes in a tight loop would otherwise never give the event loop a
+        # turn (when every throttle says "not yet" nothing above awaits anything real), and
+        # the worker's heartbeats, cancellation and other activities would starve.
+        await asyncio.sleep(0)
 
     async def set_step(self, step: str) -> None:
         """Names what the phase is doing now, without a checkpoint (e.g. 'ranking passages')."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import httpx
@@ -15,6 +16,7 @@ from temporalio.client import Client
 from api.app import asgi_app
 from jobwire.auth.tokens import issue_token
 from jobwire.contract.records import JobRecord
+from jobwire.contract.registry import JobTypeRegistry
 from jobwire.contract.states import JobState
 from jobwire.devstack.ports import free_port
 from jobwire.jobs.service import JobService
@@ -65,7 +67,14 @@ ApiFactory = Callable[..., Awaitable[Api]]
 
 @pytest_asyncio.fixture
 async def api(settings: Settings, temporal_client: Client, redis: Redis) -> AsyncIterator[Api]:
-    registry = counting_registry()
+    async with api_stack(settings, temporal_client, redis, counting_registry()) as running:
+        yield running
+
+
+@asynccontextmanager
+async def api_stack(
+    settings: Settings, temporal_client: Client, redis: Redis, registry: JobTypeRegistry
+) -> AsyncIterator[Api]:
     services = Services(settings=settings, temporal=temporal_client, redis=redis)
     app = asgi_app(settings, services=services, registry=registry)
     async with (
