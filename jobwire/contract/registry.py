@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, Discriminator, TypeAdapter, ValidationError
 
 from jobwire.contract.specs import JobInput
 from jobwire.errors import InvalidSpec
@@ -132,7 +132,7 @@ class JobTypeRegistry:
         union: Any = models[0]
         for model in models[1:]:
             union = union | model
-        return Annotated[union, Field(discriminator="type")]
+        return Annotated[union, Discriminator("type")]
 
     def adapter(self) -> TypeAdapter[Any]:
         if self._adapter is None:
