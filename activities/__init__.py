@@ -5,3 +5,4 @@ Importing this package registers the built-in job types (``research``, ``trade``
 registration line.
 """
 import activities.research  # noqa: F401
+import activities.trade  # noqa: F401
