@@ -4,5 +4,7 @@ Importing this package registers the built-in job types (``research``, ``trade``
 ``analysis``); each lives in its own subpackage with its input model, its phases and its
 registration line.
 """
-import activities.research  # noqa: F401
+
+import activities.analysis
+import activities.research
 import activities.trade  # noqa: F401

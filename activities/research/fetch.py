@@ -71,9 +71,7 @@ async def fetch_source(
             f"timed out after {settings.research_fetch_timeout_seconds:g} s"
         ) from None
     except httpx.TooManyRedirects:
-        raise SourceFailed(
-            f"more than {settings.research_max_redirects} redirects"
-        ) from None
+        raise SourceFailed(f"more than {settings.research_max_redirects} redirects") from None
     except httpx.HTTPError as exc:
         raise SourceFailed(f"{type(exc).__name__}: {exc}") from None
 

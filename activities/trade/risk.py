@@ -21,8 +21,7 @@ def check_risk(spec: TradeInput, arrival: Decimal, settings: Settings, now: date
     notional = spec.quantity * reference
     if notional > Decimal(str(settings.trade_max_notional)):
         raise RiskCheckFailed(
-            f"order notional {notional:.2f} exceeds the maximum"
-            f" {settings.trade_max_notional:.2f}"
+            f"order notional {notional:.2f} exceeds the maximum {settings.trade_max_notional:.2f}"
         )
     if spec.limit_price is not None:
         band = Decimal(str(settings.trade_price_band_pct)) / 100
