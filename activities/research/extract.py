@@ -32,13 +32,22 @@ def html_title(body: str) -> str | None:
     return title[:200] or None
 
 
+SUFFIX_TYPES = {
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".xhtml": "application/xhtml+xml",
+    ".md": "text/markdown",
+    ".markdown": "text/markdown",
+    ".txt": "text/plain",
+    ".text": "text/plain",
+    ".csv": "text/csv",
+}
+
+
 def content_type_of(header: str | None, name: str = "") -> str:
-    """The media type of a response, or of a file by its suffix."""
+    """The media type of a response, or else of a file by its suffix (unknown suffixes are
+    ``application/octet-stream`` and so refused)."""
     if header:
         return header.split(";", 1)[0].strip().lower()
-    lowered = name.lower()
-    if lowered.endswith((".html", ".htm")):
-        return "text/html"
-    if lowered.endswith((".md", ".markdown")):
-        return "text/markdown"
-    return "text/plain"
+    suffix = "." + name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    return SUFFIX_TYPES.get(suffix, "application/octet-stream")
