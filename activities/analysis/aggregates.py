@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import math
+from collections import deque
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,8 @@ def new_state(spec: AnalysisInput) -> dict[str, Any]:
             "mean": 0.0,
             "m2": 0.0,
             "window": [],
+            "w_sum": 0.0,
+            "w_sq": 0.0,
             "vol_last": None,
             "vol_min": None,
             "vol_max": None,
@@ -51,6 +54,8 @@ def new_state(spec: AnalysisInput) -> dict[str, Any]:
         "backtest": {
             "fast": [],
             "slow": [],
+            "f_sum": 0.0,
+            "s_sum": 0.0,
             "position": 0,
             "equity": 1.0,
             "peak": 1.0,
@@ -108,10 +113,10 @@ def _digest(encoded: str | None) -> tdigest_double:
 
 
 def _welford(s: dict[str, Any], x: float) -> None:
-    n = int(s["n"]) + 1
-    delta = x - float(s["mean"])
-    s["mean"] = float(s["mean"]) + delta / n
-    s["m2"] = float(s["m2"]) + delta * (x - float(s["mean"]))
+    n = s["n"] + 1
+    delta = x - s["mean"]
+    s["mean"] += delta / n
+    s["m2"] += delta * (x - s["mean"])
     s["n"] = n
 
 
@@ -122,10 +127,12 @@ def _update_series(
     values: list[float | None],
     first_row: int,
 ) -> None:
-    """Returns, rolling volatility and the SMA crossover, one row at a time (they are serial)."""
-    window: list[float] = r["window"]
-    fast: list[float] = b["fast"]
-    slow: list[float] = b["slow"]
+    """Returns, rolling volatility and the SMA crossover, one row at a time (they are serial).
+
+    Windows keep running sums, so a row costs the same whatever the window length."""
+    window: deque[float] = deque(r["window"])
+    fast: deque[float] = deque(b["fast"])
+    slow: deque[float] = deque(b["slow"])
     scale = math.sqrt(spec.periods_per_year)
     backtest = "backtest" in spec.analyses
     for offset, price in enumerate(values):
@@ -141,35 +148,46 @@ def _update_series(
             ret = price / prev - 1.0
             _welford(r, ret)
             window.append(ret)
+            r["w_sum"] += ret
+            r["w_sq"] += ret * ret
             if len(window) > spec.window:
-                window.pop(0)
+                old = window.popleft()
+                r["w_sum"] -= old
+                r["w_sq"] -= old * old
             if len(window) == spec.window:
-                vol = float(np.std(window, ddof=1)) * scale
+                n = spec.window
+                variance = max((r["w_sq"] - r["w_sum"] * r["w_sum"] / n) / (n - 1), 0.0)
+                vol = math.sqrt(variance) * scale
                 r["vol_last"] = vol
                 r["vol_min"] = vol if r["vol_min"] is None else min(r["vol_min"], vol)
                 r["vol_max"] = vol if r["vol_max"] is None else max(r["vol_max"], vol)
             if backtest:
                 # Yesterday's signal earns today's return: no look-ahead.
                 earned = ret if b["position"] else 0.0
-                b["equity"] = float(b["equity"]) * (1.0 + earned)
-                b["peak"] = max(float(b["peak"]), float(b["equity"]))
-                drawdown = 1.0 - float(b["equity"]) / float(b["peak"])
-                b["max_drawdown"] = max(float(b["max_drawdown"]), drawdown)
-                b["exposed"] = int(b["exposed"]) + int(b["position"])
+                b["equity"] *= 1.0 + earned
+                if b["equity"] > b["peak"]:
+                    b["peak"] = b["equity"]
+                drawdown = 1.0 - b["equity"] / b["peak"]
+                if drawdown > b["max_drawdown"]:
+                    b["max_drawdown"] = drawdown
+                b["exposed"] += b["position"]
                 _welford(b, earned)
         if backtest:
             fast.append(price)
             slow.append(price)
+            b["f_sum"] += price
+            b["s_sum"] += price
             if len(fast) > spec.fast:
-                fast.pop(0)
+                b["f_sum"] -= fast.popleft()
             if len(slow) > spec.slow:
-                slow.pop(0)
+                b["s_sum"] -= slow.popleft()
             if len(slow) == spec.slow:
-                signal = 1 if math.fsum(fast) / len(fast) > math.fsum(slow) / len(slow) else 0
+                signal = 1 if b["f_sum"] / spec.fast > b["s_sum"] / spec.slow else 0
                 if signal != b["position"]:
-                    b["trades"] = int(b["trades"]) + 1
+                    b["trades"] += 1
                     b["position"] = signal
             _add_curve_point(b, row)
+    r["window"], b["fast"], b["slow"] = list(window), list(fast), list(slow)
 
 
 def _add_curve_point(b: dict[str, Any], row: int) -> None:
