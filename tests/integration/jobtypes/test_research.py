@@ -1,0 +1,161 @@
+"""Research jobs against a loopback web server: per-source status for every way a fetch can
+fail, and a resumed fetch that asks for no source twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jobwire.contract.states import JobAction, JobState
+from jobwire.settings import Settings
+from tests.helpers import assert_eventually
+from tests.integration.jobtypes.conftest import Jobs, Site, page
+from tests.unit.jobtypes.harness import Harness, Stop, unit_settings
+
+pytestmark = pytest.mark.integration
+
+QUESTION = "how does a crashed worker resume its activity from a checkpoint"
+
+
+@pytest.fixture
+def job_settings(settings: Settings, files_root: Path) -> Settings:
+    return settings.model_copy(
+        update={
+            "files_root": files_root,
+            "research_fetch_timeout_seconds": 1.0,
+            "research_max_source_bytes": 4096,
+            "research_concurrency": 2,
+        }
+    )
+
+
+def publish_pages(site: Site, count: int) -> list[str]:
+    for i in range(count):
+        site.pages[f"/doc{i}"] = (
+            "text/html",
+            page(
+                f"Document {i}",
+                f"Paragraph one of document {i} is about gardening.",
+                f"Document {i}: a crashed worker resumes its activity from the last checkpoint"
+                if i == count - 1
+                else f"Document {i} talks about cooking pasta.",
+            ),
+        )
+    return [site.url(f"/doc{i}") for i in range(count)]
+
+
+async def test_a_research_job_reports_every_source_and_cites_the_best(
+    jobs: Jobs, site: Site, files_root: Path
+) -> None:
+    site.pages["/article"] = (
+        "text/html",
+        page(
+            "Checkpoints",
+            "When a worker crashes, the activity is retried on another worker.",
+            "The retried activity reads its checkpoint and resumes from it.",
+        ),
+    )
+    site.pages["/notes.txt"] = ("text/plain", "Plain notes: checkpoints are small.")
+    site.pages["/image.png"] = ("image/png", "\x89PNG")
+    site.pages["/big"] = ("text/plain", "resume " * 5000)
+    (files_root / "local.md").write_text("# Local\n\nA local note about a checkpoint resume.")
+    spec = {
+        "type": "research",
+        "question": QUESTION,
+        "top_k": 3,
+        "sources": [
+            {"kind": "url", "url": site.url("/article")},
+            {"kind": "url", "url": site.url("/redirect/notes.txt")},
+            {"kind": "url", "url": site.url("/missing")},
+            {"kind": "url", "url": site.url("/image.png")},
+            {"kind": "url", "url": site.url("/slow")},
+            {"kind": "url", "url": site.url("/big")},
+            {"kind": "file", "path": "local.md"},
+            {"kind": "text", "title": "memo", "text": "Unrelated words about the weather."},
+        ],
+    }
+    record, _ = await jobs.jobs.submit("rita", spec)
+    done = await jobs.finished("rita", record.job_id)
+
+    assert done.state is JobState.COMPLETED, done.error
+    assert done.phases == ["fetch", "rank", "report"]
+    result = done.result
+    assert result is not None
+    status = {s["index"]: (s["status"], s.get("error") or "") for s in result["sources"]}
+    assert status[0] == ("fetched", "")
+    assert status[1] == ("fetched", ""), "the redirect is followed"
+    assert status[2][0] == "failed" and "HTTP 404" in status[2][1]
+    assert status[3][0] == "failed" and "unsupported content type 'image/png'" in status[3][1]
+    assert status[4][0] == "failed" and "timed out" in status[4][1]
+    assert status[5][0] == "fetched"
+    assert result["sources"][5]["truncated"] is True
+    assert result["sources"][5]["chars"] <= 4096
+    assert status[6] == ("fetched", "") and status[7] == ("fetched", "")
+    assert result["sources"][0]["name"] == "Checkpoints"
+    assert site.hits["/notes.txt"] == 1 and site.hits["/redirect/notes.txt"] == 1
+
+    citations = result["citations"]
+    assert 1 <= len(citations) <= 3
+    assert citations[0]["source_index"] in {0, 6}
+    assert [c["n"] for c in citations] == list(range(1, len(citations) + 1))
+    scores = [c["score"] for c in citations]
+    assert scores == sorted(scores, reverse=True)
+    assert "[1]" in result["report"]
+
+
+async def test_a_resumed_fetch_requests_only_the_sources_its_checkpoint_lacks(
+    site: Site,
+) -> None:
+    urls = publish_pages(site, 8)
+    site.delay = 0.05
+    spec = {
+        "type": "research",
+        "question": QUESTION,
+        "sources": [{"kind": "url", "url": u} for u in urls],
+    }
+    harness = Harness(unit_settings(research_concurrency=2))
+    harness.stop_after = 3
+    with pytest.raises(Stop):
+        await harness.run(spec, "fetch")
+    checkpoint = harness.heartbeats[-1]
+    done_paths = {f"/doc{int(i)}" for i in checkpoint.state["reports"]}
+    assert len(done_paths) == 3
+    before = dict(site.hits)
+
+    harness.stop_after = None
+    output = await harness.run(spec, "fetch", resumed=checkpoint)
+
+    after = {path: site.hits[path] - before.get(path, 0) for path in site.hits}
+    assert {path for path, n in after.items() if n} == {f"/doc{i}" for i in range(8)} - done_paths
+    assert all(n <= 1 for n in after.values())
+    assert len(output["texts"]) == 8
+
+
+async def test_pause_and_resume_mid_fetch_fetches_what_was_missing(jobs: Jobs, site: Site) -> None:
+    urls = publish_pages(site, 6)
+    site.delay = 0.4
+    spec = {
+        "type": "research",
+        "question": QUESTION,
+        "sources": [{"kind": "url", "url": u} for u in urls],
+    }
+    record, _ = await jobs.jobs.submit("paula", spec)
+
+    async def some_fetched() -> bool:
+        return sum(site.hits.values()) >= 3
+
+    await assert_eventually(some_fetched, timeout=30)
+    await jobs.jobs.control("paula", record.job_id, JobAction.PAUSE)
+    paused = await jobs.in_state("paula", record.job_id, JobState.PAUSED)
+    assert paused.checkpoint is not None and paused.checkpoint.phase == "fetch"
+    await jobs.jobs.control("paula", record.job_id, JobAction.RESUME)
+    done = await jobs.finished("paula", record.job_id)
+
+    assert done.state is JobState.COMPLETED, done.error
+    assert done.result is not None
+    assert [s["status"] for s in done.result["sources"]] == ["fetched"] * 6
+    assert done.result["citations"][0]["source_index"] == 5
+    # Only the fetches in flight at the pause (at most the concurrency, 2) are made again.
+    assert sum(site.hits.values()) <= 6 + 2
+    assert all(site.hits[f"/doc{i}"] >= 1 for i in range(6))
