@@ -15,7 +15,7 @@ import pytest_asyncio
 from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from temporalio.client import Client
 
@@ -49,6 +49,9 @@ class Site:
     hits: Counter[str] = field(default_factory=Counter)
     delay: float = 0.0
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+    """Served with byte-range support (HTTP 206), unlike ``pages``."""
+    ranges: list[str | None] = field(default_factory=list)
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -64,6 +67,9 @@ def site_app(site: Site) -> Starlette:
             await asyncio.sleep(3)
         if site.delay:
             await asyncio.sleep(site.delay)
+        site.ranges.append(request.headers.get("range"))
+        if path in site.files:
+            return FileResponse(site.files[path], media_type="text/csv")
         if path == "/missing" or path not in site.pages:
             return PlainTextResponse("no such page", status_code=404)
         media_type, body = site.pages[path]
