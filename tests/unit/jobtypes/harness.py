@@ -9,7 +9,7 @@ from typing import Any
 from jobwire.contract.events import utc_now
 from jobwire.contract.phases import Checkpoint, PhaseInput, ProgressReport
 from jobwire.contract.publishing import MemoryPublisher
-from jobwire.contract.registry import job_types
+from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.engine.context import PhaseContext, PhaseResources
 from jobwire.settings import Settings
 
@@ -26,6 +26,7 @@ class Harness:
     heartbeats: list[Checkpoint] = field(default_factory=list)
     events: MemoryPublisher = field(default_factory=MemoryPublisher)
     stop_after: int | None = None
+    registry: JobTypeRegistry = job_types
 
     def context(
         self,
@@ -34,8 +35,8 @@ class Harness:
         previous: dict[str, Any] | None = None,
         resumed: Checkpoint | None = None,
     ) -> PhaseContext:
-        parsed = job_types.parse_spec(spec)
-        definition = job_types.get(parsed.type)
+        parsed = self.registry.parse_spec(spec)
+        definition = self.registry.get(parsed.type)
         index = definition.phase_names.index(phase)
 
         def heartbeat(checkpoint: Checkpoint) -> None:
@@ -74,15 +75,16 @@ class Harness:
         previous: dict[str, Any] | None = None,
         resumed: Checkpoint | None = None,
     ) -> dict[str, Any]:
-        definition = job_types.get(spec["type"])
+        definition = self.registry.get(spec["type"])
         run = next(p.run for p in definition.phases if p.name == phase)
         return await run(self.context(spec, phase, previous, resumed))
 
     async def run_all(self, spec: dict[str, Any]) -> dict[str, Any]:
         outputs: dict[str, Any] = {}
-        for phase in job_types.get(spec["type"]).phase_names:
+        names = self.registry.get(spec["type"]).phase_names
+        for phase in names:
             outputs[phase] = await self.run(spec, phase, dict(outputs))
-        return outputs[job_types.get(spec["type"]).phase_names[-1]]
+        return outputs[names[-1]]
 
 
 def unit_settings(**overrides: Any) -> Settings:
