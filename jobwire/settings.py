@@ -202,6 +202,15 @@ class Settings(BaseSettings):
     analysis_fetch_timeout_seconds: float = Field(
         default=60.0, gt=0, description="Read timeout of a dataset streamed from a URL."
     )
+    llm_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible API (…/v1) for research synthesis; unset turns it off.",
+    )
+    llm_api_key: SecretStr | None = Field(default=None, description="Bearer key of that API.")
+    llm_model: str = Field(default="gpt-4o-mini", description="Model research synthesis asks.")
+    llm_timeout_seconds: float = Field(
+        default=120.0, gt=0, description="Longest a synthesis may stream."
+    )
 
     @model_validator(mode="after")
     def _refuse_development_secrets_elsewhere(self) -> Settings:

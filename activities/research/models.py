@@ -51,6 +51,10 @@ class ResearchInput(JobInput):
     passage_words: int = Field(
         default=80, ge=20, le=1000, description="Words per passage the ranking scores."
     )
+    synthesize: bool = Field(
+        default=False,
+        description="Have the configured LLM write an answer from the cited passages.",
+    )
 
 
 SourceStatus = Literal["fetched", "failed"]
@@ -96,7 +100,11 @@ class Citation(BaseModel):
 
 class ResearchResult(BaseModel):
     question: str
-    report: str
+    report: str = Field(description="The LLM's answer when synthesized, else the extract.")
+    synthesis_model: str | None = Field(
+        default=None, description="The model that wrote ``report``; none for an extract."
+    )
+    extract: str = Field(description="The best passages in rank order, with [n] markers.")
     citations: list[Citation]
     sources: list[SourceReport]
     passages_ranked: int

@@ -2,9 +2,9 @@
 
 Idempotency: ``fetch`` checkpoints after every source (its text, compressed, rides in the
 checkpoint), so a retried or resumed attempt fetches only the sources no checkpoint holds;
-a source in flight when the worker died is the only one fetched again. ``rank`` and
-``report`` are pure functions of the previous phases' outputs: running them twice gives the
-same answer and touches nothing outside.
+a source in flight when the worker died is the only one fetched again. ``rank`` is a
+pure function of the fetched texts; ``report`` is too, except for the optional LLM answer,
+which a retry asks for (and streams) again.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from activities.research.models import (
     UrlSource,
 )
 from activities.research.ranking import Passage, rank, split_passages
+from activities.research.synthesis import synthesize
 from jobwire.engine import JobFailed, PhaseContext
 from jobwire.errors import InvalidSpec
 
@@ -164,7 +165,8 @@ def _snippet(text: str, words: int = 40) -> str:
 
 
 async def write_report(ctx: PhaseContext) -> dict[str, Any]:
-    """An extractive report: the best passages in rank order, each with its [n] marker."""
+    """An extractive report (the best passages in rank order, each with its [n] marker) and,
+    when asked for and configured, an LLM's answer from those passages, streamed live."""
     spec = _spec(ctx)
     ranked = ctx.previous["rank"]
     citations = [Citation.model_validate(c) for c in ranked["citations"]]
@@ -179,9 +181,13 @@ async def write_report(ctx: PhaseContext) -> dict[str, Any]:
         ]
     else:
         lines = [f"No passage of the {fetched} readable sources matches the question's terms."]
+    extract = "\n".join(lines)
+    answer = await synthesize(ctx, spec.question, citations) if spec.synthesize else None
     result = ResearchResult(
         question=spec.question,
-        report="\n".join(lines),
+        report=answer or extract,
+        synthesis_model=ctx.resources.settings.llm_model if answer else None,
+        extract=extract,
         citations=citations,
         sources=sources,
         passages_ranked=ranked["passages_ranked"],

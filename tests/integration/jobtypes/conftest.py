@@ -4,10 +4,12 @@ counts every request, for the research and analysis jobs to fetch from."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -15,7 +17,13 @@ import pytest_asyncio
 from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Route
 from temporalio.client import Client
 
@@ -52,6 +60,10 @@ class Site:
     files: dict[str, Path] = field(default_factory=dict)
     """Served with byte-range support (HTTP 206), unlike ``pages``."""
     ranges: list[str | None] = field(default_factory=list)
+    llm_words: list[str] = field(default_factory=list)
+    """What the stand-in LLM streams back, one server-sent event per word."""
+    llm_status: int = 200
+    llm_requests: list[tuple[str | None, dict[str, Any]]] = field(default_factory=list)
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -75,7 +87,26 @@ def site_app(site: Site) -> Starlette:
         media_type, body = site.pages[path]
         return Response(body, media_type=media_type)
 
-    return Starlette(routes=[Route("/{path:path}", handler)])
+    async def chat(request: Request) -> Response:
+        """A stand-in for an OpenAI-compatible chat completions endpoint, streaming."""
+        site.llm_requests.append((request.headers.get("authorization"), await request.json()))
+        if site.llm_status != 200:
+            return PlainTextResponse("overloaded", status_code=site.llm_status)
+
+        async def events() -> AsyncIterator[str]:
+            for word in site.llm_words:
+                chunk = {"choices": [{"index": 0, "delta": {"content": word}}]}
+                yield f"data: {json.dumps(chunk)}\n\n"
+            yield "data: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    return Starlette(
+        routes=[
+            Route("/v1/chat/completions", chat, methods=["POST"]),
+            Route("/{path:path}", handler),
+        ]
+    )
 
 
 @pytest_asyncio.fixture

@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
+from jobwire.contract.events import EventType
 from jobwire.contract.states import JobAction, JobState
 from jobwire.settings import Settings
 from tests.helpers import assert_eventually
@@ -159,3 +161,64 @@ async def test_pause_and_resume_mid_fetch_fetches_what_was_missing(jobs: Jobs, s
     # Only the fetches in flight at the pause (at most the concurrency, 2) are made again.
     assert sum(site.hits.values()) <= 6 + 2
     assert all(site.hits[f"/doc{i}"] >= 1 for i in range(6))
+
+
+def synthesis_spec(site: Site) -> dict[str, object]:
+    urls = publish_pages(site, 3)
+    return {
+        "type": "research",
+        "question": QUESTION,
+        "synthesize": True,
+        "sources": [{"kind": "url", "url": u} for u in urls],
+    }
+
+
+@pytest.fixture
+def llm_settings(job_settings: Settings, site: Site) -> Settings:
+    return job_settings.model_copy(
+        update={
+            "llm_base_url": site.url("/v1"),
+            "llm_api_key": SecretStr("stand-in-key"),
+            "llm_model": "stand-in",
+        }
+    )
+
+
+async def test_synthesis_streams_the_llms_answer_as_chunks(
+    llm_settings: Settings, site: Site
+) -> None:
+    site.llm_words = ["A crashed ", "worker resumes ", "from its checkpoint [1]."]
+    harness = Harness(llm_settings)
+    result = await harness.run_all(synthesis_spec(site))
+
+    assert result["report"] == "A crashed worker resumes from its checkpoint [1]."
+    assert result["synthesis_model"] == "stand-in"
+    assert "[1]" in result["extract"] and "[1]" not in result["extract"].split("\n")[0]
+    chunks = [e.data["text"] for e in harness.events.events if e.type is EventType.CHUNK]
+    assert chunks == site.llm_words
+    authorization, body = site.llm_requests[0]
+    assert authorization == "Bearer stand-in-key"
+    assert body["model"] == "stand-in" and body["stream"] is True
+    assert "[1] (Document 2)" in body["messages"][1]["content"]
+
+
+async def test_a_failing_llm_leaves_the_extractive_report(
+    llm_settings: Settings, site: Site
+) -> None:
+    site.llm_status = 503
+    harness = Harness(llm_settings)
+    result = await harness.run_all(synthesis_spec(site))
+
+    assert result["synthesis_model"] is None and result["report"] == result["extract"]
+    logs = [e.data["message"] for e in harness.events.events if e.type is EventType.LOG]
+    assert any("synthesis failed" in line and "503" in line for line in logs)
+    assert "stand-in-key" not in " ".join(logs)
+
+
+async def test_synthesis_without_an_llm_configured_says_so(site: Site) -> None:
+    harness = Harness(unit_settings())
+    result = await harness.run_all(synthesis_spec(site))
+
+    assert result["synthesis_model"] is None and result["report"] == result["extract"]
+    logs = [e.data["message"] for e in harness.events.events if e.type is EventType.LOG]
+    assert any("no LLM is configured" in line for line in logs)
