@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from jobwire.contract.states import JobAction, JobState
+from jobwire.errors import JobFailed
 from tests.helpers import assert_eventually
 from tests.integration.jobtypes.conftest import Jobs, Site
 from tests.unit.jobtypes.harness import Harness, Stop, unit_settings
@@ -116,3 +117,18 @@ async def test_a_missing_column_fails_the_job_without_retries(jobs: Jobs, files_
     assert done.state is JobState.FAILED and done.error is not None
     assert done.error.type == "InvalidSpec" and "no column 'vol'" in done.error.message
     assert done.attempt == 1
+
+
+async def test_a_dataset_url_that_fails_fails_the_job(site: Site) -> None:
+    spec = {"type": "analysis", "dataset": {"kind": "url", "url": site.url("/missing")}}
+    with pytest.raises(JobFailed, match="HTTP 404") as caught:
+        await Harness(unit_settings()).run(spec, "scan")
+    assert caught.value.error_type == "DatasetUnavailable"
+
+
+async def test_an_empty_csv_fails_the_job(site: Site) -> None:
+    site.pages["/empty.csv"] = ("text/csv", "")
+    spec = {"type": "analysis", "dataset": {"kind": "url", "url": site.url("/empty.csv")}}
+    with pytest.raises(JobFailed, match="not even a header") as caught:
+        await Harness(unit_settings()).run(spec, "scan")
+    assert caught.value.error_type == "EmptyDataset"

@@ -75,6 +75,7 @@ async def test_a_research_job_reports_every_source_and_cites_the_best(
             {"kind": "url", "url": site.url("/big")},
             {"kind": "file", "path": "local.md"},
             {"kind": "text", "title": "memo", "text": "Unrelated words about the weather."},
+            {"kind": "url", "url": site.url("/redirect" * 6 + "/gone")},
         ],
     }
     record, _ = await jobs.jobs.submit("rita", spec)
@@ -94,6 +95,7 @@ async def test_a_research_job_reports_every_source_and_cites_the_best(
     assert result["sources"][5]["truncated"] is True
     assert result["sources"][5]["chars"] <= 4096
     assert status[6] == ("fetched", "") and status[7] == ("fetched", "")
+    assert status[8][0] == "failed" and "more than 5 redirects" in status[8][1]
     assert result["sources"][0]["name"] == "Checkpoints"
     assert site.hits["/notes.txt"] == 1 and site.hits["/redirect/notes.txt"] == 1
 

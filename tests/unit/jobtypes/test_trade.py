@@ -16,8 +16,8 @@ from activities.trade.prices import CsvFeed, RandomWalkFeed
 from activities.trade.risk import RiskCheckFailed, check_risk
 from activities.trade.slicing import allocate, slice_quantities, u_shaped_profile
 from jobwire.contract.registry import job_types
-from jobwire.errors import InvalidSpec
-from tests.unit.jobtypes.harness import unit_settings
+from jobwire.errors import InvalidSpec, JobFailed
+from tests.unit.jobtypes.harness import Harness, unit_settings
 
 
 def spec(**fields: object) -> TradeInput:
@@ -98,3 +98,21 @@ def test_client_order_ids_are_derived_from_job_and_slice() -> None:
     assert client_order_id("job-1", 3) == client_order_id("job-1", 3)
     assert client_order_id("job-1", 3) != client_order_id("job-1", 4)
     assert client_order_id("job-1", 3) != client_order_id("job-2", 3)
+
+
+def test_a_price_file_without_the_price_column_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("close\n100\n")
+    with pytest.raises(InvalidSpec, match="no column 'price'"):
+        CsvFeed.load(path, CsvPrices(path="p.csv"), 1)
+    path.write_text("price\n100\nabc\n")
+    with pytest.raises(InvalidSpec, match="line 3: not a number"):
+        CsvFeed.load(path, CsvPrices(path="p.csv"), 2)
+
+
+async def test_the_paper_broker_needs_redis() -> None:
+    harness = Harness(unit_settings())
+    spec = {"type": "trade", "symbol": "ACME", "side": "buy", "quantity": "5"}
+    with pytest.raises(JobFailed, match="needs Redis") as caught:
+        await harness.run(spec, "check")
+    assert caught.value.error_type == "BrokerUnavailable"
