@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import socketio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -25,6 +26,7 @@ from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.jobs.service import JobService
 from jobwire.services import Services
 from jobwire.settings import Settings
+from realtime.bridge import Bridge, create_server
 
 DESCRIPTION = """Submit, list, inspect and control durable jobs that run as Temporal workflows.
 
@@ -53,9 +55,19 @@ def create_app(
         app.state.jobs = jobs
         app.state.limiter = SubmissionLimiter(settings, connected.redis)
         app.state.metrics.bind_job_counts(jobs.counts_by_type_and_state)
+        bridge = Bridge(
+            app.state.sio,
+            settings,
+            jobs,
+            connected.redis,
+            on_relay=app.state.metrics.events_relayed.inc,
+        )
+        app.state.bridge = bridge
+        await bridge.start()
         try:
             yield
         finally:
+            await bridge.stop()
             if owned:
                 await connected.aclose()
 
@@ -69,6 +81,7 @@ def create_app(
     app.state.settings = settings
     app.state.registry = registry
     app.state.metrics = ApiMetrics()
+    app.state.sio = create_server(settings)
 
     install_problem_handlers(app)
     app.include_router(jobs_router(registry))
@@ -88,6 +101,8 @@ def create_app(
     return app
 
 
-def asgi_app(settings: Settings, **kwargs: Any) -> Any:
-    """What uvicorn serves."""
-    return create_app(settings, **kwargs)
+def asgi_app(settings: Settings, **kwargs: Any) -> socketio.ASGIApp:
+    """What uvicorn serves: Socket.IO at /socket.io, everything else to FastAPI (which also
+    runs the lifespan that starts the live feed)."""
+    app = create_app(settings, **kwargs)
+    return socketio.ASGIApp(app.state.sio, other_asgi_app=app, socketio_path="socket.io")

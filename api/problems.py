@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError, RPCStatusCode
 
-from jobwire.errors import IllegalTransition, InvalidSpec, JobwireError
+from jobwire.errors import IllegalTransition, InvalidSpec, JobwireError, field_path
 
 log = logging.getLogger(__name__)
 
@@ -87,17 +87,11 @@ def problem_response(
     )
 
 
-def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(part) for part in location]
-    if parts and parts[0] in {"body", "query", "path", "header"}:
-        parts = parts[1:] or parts
-    return ".".join(parts)
-
-
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    tags = frozenset(request.app.state.registry.names())
     errors = [
-        FieldError(field=_field_path(error.get("loc", ())), message=str(error.get("msg", "")))
+        FieldError(field=field_path(error.get("loc", ()), tags), message=str(error.get("msg", "")))
         for error in exc.errors()
     ]
     summary = "; ".join(f"{e.field}: {e.message}" for e in errors[:5]) or "invalid request"

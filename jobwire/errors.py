@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -33,9 +34,11 @@ class InvalidSpec(JobwireError):
         self.errors = errors or ([{"field": field, "message": detail}] if field else [])
 
     @classmethod
-    def from_validation_error(cls, exc: ValidationError) -> InvalidSpec:
+    def from_validation_error(
+        cls, exc: ValidationError, *, union_tags: frozenset[str] = frozenset()
+    ) -> InvalidSpec:
         errors = [
-            {"field": ".".join(str(part) for part in error["loc"]), "message": error["msg"]}
+            {"field": field_path(error["loc"], union_tags), "message": error["msg"]}
             for error in exc.errors(include_url=False)
         ]
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
@@ -71,3 +74,14 @@ class JobFailed(JobwireError):
     def __init__(self, error_type: str, detail: str) -> None:
         super().__init__(detail)
         self.error_type = error_type
+
+
+def field_path(location: Sequence[int | str], union_tags: frozenset[str] = frozenset()) -> str:
+    """``quantity`` rather than ``body.trade.quantity``: where a request carried the field and
+    which member of the JobSpec union pydantic tried are noise to the person fixing it."""
+    parts = [str(part) for part in location]
+    if len(parts) > 1 and parts[0] in {"body", "query", "path", "header"}:
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in union_tags:
+        parts = parts[1:]
+    return ".".join(parts)

@@ -165,7 +165,9 @@ class JobTypeRegistry:
         try:
             spec = self.adapter().validate_python(data)
         except ValidationError as exc:
-            raise InvalidSpec.from_validation_error(exc) from exc
+            raise InvalidSpec.from_validation_error(
+                exc, union_tags=frozenset(self.names())
+            ) from exc
         assert isinstance(spec, JobInput)
         return spec
 

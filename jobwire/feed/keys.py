@@ -31,3 +31,8 @@ def stream_id(seq: int) -> str:
 
 def seq_of(stream_entry_id: str) -> int:
     return int(stream_entry_id.split("-", 1)[0])
+
+
+def user_of_stream(stream_key: str) -> str:
+    """Inverse of ``user_events`` (a user id may itself contain colons)."""
+    return stream_key.removeprefix("jobwire:user:").removesuffix(":events")

@@ -10,7 +10,7 @@ import jwt
 import pytest
 
 from jobwire.auth.tokens import issue_token
-from tests.integration.api.conftest import Api
+from tests.support.api_stack import Api
 
 pytestmark = pytest.mark.integration
 

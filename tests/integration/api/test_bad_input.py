@@ -8,7 +8,7 @@ from api.app import create_app
 from jobwire.devstack.ports import free_port
 from jobwire.services import Services
 from jobwire.settings import Settings
-from tests.integration.api.conftest import Api
+from tests.support.api_stack import Api
 from tests.support.counting import counting_registry
 from tests.support.serving import serving
 

@@ -7,7 +7,7 @@ import pytest
 from jobwire.contract.events import EventType
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobAction, JobState
-from tests.integration.api.conftest import Api
+from tests.support.api_stack import Api
 
 pytestmark = pytest.mark.integration
 

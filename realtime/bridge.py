@@ -1,0 +1,222 @@
+"""The live feed of one API instance: Redis streams in, Socket.IO out, Temporal as fallback.
+
+It follows the streams of the users connected here, hands each event to the connections of
+that user in ``seq`` order with no gap (filling one from the job's stream when it opens),
+replays what a subscriber missed, stands a Temporal snapshot in for expired events, polls
+Temporal while Redis is down, and disconnects a client whose token ran out. It keeps only
+per-connection state: a client can reconnect to any instance with ``since``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import socketio
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from jobwire.contract.events import JobEvent
+from jobwire.contract.records import JobRecord
+from jobwire.feed.reader import latest_seq, read_since
+from jobwire.feed.snapshot import snapshot_event
+from jobwire.jobs.service import JobService
+from jobwire.settings import Settings
+from realtime.connection import Connection
+from realtime.namespace import NAMESPACE, JobsNamespace
+from realtime.user_streams import UserStreams
+
+log = logging.getLogger(__name__)
+
+MAX_SOCKET_MESSAGE_BYTES = 1_000_000
+
+
+def create_server(settings: Settings) -> socketio.AsyncServer:
+    origins: Any = settings.cors_origins or []
+    return socketio.AsyncServer(
+        async_mode="asgi",
+        cors_allowed_origins=origins,
+        max_http_buffer_size=MAX_SOCKET_MESSAGE_BYTES,
+        ping_interval=20,
+        ping_timeout=20,
+    )
+
+
+class Bridge:
+    def __init__(
+        self,
+        sio: socketio.AsyncServer,
+        settings: Settings,
+        jobs: JobService,
+        redis: Redis,
+        *,
+        on_relay: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.sio = sio
+        self.settings = settings
+        self.jobs = jobs
+        self.redis = redis
+        self.connections: dict[str, Connection] = {}
+        self.streams = UserStreams(redis, self._on_event, self._on_status)
+        self._on_relay = on_relay
+        self._expiry: dict[str, asyncio.Task[None]] = {}
+        self._poller: asyncio.Task[None] | None = None
+        sio.register_namespace(JobsNamespace(self))
+
+    async def start(self) -> None:
+        self.streams.start()
+
+    async def stop(self) -> None:
+        await self.streams.stop()
+        for sid in list(self.connections):
+            await self.disconnected(sid)
+        if self._poller is not None:
+            self._poller.cancel()
+
+    # ---- connections -----------------------------------------------------------------
+
+    def connection(self, sid: str) -> Connection:
+        return self.connections[sid]
+
+    async def connected(self, sid: str, user_id: str, expires_at: datetime | None) -> None:
+        async def emit(event: str, data: Any) -> None:
+            await self.sio.emit(event, data, to=sid, namespace=NAMESPACE)
+            if event == "job_event":
+                self._on_relay()
+
+        connection = Connection(
+            sid=sid,
+            user_id=user_id,
+            expires_at=expires_at,
+            emit=emit,
+            buffer_size=self.settings.socket_buffer_events,
+        )
+        self.connections[sid] = connection
+        connection.start()
+        await self.streams.follow(user_id)
+        if expires_at is not None:
+            self._expiry[sid] = asyncio.create_task(self._expire(sid, expires_at))
+        if not self.streams.live:
+            connection.notify("feed_status", _status(live=False, detail="Redis is unreachable"))
+
+    async def disconnected(self, sid: str) -> None:
+        connection = self.connections.pop(sid, None)
+        if connection is None:
+            return
+        self.streams.unfollow(connection.user_id)
+        task = self._expiry.pop(sid, None)
+        if task is not None:
+            task.cancel()
+        await connection.close()
+
+    async def _expire(self, sid: str, expires_at: datetime) -> None:
+        await asyncio.sleep(max(0.0, (expires_at - datetime.now(UTC)).total_seconds()))
+        with contextlib.suppress(Exception):
+            await self.sio.emit(
+                "session_expired",
+                {"reason": "your token expired; reconnect with a fresh one and since"},
+                to=sid,
+                namespace=NAMESPACE,
+            )
+            await self.sio.disconnect(sid, namespace=NAMESPACE)
+
+    # ---- subscribe and replay --------------------------------------------------------
+
+    async def subscribe(self, connection: Connection, record: JobRecord, since: int | None) -> int:
+        """Queues what the client missed (after the ack goes out) and returns the last seq."""
+        job_id = record.job_id
+        connection.subscribed.add(job_id)
+        try:
+            if since is None:
+                last = await latest_seq(self.redis, job_id)
+                connection.resume(job_id, last)
+                return last
+            replay = await read_since(self.redis, job_id, since)
+        except (RedisError, OSError):
+            connection.resume(job_id, since or 0)
+            connection.deliver(snapshot_event(record, since or 0))
+            return since or 0
+        connection.resume(job_id, since)
+        asyncio.get_running_loop().call_soon(self._replay, connection, record, since, replay)
+        return replay.last_seq
+
+    def _replay(self, connection: Connection, record: JobRecord, since: int, replay: Any) -> None:
+        if replay.complete:
+            for event in replay.events:
+                if connection.expects(event):
+                    connection.deliver(event)
+        else:
+            connection.deliver(snapshot_event(record, replay.last_seq))
+
+    # ---- live events -----------------------------------------------------------------
+
+    async def _on_event(self, user_id: str, event: JobEvent) -> None:
+        for connection in [c for c in self.connections.values() if c.user_id == user_id]:
+            verdict = connection.expects(event)
+            if verdict is None:
+                continue
+            if verdict is False:
+                await self._fill_gap(connection, event)
+                continue
+            connection.deliver(event)
+
+    async def _fill_gap(self, connection: Connection, event: JobEvent) -> None:
+        """Events between the last delivered and this one come from the job's stream."""
+        since = connection.delivered.get(event.job_id, 0)
+        replay = await read_since(self.redis, event.job_id, since, limit=event.seq - since)
+        if not replay.complete:
+            record = await self.jobs.get(connection.user_id, event.job_id)
+            connection.deliver(snapshot_event(record, max(replay.last_seq, event.seq)))
+            return
+        for missed in replay.events:
+            if connection.expects(missed):
+                connection.deliver(missed)
+
+    # ---- Redis outage ----------------------------------------------------------------
+
+    async def _on_status(self, live: bool, detail: str) -> None:
+        for connection in self.connections.values():
+            connection.notify("feed_status", _status(live=live, detail=detail))
+        if not live and self._poller is None:
+            self._poller = asyncio.create_task(self._poll_temporal(), name="feed-fallback")
+        if live:
+            if self._poller is not None:
+                self._poller.cancel()
+                self._poller = None
+            await self._catch_up()
+
+    async def _catch_up(self) -> None:
+        for connection in list(self.connections.values()):
+            for job_id in list(connection.subscribed):
+                since = connection.delivered.get(job_id, 0)
+                with contextlib.suppress(RedisError, OSError):
+                    replay = await read_since(self.redis, job_id, since)
+                    for event in replay.events:
+                        if connection.expects(event):
+                            connection.deliver(event)
+
+    async def _poll_temporal(self) -> None:
+        """While Redis is down, subscribed jobs' progress comes from Temporal queries."""
+        seen: dict[tuple[str, str], tuple[Any, ...]] = {}
+        while True:
+            for connection in list(self.connections.values()):
+                for job_id in list(connection.subscribed):
+                    try:
+                        record = await self.jobs.get(connection.user_id, job_id)
+                    except Exception as exc:
+                        log.debug("fallback poll of %s failed: %s", job_id, exc)
+                        continue
+                    fingerprint = (record.state, record.progress, record.step)
+                    if seen.get((connection.sid, job_id)) != fingerprint:
+                        seen[(connection.sid, job_id)] = fingerprint
+                        seq = connection.delivered.get(job_id, 0)
+                        connection.deliver(snapshot_event(record, seq))
+            await asyncio.sleep(self.settings.fallback_poll_seconds)
+
+
+def _status(*, live: bool, detail: str) -> dict[str, str]:
+    return {"state": "live" if live else "degraded", "detail": detail}

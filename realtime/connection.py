@@ -1,0 +1,117 @@
+"""One Socket.IO connection's delivery state on this API instance.
+
+Every event a client gets passes through its own bounded queue and one sender task, in
+``seq`` order per job: replayed and live events meet here, duplicates are dropped by
+``seq``, and a client too slow to drain its queue is told to resync instead of slowing
+anyone else. Nothing here outlives the connection; a reconnect says ``since`` and starts
+again on any instance.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from jobwire.contract.events import EventType, JobEvent
+
+Emit = Callable[[str, Any], Awaitable[None]]
+
+
+@dataclass
+class Outgoing:
+    event: str
+    data: Any
+    job_id: str | None = None
+
+
+@dataclass
+class Connection:
+    sid: str
+    user_id: str
+    expires_at: datetime | None
+    emit: Emit
+    buffer_size: int
+    delivered: dict[str, int] = field(default_factory=dict)
+    """The last ``seq`` queued per job: the next one must be exactly one more."""
+    subscribed: set[str] = field(default_factory=set)
+    stalled: set[str] = field(default_factory=set)
+    """Jobs whose events overflowed the buffer; nothing more is queued until a resubscribe."""
+    queue: asyncio.Queue[Outgoing] = field(init=False)
+    sender: asyncio.Task[None] | None = None
+
+    def __post_init__(self) -> None:
+        self.queue = asyncio.Queue(maxsize=self.buffer_size)
+
+    def start(self) -> None:
+        self.sender = asyncio.create_task(self._send_forever(), name=f"socket-sender-{self.sid}")
+
+    async def close(self) -> None:
+        if self.sender is not None:
+            self.sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.sender
+
+    def expects(self, event: JobEvent) -> bool | None:
+        """True: the next event of its job; None: already delivered; False: there is a gap."""
+        last = self.delivered.get(event.job_id)
+        if last is None or event.type is EventType.SNAPSHOT:
+            return True
+        if event.seq <= last:
+            return None
+        return event.seq == last + 1
+
+    def deliver(self, event: JobEvent) -> None:
+        """Queues one event (the caller has checked ``expects``); overflow means resync."""
+        if event.job_id in self.stalled:
+            return
+        try:
+            self.queue.put_nowait(
+                Outgoing("job_event", event.model_dump(mode="json"), event.job_id)
+            )
+        except asyncio.QueueFull:
+            self._stall(event.job_id)
+            return
+        self.delivered[event.job_id] = max(self.delivered.get(event.job_id, 0), event.seq)
+
+    def notify(self, event: str, data: Any) -> None:
+        """A control message (feed status, resync); dropped rather than blocking if full."""
+        with contextlib.suppress(asyncio.QueueFull):
+            self.queue.put_nowait(Outgoing(event, data))
+
+    def _stall(self, job_id: str) -> None:
+        self.stalled.add(job_id)
+        since = self.delivered.get(job_id, 0)
+        # Make room for the notice itself: the oldest queued events of this job go first.
+        kept = [item for item in _drain(self.queue) if item.job_id != job_id]
+        for item in kept[: self.buffer_size - 1]:
+            self.queue.put_nowait(item)
+        self.queue.put_nowait(
+            Outgoing(
+                "resync",
+                {"job_id": job_id, "since": since, "reason": "you fell too far behind"},
+            )
+        )
+
+    def resume(self, job_id: str, since: int | None) -> None:
+        """A (re)subscribe: delivery of this job restarts after ``since``."""
+        self.stalled.discard(job_id)
+        if since is None:
+            self.delivered.pop(job_id, None)
+        else:
+            self.delivered[job_id] = since
+
+    async def _send_forever(self) -> None:
+        while True:
+            item = await self.queue.get()
+            await self.emit(item.event, item.data)
+
+
+def _drain(queue: asyncio.Queue[Outgoing]) -> list[Outgoing]:
+    items: list[Outgoing] = []
+    while not queue.empty():
+        items.append(queue.get_nowait())
+    return items

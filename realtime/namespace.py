@@ -1,0 +1,116 @@
+"""The ``/jobs`` namespace: who may connect, and what subscribe, unsubscribe and control do.
+
+Authorization is the REST API's: a verified JWT names the user, and a job of anyone else
+answers 404. Every failure is an error ack (or a ``client_error`` event when the client
+asked for no ack); nothing a client sends can break another client's connection.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import socketio
+
+from jobwire.auth.tokens import InvalidToken, verify_token
+from jobwire.contract.states import JobAction
+from jobwire.errors import InvalidSpec, JobNotFound
+from realtime.messages import (
+    ControlMessage,
+    SubscribeMessage,
+    UnsubscribeMessage,
+    parse,
+    problem,
+    refused,
+)
+
+if TYPE_CHECKING:
+    from realtime.bridge import Bridge
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "/jobs"
+JOB_ID_PREFIX = "job-"
+
+
+class Unauthorized(socketio.exceptions.ConnectionRefusedError):  # type: ignore[misc]
+    """Refuses a connection with ``{"message", "code": "unauthorized"}`` at the top level of
+    the ``connect_error`` data, as docs/protocol.md promises clients."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.error_args = {"message": message, "code": "unauthorized"}
+
+
+class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
+    def __init__(self, bridge: Bridge) -> None:
+        super().__init__(NAMESPACE)
+        self.bridge = bridge
+
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        """Unknown events get a ``client_error`` rather than silence."""
+        if event in {"connect", "disconnect"} or hasattr(self, f"on_{event}"):
+            return await super().trigger_event(event, *args)
+        sid = args[0] if args else None
+        if sid is not None:
+            detail = f"unknown event {event!r}; use subscribe, unsubscribe or control"
+            await self.emit("client_error", problem(InvalidSpec(detail)), to=sid)
+        return {"ok": False, "error": problem(InvalidSpec(f"unknown event {event!r}"))}
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        if not isinstance(token, str) or not token:
+            raise Unauthorized("a token is required: connect with auth {token: <JWT>}")
+        try:
+            principal = verify_token(self.bridge.settings, token)
+        except InvalidToken as exc:
+            raise Unauthorized(str(exc)) from exc
+        await self.enter_room(sid, f"user:{principal.user_id}")
+        await self.bridge.connected(sid, principal.user_id, principal.expires_at)
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        await self.bridge.disconnected(sid)
+
+    async def on_subscribe(self, sid: str, data: Any = None) -> dict[str, Any]:
+        try:
+            message = parse(SubscribeMessage, data)
+            connection = self.bridge.connection(sid)
+            job_id = _owned_id(message.job_id)
+            record = await self.bridge.jobs.get(connection.user_id, job_id)
+            await self.enter_room(sid, f"job:{job_id}")
+            last_seq = await self.bridge.subscribe(connection, record, message.since)
+        except Exception as exc:
+            return self._refusal(exc)
+        return {"ok": True, "job": record.model_dump(mode="json"), "last_seq": last_seq}
+
+    async def on_unsubscribe(self, sid: str, data: Any = None) -> dict[str, Any]:
+        try:
+            message = parse(UnsubscribeMessage, data)
+            connection = self.bridge.connection(sid)
+        except Exception as exc:
+            return self._refusal(exc)
+        connection.subscribed.discard(message.job_id)
+        await self.leave_room(sid, f"job:{message.job_id}")
+        return {"ok": True}
+
+    async def on_control(self, sid: str, data: Any = None) -> dict[str, Any]:
+        try:
+            message = parse(ControlMessage, data)
+            connection = self.bridge.connection(sid)
+            record = await self.bridge.jobs.control(
+                connection.user_id, _owned_id(message.job_id), JobAction(message.action)
+            )
+        except Exception as exc:
+            return self._refusal(exc)
+        return {"ok": True, "job": record.model_dump(mode="json")}
+
+    def _refusal(self, exc: Exception) -> dict[str, Any]:
+        if not isinstance(exc, InvalidSpec | JobNotFound) and not hasattr(exc, "status"):
+            log.exception("socket handler failed", exc_info=exc)
+        return refused(exc)
+
+
+def _owned_id(job_id: str) -> str:
+    if not job_id.startswith(JOB_ID_PREFIX):
+        raise JobNotFound(job_id)
+    return job_id

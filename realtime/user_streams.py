@@ -1,0 +1,103 @@
+"""Follows the Redis streams of the users connected to this API instance.
+
+One task and one blocking ``XREAD`` over all followed users' streams, however many
+connections they have, so a thousand clients cost one Redis connection. The streams are
+the delivery path (python-socketio's Redis manager is pub/sub with no replay); a Redis
+error flips the feed to degraded, and it flips back, continuing from the last entry read,
+as soon as a read succeeds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from jobwire.contract.events import JobEvent
+from jobwire.feed import keys
+from jobwire.feed.reader import decode_event
+
+log = logging.getLogger(__name__)
+
+OnEvent = Callable[[str, JobEvent], Awaitable[None]]
+OnStatus = Callable[[bool, str], Awaitable[None]]
+
+BLOCK_MS = 500
+"""How long one XREAD waits; also how soon a newly followed user is included."""
+
+
+class UserStreams:
+    def __init__(self, redis: Redis, on_event: OnEvent, on_status: OnStatus) -> None:
+        self._redis = redis
+        self._on_event = on_event
+        self._on_status = on_status
+        self._followers: Counter[str] = Counter()
+        self._positions: dict[str, str] = {}
+        self._task: asyncio.Task[None] | None = None
+        self.live = True
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._read_forever(), name="user-streams")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def follow(self, user_id: str) -> None:
+        """Starts after the stream's current end: what came before is the replay's job."""
+        self._followers[user_id] += 1
+        if user_id in self._positions:
+            return
+        self._positions[user_id] = "$"
+        with contextlib.suppress(RedisError, OSError):
+            newest: Any = await self._redis.xrevrange(keys.user_events(user_id), count=1)
+            self._positions[user_id] = str(newest[0][0]) if newest else "0-0"
+
+    def unfollow(self, user_id: str) -> None:
+        self._followers[user_id] -= 1
+        if self._followers[user_id] <= 0:
+            del self._followers[user_id]
+            self._positions.pop(user_id, None)
+
+    async def _read_forever(self) -> None:
+        backoff = 0.25
+        while True:
+            if not self._positions:
+                await asyncio.sleep(BLOCK_MS / 1000)
+                continue
+            streams: dict[Any, Any] = {
+                keys.user_events(user): pos for user, pos in self._positions.items()
+            }
+            try:
+                found: Any = await self._redis.xread(streams, block=BLOCK_MS, count=500)
+            except (RedisError, OSError) as exc:
+                if self.live:
+                    self.live = False
+                    log.warning("live feed degraded: %s", exc)
+                    await self._on_status(False, f"Redis is unreachable: {exc}")
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 2.0)
+                continue
+            backoff = 0.25
+            if not self.live:
+                self.live = True
+                log.info("live feed restored")
+                await self._on_status(True, "Redis is reachable again")
+            for stream, entries in found or []:
+                user_id = keys.user_of_stream(str(stream))
+                for entry_id, fields in entries:
+                    if user_id in self._positions:
+                        self._positions[user_id] = str(entry_id)
+                    event = decode_event(f"{fields[keys.SEQ_FIELD]}-0", fields[keys.EVENT_FIELD])
+                    try:
+                        await self._on_event(user_id, event)
+                    except Exception:  # one bad delivery must not stop the feed
+                        log.exception("delivering %s failed", event.job_id)
