@@ -4,15 +4,21 @@ the result of an uninterrupted one, and a resumed URL scan starts where it stopp
 from __future__ import annotations
 
 import math
+import signal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from temporalio.client import Client
 
+from jobwire.contract.registry import job_types
 from jobwire.contract.states import JobAction, JobState
 from jobwire.errors import JobFailed
+from jobwire.jobs.service import JobService
+from jobwire.settings import Settings
 from tests.helpers import assert_eventually
 from tests.integration.jobtypes.conftest import Jobs, Site
+from tests.support.processes import jobwire_process
 from tests.unit.jobtypes.harness import Harness, Stop, unit_settings
 
 pytestmark = pytest.mark.integration
@@ -132,3 +138,51 @@ async def test_an_empty_csv_fails_the_job(site: Site) -> None:
     with pytest.raises(JobFailed, match="not even a header") as caught:
         await Harness(unit_settings()).run(spec, "scan")
     assert caught.value.error_type == "EmptyDataset"
+
+
+async def test_an_analysis_killed_with_sigkill_gives_the_uninterrupted_result(
+    settings: Settings, temporal_client: Client, tmp_path: Path
+) -> None:
+    settings = settings.model_copy(
+        update={"heartbeat_timeout_seconds": 2.0, "heartbeat_throttle_seconds": 0.1}
+    )
+    spec = {
+        "type": "analysis",
+        "dataset": {"kind": "generated", "rows": 300_000, "seed": 9},
+        "chunk_rows": 3000,
+    }
+    expected = await Harness(unit_settings()).run_all(spec)
+    jobs = JobService(temporal_client, settings, job_types)
+    record, _ = await jobs.submit("crash", spec)
+    first = jobwire_process("worker", settings, tmp_path / "first")
+    second = jobwire_process("worker", settings, tmp_path / "second")
+    try:
+        await first.start()
+
+        async def midway() -> bool:
+            current = await jobs.get("crash", record.job_id)
+            return current.checkpoint is not None and 15 <= current.progress < 70
+
+        await assert_eventually(midway, timeout=90, interval=0.05, message=first.log_tail())
+        first.signal_group(signal.SIGKILL)
+        assert first.process is not None
+        await first.process.wait()
+        await second.start()
+
+        async def done() -> bool:
+            return (await jobs.get("crash", record.job_id)).state.is_terminal
+
+        await assert_eventually(done, timeout=120, message=second.log_tail())
+    finally:
+        await first.stop(grace=1)
+        await second.stop(grace=5)
+
+    final = await jobs.get("crash", record.job_id)
+    assert final.state is JobState.COMPLETED, final.error
+    assert final.result == expected
+    attempts = [
+        event.activity_task_started_event_attributes.attempt
+        async for event in temporal_client.get_workflow_handle(record.job_id).fetch_history_events()
+        if event.HasField("activity_task_started_event_attributes")
+    ]
+    assert max(attempts) == 2, "the scan went on in a second attempt after the kill"
