@@ -1,5 +1,10 @@
-"""The built-in job types; importing this package registers research, trade and analysis."""
+"""Activities: all of a job's I/O; each job type registers its input model and phases here.
 
-from activities import analysis, research, trade
+Importing this package registers the built-in job types (``research``, ``trade``,
+``analysis``); each lives in its own subpackage with its input model, its phases and its
+registration line.
+"""
 
-__all__ = ["analysis", "research", "trade"]
+import activities.analysis
+import activities.research
+import activities.trade  # noqa: F401

@@ -163,6 +163,55 @@ class Settings(BaseSettings):
         default=None, description="Jobs may read local files only below this folder."
     )
 
+    # Built-in job types
+    research_max_sources: int = Field(
+        default=20, ge=1, description="Most sources one research job may name."
+    )
+    research_concurrency: int = Field(
+        default=4, ge=1, description="Sources a research job fetches at once."
+    )
+    research_fetch_timeout_seconds: float = Field(
+        default=20.0, gt=0, description="Longest one source fetch may take."
+    )
+    research_max_source_bytes: int = Field(
+        default=2_000_000, ge=1024, description="Largest body read from one source."
+    )
+    research_max_source_chars: int = Field(
+        default=50_000, ge=100, description="Text kept per source after extraction."
+    )
+    research_max_redirects: int = Field(
+        default=5, ge=0, description="Redirects followed per source."
+    )
+    trade_max_notional: float = Field(
+        default=1_000_000.0, gt=0, description="Pre-trade risk: largest order value."
+    )
+    trade_price_band_pct: float = Field(
+        default=10.0, gt=0, description="Pre-trade risk: a limit this far from arrival is refused."
+    )
+    trade_market_hours: str | None = Field(
+        default=None,
+        pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$",
+        description="Pre-trade risk: trading window 'HH:MM-HH:MM'; unset trades at any time.",
+    )
+    trade_market_timezone: str = Field(
+        default="UTC", description="Time zone of the trading window."
+    )
+    paper_broker_ttl_seconds: int = Field(
+        default=30 * 24 * 3600, ge=60, description="How long paper orders stay in Redis."
+    )
+    analysis_fetch_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="Read timeout of a dataset streamed from a URL."
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible API (…/v1) for research synthesis; unset turns it off.",
+    )
+    llm_api_key: SecretStr | None = Field(default=None, description="Bearer key of that API.")
+    llm_model: str = Field(default="gpt-4o-mini", description="Model research synthesis asks.")
+    llm_timeout_seconds: float = Field(
+        default=120.0, gt=0, description="Longest a synthesis may stream."
+    )
+
     @model_validator(mode="after")
     def _refuse_development_secrets_elsewhere(self) -> Settings:
         if self.environment == "development":

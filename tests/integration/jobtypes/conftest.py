@@ -1,29 +1,146 @@
-"""An in-process worker with the built-in job types, publishing to the real Redis feed."""
+"""An in-process worker running the built-in job types, and a loopback web server that
+counts every request, for the research and analysis jobs to fetch from."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import asyncio
+import json
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import pytest_asyncio
 from redis.asyncio import Redis
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import (
+    FileResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
+from starlette.routing import Route
 from temporalio.client import Client
 
+import activities  # noqa: F401
+from jobwire.contract.publishing import MemoryPublisher
 from jobwire.contract.records import JobRecord
 from jobwire.contract.registry import job_types
+from jobwire.contract.states import JobState
+from jobwire.devstack.ports import free_port
+from jobwire.engine.context import PhaseResources
 from jobwire.jobs.service import JobService
-from jobwire.services import Services
 from jobwire.settings import Settings
-from jobwire.worker import feed_publisher, running_worker
+from jobwire.worker import build_worker
 from tests.helpers import assert_eventually
+from tests.support.serving import serving
 
-RunJob = Callable[[dict[str, Any]], Awaitable[JobRecord]]
+ARTICLE = """<html><head><title>{title}</title></head><body>
+<nav><a href="/">Home</a></nav><article><h1>{title}</h1>{paragraphs}</article>
+<footer>footer text</footer></body></html>"""
 
 
-@pytest.fixture
-def files_root(tmp_path: Path) -> Path:
+def page(title: str, *paragraphs: str) -> str:
+    return ARTICLE.format(title=title, paragraphs="".join(f"<p>{p}</p>" for p in paragraphs))
+
+
+@dataclass
+class Site:
+    """A loopback web server; ``hits`` counts requests per path, ``delay`` slows pages."""
+
+    base: str = ""
+    hits: Counter[str] = field(default_factory=Counter)
+    delay: float = 0.0
+    pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+    """Served with byte-range support (HTTP 206), unlike ``pages``."""
+    ranges: list[str | None] = field(default_factory=list)
+    llm_words: list[str] = field(default_factory=list)
+    """What the stand-in LLM streams back, one server-sent event per word."""
+    llm_status: int = 200
+    llm_requests: list[tuple[str | None, dict[str, Any]]] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+
+def site_app(site: Site) -> Starlette:
+    async def handler(request: Request) -> Response:
+        path = request.url.path
+        site.hits[path] += 1
+        if path.startswith("/redirect/"):
+            return RedirectResponse("/" + path.removeprefix("/redirect/"), status_code=302)
+        if path == "/slow":
+            await asyncio.sleep(3)
+        if site.delay:
+            await asyncio.sleep(site.delay)
+        site.ranges.append(request.headers.get("range"))
+        if path in site.files:
+            return FileResponse(site.files[path], media_type="text/csv")
+        if path == "/missing" or path not in site.pages:
+            return PlainTextResponse("no such page", status_code=404)
+        media_type, body = site.pages[path]
+        return Response(body, media_type=media_type)
+
+    async def chat(request: Request) -> Response:
+        """A stand-in for an OpenAI-compatible chat completions endpoint, streaming."""
+        site.llm_requests.append((request.headers.get("authorization"), await request.json()))
+        if site.llm_status != 200:
+            return PlainTextResponse("overloaded", status_code=site.llm_status)
+
+        async def events() -> AsyncIterator[str]:
+            for word in site.llm_words:
+                chunk = {"choices": [{"index": 0, "delta": {"content": word}}]}
+                yield f"data: {json.dumps(chunk)}\n\n"
+            yield "data: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    return Starlette(
+        routes=[
+            Route("/v1/chat/completions", chat, methods=["POST"]),
+            Route("/{path:path}", handler),
+        ]
+    )
+
+
+@pytest_asyncio.fixture
+async def site() -> AsyncIterator[Site]:
+    state = Site()
+    async with serving(site_app(state), free_port()) as base:
+        state.base = base
+        yield state
+
+
+@dataclass
+class Jobs:
+    jobs: JobService
+    events: MemoryPublisher
+    redis: Redis
+    settings: Settings
+
+    async def finished(self, user: str, job_id: str, timeout: float = 90) -> JobRecord:
+        async def probe() -> JobRecord | None:
+            record = await self.jobs.get(user, job_id)
+            return record if record.state.is_terminal else None
+
+        return await assert_eventually(probe, timeout=timeout, message=f"{job_id} never finished")
+
+    async def in_state(self, user: str, job_id: str, state: JobState) -> JobRecord:
+        async def probe() -> JobRecord | None:
+            record = await self.jobs.get(user, job_id)
+            return record if record.state is state else None
+
+        return await assert_eventually(probe, timeout=60, message=f"{job_id} never {state}")
+
+
+@pytest_asyncio.fixture
+async def files_root(tmp_path: Path) -> Path:
     root = tmp_path / "files"
     root.mkdir()
     return root
@@ -31,29 +148,23 @@ def files_root(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def job_settings(settings: Settings, files_root: Path) -> Settings:
+    """The worker's settings; a test module overrides this fixture to change limits."""
     return settings.model_copy(update={"files_root": files_root})
 
 
 @pytest_asyncio.fixture
 async def jobs(
     job_settings: Settings, temporal_client: Client, redis: Redis
-) -> AsyncIterator[JobService]:
-    services = Services(settings=job_settings, temporal=temporal_client, redis=redis)
-    async with running_worker(job_settings, services, feed_publisher(services), job_types):
-        yield JobService(temporal_client, job_settings, job_types)
-
-
-@pytest.fixture
-def run_job(jobs: JobService) -> RunJob:
-    async def run(spec: dict[str, Any]) -> JobRecord:
-        record, _ = await jobs.submit("tester", spec)
-
-        async def finished() -> JobRecord | None:
-            current = await jobs.get("tester", record.job_id)
-            return current if current.state.is_terminal else None
-
-        done = await assert_eventually(finished, timeout=120, message="the job never finished")
-        assert done is not None
-        return done
-
-    return run
+) -> AsyncIterator[Jobs]:
+    settings = job_settings
+    publisher = MemoryPublisher()
+    async with httpx.AsyncClient() as http:
+        resources = PhaseResources(settings=settings, redis=redis, http=http)
+        worker = build_worker(temporal_client, settings, resources, publisher, job_types)
+        async with worker:
+            yield Jobs(
+                jobs=JobService(temporal_client, settings, job_types),
+                events=publisher,
+                redis=redis,
+                settings=settings,
+            )

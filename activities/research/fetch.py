@@ -1,0 +1,120 @@
+"""Gets one source's text: http(s) with limits, a file below the root, or the inline text.
+
+A source that cannot be read is not a job failure: ``SourceFailed`` carries the reason into
+the report's per-source status. Only a spec that breaks the rules (a path outside the files
+root) raises ``InvalidSpec`` and fails the job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from activities.files import resolve_under_root
+from activities.research.extract import (
+    READABLE_TYPES,
+    content_type_of,
+    html_title,
+    readable_text,
+)
+from activities.research.models import FileSource, Source, TextSource, UrlSource
+from jobwire.settings import Settings
+
+
+class SourceFailed(Exception):
+    """The source could not be read; the message says why, in words a user can act on."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    title: str
+    text: str
+    content_type: str
+    truncated: bool
+
+
+def source_name(source: Source) -> str:
+    if isinstance(source, UrlSource):
+        return str(source.url)
+    if isinstance(source, FileSource):
+        return source.path
+    return source.title
+
+
+def http_client(settings: Settings) -> httpx.AsyncClient:
+    """One client per fetch phase: redirects and their limit are client settings in httpx."""
+    return httpx.AsyncClient(
+        follow_redirects=True,
+        max_redirects=settings.research_max_redirects,
+        timeout=httpx.Timeout(settings.research_fetch_timeout_seconds),
+        headers={"User-Agent": "jobwire-research/1", "Accept": ", ".join(sorted(READABLE_TYPES))},
+    )
+
+
+async def fetch_source(
+    source: Source, index: int, http: httpx.AsyncClient, settings: Settings
+) -> Fetched:
+    """Reads one source within the per-source time limit; raises ``SourceFailed``."""
+    if isinstance(source, TextSource):
+        return _finish(source.title, source.text, "text/plain", False, settings)
+    if isinstance(source, FileSource):
+        path = resolve_under_root(settings, source.path, field=f"sources.{index}.path")
+        return await asyncio.to_thread(_read_file, path, source.path, settings)
+    try:
+        async with asyncio.timeout(settings.research_fetch_timeout_seconds):
+            return await _fetch_url(str(source.url), http, settings)
+    except TimeoutError:
+        raise SourceFailed(
+            f"timed out after {settings.research_fetch_timeout_seconds:g} s"
+        ) from None
+    except httpx.TooManyRedirects:
+        raise SourceFailed(f"more than {settings.research_max_redirects} redirects") from None
+    except httpx.HTTPError as exc:
+        raise SourceFailed(f"{type(exc).__name__}: {exc}") from None
+
+
+async def _fetch_url(url: str, http: httpx.AsyncClient, settings: Settings) -> Fetched:
+    async with http.stream("GET", url) as response:
+        if response.status_code >= 400:
+            raise SourceFailed(f"HTTP {response.status_code} {response.reason_phrase}")
+        content_type = content_type_of(response.headers.get("content-type"), url)
+        if content_type not in READABLE_TYPES:
+            raise SourceFailed(f"unsupported content type {content_type!r}")
+        body = bytearray()
+        truncated = False
+        async for piece in response.aiter_bytes():
+            body.extend(piece)
+            if len(body) > settings.research_max_source_bytes:
+                del body[settings.research_max_source_bytes :]
+                truncated = True
+                break
+        text = bytes(body).decode(response.encoding or "utf-8", errors="replace")
+    title = html_title(text) if content_type != "text/plain" else None
+    return _finish(title or url, text, content_type, truncated, settings)
+
+
+def _read_file(path: Path, name: str, settings: Settings) -> Fetched:
+    content_type = content_type_of(None, name)
+    if content_type not in READABLE_TYPES:
+        raise SourceFailed(f"unsupported file type {content_type!r}")
+    with path.open("rb") as handle:
+        raw = handle.read(settings.research_max_source_bytes + 1)
+    truncated = len(raw) > settings.research_max_source_bytes
+    text = raw[: settings.research_max_source_bytes].decode("utf-8", errors="replace")
+    title = html_title(text) if content_type == "text/html" else None
+    return _finish(title or name, text, content_type, truncated, settings)
+
+
+def _finish(
+    title: str, body: str, content_type: str, truncated: bool, settings: Settings
+) -> Fetched:
+    text = readable_text(body, content_type)
+    if not text:
+        raise SourceFailed("no readable text")
+    if len(text) > settings.research_max_source_chars:
+        text = text[: settings.research_max_source_chars]
+        truncated = True
+    return Fetched(title=title, text=text, content_type=content_type, truncated=truncated)

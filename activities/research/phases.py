@@ -1,0 +1,196 @@
+"""The research job's three phases: fetch the sources, rank passages, write the report.
+
+Idempotency: ``fetch`` checkpoints after every source (its text, compressed, rides in the
+checkpoint), so a retried or resumed attempt fetches only the sources no checkpoint holds;
+a source in flight when the worker died is the only one fetched again. ``rank`` is a
+pure function of the fetched texts; ``report`` is too, except for the optional LLM answer,
+which a retry asks for (and streams) again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import zlib
+from typing import Any
+
+from activities.research.fetch import Fetched, SourceFailed, fetch_source, http_client, source_name
+from activities.research.models import (
+    Citation,
+    Document,
+    FileSource,
+    ResearchInput,
+    ResearchResult,
+    SourceReport,
+    UrlSource,
+)
+from activities.research.ranking import Passage, rank, split_passages
+from activities.research.synthesis import synthesize
+from jobwire.engine import JobFailed, PhaseContext
+from jobwire.errors import InvalidSpec
+
+
+def _spec(ctx: PhaseContext) -> ResearchInput:
+    spec = ctx.spec
+    assert isinstance(spec, ResearchInput)
+    if len(spec.sources) > ctx.resources.settings.research_max_sources:
+        raise InvalidSpec(
+            f"{len(spec.sources)} sources; this server allows at most"
+            f" {ctx.resources.settings.research_max_sources}",
+            field="sources",
+        )
+    return spec
+
+
+def pack(text: str) -> str:
+    """Text as it travels in checkpoints and phase outputs: zlib, then base64."""
+    return base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
+
+
+def unpack(packed: str) -> str:
+    return zlib.decompress(base64.b64decode(packed)).decode("utf-8")
+
+
+def _report_for(spec: ResearchInput, index: int) -> SourceReport:
+    source = spec.sources[index]
+    return SourceReport(
+        index=index,
+        kind=source.kind,
+        name=source_name(source),
+        url=str(source.url) if isinstance(source, UrlSource) else None,
+        path=source.path if isinstance(source, FileSource) else None,
+        status="failed",
+    )
+
+
+async def fetch(ctx: PhaseContext) -> dict[str, Any]:
+    """Reads every source, ``research_concurrency`` at a time, checkpointing after each."""
+    spec = _spec(ctx)
+    settings = ctx.resources.settings
+    total = len(spec.sources)
+    reports: dict[str, dict[str, Any]] = dict(ctx.state.get("reports", {}))
+    texts: dict[str, str] = dict(ctx.state.get("texts", {}))
+    pending = [index for index in range(total) if str(index) not in reports]
+    if len(pending) < total:
+        await ctx.log(f"{total - len(pending)} of {total} sources already fetched; not again")
+    gate = asyncio.Semaphore(settings.research_concurrency)
+
+    async with http_client(settings) as http:
+
+        async def one(index: int) -> tuple[int, Fetched | SourceFailed]:
+            async with gate:
+                try:
+                    return index, await fetch_source(spec.sources[index], index, http, settings)
+                except SourceFailed as exc:
+                    return index, exc
+
+        tasks = [asyncio.create_task(one(index)) for index in pending]
+        try:
+            for finished in asyncio.as_completed(tasks):
+                index, outcome = await finished
+                report = _report_for(spec, index)
+                if isinstance(outcome, SourceFailed):
+                    report.error = str(outcome)
+                    await ctx.log(f"source {index + 1} failed: {outcome}", level="warning")
+                else:
+                    report.status = "fetched"
+                    report.name = outcome.title
+                    report.content_type = outcome.content_type
+                    report.chars = len(outcome.text)
+                    report.truncated = outcome.truncated
+                    texts[str(index)] = pack(outcome.text)
+                reports[str(index)] = report.model_dump(mode="json")
+                await ctx.advance(
+                    done=len(reports),
+                    total=total,
+                    position=f"source {len(reports)} of {total}",
+                    step=f"fetched {len(reports)} of {total} sources",
+                    state={"reports": reports, "texts": texts},
+                    force=True,
+                )
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+    if not texts:
+        raise JobFailed("NoReadableSources", "none of the sources gave readable text")
+    return {"reports": reports, "texts": texts}
+
+
+async def rank_passages(ctx: PhaseContext) -> dict[str, Any]:
+    """Splits every fetched text into passages and keeps the ``top_k`` BM25 ranks."""
+    spec = _spec(ctx)
+    fetched = ctx.previous["fetch"]
+    reports = {int(k): SourceReport.model_validate(v) for k, v in fetched["reports"].items()}
+    documents = [
+        Document(
+            index=int(index),
+            title=reports[int(index)].name,
+            url=reports[int(index)].url,
+            text=unpack(packed),
+        )
+        for index, packed in sorted(fetched["texts"].items(), key=lambda item: int(item[0]))
+    ]
+    await ctx.set_step(f"ranking passages of {len(documents)} sources")
+    passages: list[Passage] = []
+    for document in documents:
+        split = split_passages(document.index, document.text, spec.passage_words)
+        reports[document.index].passages = len(split)
+        passages.extend(split)
+    ranked = await asyncio.to_thread(rank, spec.question, passages, spec.top_k)
+    citations = [
+        Citation(
+            n=n,
+            text=passage.text,
+            source=reports[passage.source_index].name,
+            source_index=passage.source_index,
+            url=reports[passage.source_index].url,
+            position=passage.position,
+            start_word=passage.start_word,
+            score=score,
+        )
+        for n, (passage, score) in enumerate(ranked, start=1)
+    ]
+    await ctx.advance(done=1, total=1, position="ranked", state={}, force=True)
+    return {
+        "citations": [c.model_dump(mode="json") for c in citations],
+        "sources": [reports[i].model_dump(mode="json") for i in sorted(reports)],
+        "passages_ranked": len(passages),
+    }
+
+
+def _snippet(text: str, words: int = 40) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+async def write_report(ctx: PhaseContext) -> dict[str, Any]:
+    """An extractive report (the best passages in rank order, each with its [n] marker) and,
+    when asked for and configured, an LLM's answer from those passages, streamed live."""
+    spec = _spec(ctx)
+    ranked = ctx.previous["rank"]
+    citations = [Citation.model_validate(c) for c in ranked["citations"]]
+    sources = [SourceReport.model_validate(s) for s in ranked["sources"]]
+    fetched = sum(1 for s in sources if s.status == "fetched")
+    if citations:
+        lines = [
+            f"The {len(citations)} passages that best answer the question, from"
+            f" {len({c.source_index for c in citations})} of {fetched} readable sources:",
+            "",
+            *(f"[{c.n}] {_snippet(c.text)} — {c.source}" for c in citations),
+        ]
+    else:
+        lines = [f"No passage of the {fetched} readable sources matches the question's terms."]
+    extract = "\n".join(lines)
+    answer = await synthesize(ctx, spec.question, citations) if spec.synthesize else None
+    result = ResearchResult(
+        question=spec.question,
+        report=answer or extract,
+        synthesis_model=ctx.resources.settings.llm_model if answer else None,
+        extract=extract,
+        citations=citations,
+        sources=sources,
+        passages_ranked=ranked["passages_ranked"],
+    )
+    await ctx.log(f"report cites {len(citations)} passages")
+    return result.model_dump(mode="json")

@@ -1,0 +1,111 @@
+"""The trade job's input and result: a parent order worked in slices through a broker."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from activities.files import check_relative
+from jobwire.contract.specs import JobInput
+
+Qty = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6)]
+Price = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6)]
+
+
+class RandomWalkPrices(BaseModel):
+    """Prices from a seeded random walk: the same seed gives the same prices, always."""
+
+    kind: Literal["random_walk"] = "random_walk"
+    start: Price = Decimal("100")
+    volatility_bps: float = Field(default=10.0, ge=0, le=1000, description="Per-step sigma.")
+    seed: int = 7
+
+
+class CsvPrices(BaseModel):
+    """Prices (and optionally volumes) from a CSV file below the files root, one row a step."""
+
+    kind: Literal["csv"] = "csv"
+    path: str = Field(min_length=1, max_length=500)
+    price_column: str = "price"
+    volume_column: str | None = Field(
+        default="volume", description="Volumes weight VWAP slices when present."
+    )
+
+    @field_validator("path")
+    @classmethod
+    def _relative(cls, value: str) -> str:
+        return check_relative(value)
+
+
+PriceSource = Annotated[RandomWalkPrices | CsvPrices, Field(discriminator="kind")]
+
+
+class TradeInput(JobInput):
+    """Works a parent order in child orders over time (TWAP or VWAP) through a broker; each
+    child order's client id is derived from the job and slice, so nothing fills twice."""
+
+    type: Literal["trade"] = "trade"
+    symbol: str = Field(pattern=r"^[A-Z][A-Z0-9.\-]{0,14}$", examples=["ACME"])
+    side: Literal["buy", "sell"]
+    quantity: Qty
+    limit_price: Price | None = Field(
+        default=None, description="No child order fills beyond this price."
+    )
+    strategy: Literal["twap", "vwap"] = "twap"
+    slices: int = Field(default=10, ge=1, le=1000)
+    duration_seconds: float = Field(
+        default=60.0, ge=0, le=7 * 24 * 3600, description="The slices spread over this time."
+    )
+    volume_profile: list[float] | None = Field(
+        default=None,
+        description="VWAP weights, one per slice; default: the price file's volumes, or a"
+        " U-shaped intraday curve.",
+    )
+    broker: Literal["paper"] = "paper"
+    prices: PriceSource = Field(default_factory=RandomWalkPrices)
+
+    @model_validator(mode="after")
+    def _profile_matches(self) -> TradeInput:
+        if self.volume_profile is not None:
+            if len(self.volume_profile) != self.slices:
+                raise ValueError(
+                    f"volume_profile has {len(self.volume_profile)} weights for"
+                    f" {self.slices} slices"
+                )
+            if any(w < 0 for w in self.volume_profile) or sum(self.volume_profile) <= 0:
+                raise ValueError("volume_profile needs non-negative weights with a positive sum")
+        return self
+
+
+class Fill(BaseModel):
+    slice: int
+    client_order_id: str
+    quantity: Decimal
+    price: Decimal
+    ts: str
+
+
+class SliceReport(BaseModel):
+    slice: int
+    client_order_id: str
+    target_quantity: Decimal
+    filled_quantity: Decimal
+    price: Decimal | None
+    status: str
+    reason: str | None = None
+
+
+class TradeResult(BaseModel):
+    symbol: str
+    side: str
+    strategy: str
+    broker: str
+    quantity: Decimal
+    filled_quantity: Decimal
+    average_price: Decimal | None
+    arrival_price: Decimal
+    slippage_bps: float | None = Field(description="Against the arrival price; + is worse.")
+    fills: list[Fill]
+    slices: list[SliceReport]
