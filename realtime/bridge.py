@@ -130,6 +130,9 @@ class Bridge:
         """Queues what the client missed (after the ack goes out) and returns the last seq."""
         job_id = record.job_id
         connection.subscribed.add(job_id)
+        already = connection.delivered.get(job_id)
+        if since is not None and already is not None and since < already:
+            return await self._backfill(connection, record, since, already)
         try:
             if since is None:
                 last = await latest_seq(self.redis, job_id)
@@ -143,6 +146,28 @@ class Bridge:
         connection.resume(job_id, since)
         asyncio.get_running_loop().call_soon(self._replay, connection, record, since, replay)
         return replay.last_seq
+
+    async def _backfill(
+        self, connection: Connection, record: JobRecord, since: int, already: int
+    ) -> int:
+        """The client was sent events of this job through its user room before it subscribed:
+        only the older ones it never got are replayed, so nothing arrives twice."""
+        upto = connection.first_seen.get(record.job_id, already + 1) - 1
+        try:
+            replay = await read_since(self.redis, record.job_id, since, limit=max(upto - since, 1))
+        except (RedisError, OSError):
+            return already
+        missing = [event for event in replay.events if event.seq <= upto]
+
+        def queue() -> None:
+            if not replay.complete:
+                connection.deliver(snapshot_event(record, upto))
+                return
+            for event in missing:
+                connection.deliver(event)
+
+        asyncio.get_running_loop().call_soon(queue)
+        return max(replay.last_seq, already)
 
     def _replay(self, connection: Connection, record: JobRecord, since: int, replay: Any) -> None:
         if replay.complete:

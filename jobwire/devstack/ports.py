@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 
 
 class PortInUse(RuntimeError):
@@ -25,9 +26,14 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
-def ensure_port_free(host: str, port: int, setting: str) -> None:
-    if not port_is_free(host, port):
-        raise PortInUse(host, port, setting)
+def ensure_port_free(host: str, port: int, setting: str, *, patience: float = 3.0) -> None:
+    """Raises ``PortInUse`` unless the port can be bound within ``patience`` seconds: a stack
+    restarted right after a stop may find its old sockets still closing for a moment."""
+    deadline = time.monotonic() + patience
+    while not port_is_free(host, port):
+        if time.monotonic() >= deadline:
+            raise PortInUse(host, port, setting)
+        time.sleep(0.1)
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -59,6 +60,9 @@ _UPDATES = {
     JobAction.RESUME: UPDATE_RESUME,
     JobAction.CANCEL: UPDATE_CANCEL,
 }
+CLOSING_WAIT_SECONDS = 10.0
+"""How long a resume waits for a run that has failed to close before it starts the next."""
+
 _FAILED_STATUSES = {
     WorkflowExecutionStatus.FAILED,
     WorkflowExecutionStatus.TIMED_OUT,
@@ -330,14 +334,35 @@ class JobService:
                 _UPDATES[action], ControlRequest(), result_type=JobRecord
             )
         except WorkflowUpdateFailedError as exc:
-            raise _refusal(action, exc) from exc
+            refusal = _refusal(action, exc)
+            if action is JobAction.RESUME and refusal.state == JobState.FAILED.value:
+                # The run has failed and is closing: resume it once it has closed.
+                return await self._resume_after_close(user_id, job_id, handle, refusal)
+            raise refusal from exc
         except RPCError as exc:
             if exc.status is not RPCStatusCode.NOT_FOUND:
                 raise
             # It closed between describe and update.
             current = await self.get(user_id, job_id)
-            raise IllegalTransition(action.value, current.state.value) from exc
+            refusal = IllegalTransition(action.value, current.state.value)
+            if action is JobAction.RESUME and current.state is JobState.FAILED:
+                return await self._resume_after_close(user_id, job_id, handle, refusal)
+            raise refusal from exc
         return record
+
+    async def _resume_after_close(
+        self,
+        user_id: str,
+        job_id: str,
+        handle: WorkflowHandle[Any, Any],
+        refusal: IllegalTransition,
+    ) -> JobRecord:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(handle.result(), CLOSING_WAIT_SECONDS)
+        description = await self._find(user_id, job_id)
+        if description is None or description.status is WorkflowExecutionStatus.RUNNING:
+            raise refusal
+        return await self._control_closed(user_id, description, JobAction.RESUME)
 
     async def _control_closed(
         self, user_id: str, description: WorkflowExecutionDescription, action: JobAction

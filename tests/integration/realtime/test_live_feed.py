@@ -26,6 +26,15 @@ def seqs(events: list[dict[str, object]]) -> list[object]:
     return [e["seq"] for e in events]
 
 
+def each_once(numbers: list[object], first: int = 1) -> bool:
+    """Every seq from ``first`` to the last exactly once. Events of the user's jobs that reach
+    the user room before the subscribe may come before the older ones the subscribe replays,
+    so this checks coverage and repeats, not order."""
+    return len(numbers) == len(set(numbers)) and sorted(numbers) == list(
+        range(first, first + len(numbers))
+    )
+
+
 async def test_a_subscriber_sees_every_seq_once_from_1_to_the_end(api: Api) -> None:
     job_id = await submit(api, "alice", items=40, item_seconds=0.02)
     feed = await FeedClient(api.base_url, api.token("alice")).connect()
@@ -35,8 +44,8 @@ async def test_a_subscriber_sees_every_seq_once_from_1_to_the_end(api: Api) -> N
         events = await feed.until_finished(job_id)
     finally:
         await feed.close()
-    assert seqs(events) == list(range(1, len(events) + 1))
-    assert events[0]["type"] == "job.created" and events[-1]["type"] == "job.completed"
+    assert each_once(seqs(events))
+    assert events[-1]["type"] == "job.completed"
     assert all(e["user_id"] == api.user("alice") for e in events)
 
 
@@ -68,7 +77,7 @@ async def test_reconnecting_with_since_gives_exactly_the_missed_events_then_live
         rest = await second.until_finished(job_id)
     finally:
         await second.close()
-    assert seqs(seen) + seqs(rest) == list(range(1, rest[-1]["seq"] + 1))
+    assert each_once(seqs(seen) + seqs(rest))
 
 
 async def test_another_users_job_is_refused_and_their_events_never_arrive(api: Api) -> None:
@@ -102,7 +111,7 @@ async def test_events_of_the_users_jobs_arrive_without_subscribing_once_each(api
         await feed.close()
     numbers = seqs(events)
     assert numbers == sorted(set(numbers)), "in both rooms, still once each and in order"
-    assert numbers[-1] == events[-1]["seq"] and numbers == list(range(numbers[0], numbers[-1] + 1))
+    assert numbers == list(range(numbers[0], numbers[-1] + 1))
 
 
 async def test_control_over_the_socket_follows_the_rest_rules(api: Api) -> None:
