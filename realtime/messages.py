@@ -17,7 +17,7 @@ M = TypeVar("M", bound=BaseModel)
 class SubscribeMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
     job_id: str = Field(min_length=1, max_length=100)
-    since: int | None = Field(default=None, ge=0)
+    since: int | None = Field(default=None, ge=0, le=2**53 - 1)
 
 
 class UnsubscribeMessage(BaseModel):

@@ -11,7 +11,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path, Query, Response, status
 from pydantic import BeforeValidator
-from redis.exceptions import RedisError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from api.auth import CurrentUser
 from api.dependencies import Jobs, Limiter, Metrics, RedisDep
@@ -25,6 +26,8 @@ from jobwire.feed.reader import read_since
 from jobwire.feed.snapshot import snapshot_event
 
 JOB_ID_PATTERN = re.compile(r"^job-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+MAX_SEQ = 2**53 - 1
+"""The largest integer every JSON client (JavaScript included) reads exactly."""
 JobId = Annotated[str, Path(description="The job's id (its Temporal workflow id).")]
 IdempotencyKey = Annotated[
     str | None,
@@ -59,7 +62,7 @@ def jobs_router(registry: JobTypeRegistry) -> APIRouter:
         "",
         status_code=status.HTTP_201_CREATED,
         response_model=JobRecord,
-        responses=problem_responses(413, 429),
+        responses=problem_responses(400, 413, 429),
         summary="Submit a job",
     )
     async def submit_job(
@@ -139,7 +142,7 @@ def jobs_router(registry: JobTypeRegistry) -> APIRouter:
         "/{job_id}/restart",
         status_code=status.HTTP_202_ACCEPTED,
         response_model=JobRecord,
-        responses=problem_responses(404, 409),
+        responses=problem_responses(400, 404, 409, 413, 429),
         summary="Restart a job from its original or an amended spec",
     )
     async def restart_job(
@@ -167,7 +170,7 @@ def jobs_router(registry: JobTypeRegistry) -> APIRouter:
         jobs: Jobs,
         redis: RedisDep,
         job_id: JobId,
-        since: Annotated[int, Query(ge=0)] = 0,
+        since: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
         limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
     ) -> EventPage:
         """The same envelopes the socket sends. When events after ``since`` have expired
@@ -175,7 +178,7 @@ def jobs_router(registry: JobTypeRegistry) -> APIRouter:
         record = await jobs.get(user.user_id, known_job_id(job_id))
         try:
             replay = await read_since(redis, job_id, since, limit=limit)
-        except RedisError as exc:
+        except (RedisConnectionError, RedisTimeoutError) as exc:
             raise ProblemError(
                 503,
                 "the live feed is unreachable; GET /api/jobs/{id} still answers from Temporal",

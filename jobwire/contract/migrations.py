@@ -19,8 +19,8 @@ SPEC_MIGRATIONS: dict[int, Migration] = {}
 
 def migrate_spec(data: dict[str, Any]) -> dict[str, Any]:
     version = data.get("schema_version", SCHEMA_VERSION)
-    if not isinstance(version, int) or version > SCHEMA_VERSION:
-        return data
+    if not isinstance(version, int) or not 1 <= version <= SCHEMA_VERSION:
+        return data  # left for validation to refuse with a field error
     while version < SCHEMA_VERSION:
         data = SPEC_MIGRATIONS[version](dict(data))
         version += 1

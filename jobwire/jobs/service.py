@@ -50,7 +50,7 @@ from jobwire.contract.workflow_api import (
     idempotent_job_id,
     new_job_id,
 )
-from jobwire.errors import IllegalTransition, JobNotFound
+from jobwire.errors import IllegalTransition, InvalidSpec, JobNotFound
 from jobwire.jobs.activity_pause import temporal_pause_of, unpause_activity
 from jobwire.jobs.fallback import record_from_visibility
 from jobwire.settings import Settings
@@ -60,6 +60,7 @@ _UPDATES = {
     JobAction.RESUME: UPDATE_RESUME,
     JobAction.CANCEL: UPDATE_CANCEL,
 }
+_BAD_TOKEN_STATUSES = {RPCStatusCode.INVALID_ARGUMENT, RPCStatusCode.UNKNOWN}
 CLOSING_WAIT_SECONDS = 10.0
 """How long a resume waits for a run that has failed to close before it starts the next."""
 
@@ -256,7 +257,13 @@ class JobService:
         query = self._query(user_id, state=state, type=type)
         token = _decode_cursor(cursor)
         iterator = self.temporal.list_workflows(query, page_size=limit, next_page_token=token)
-        await iterator.fetch_next_page(page_size=limit)
+        try:
+            await iterator.fetch_next_page(page_size=limit)
+        except RPCError as exc:
+            # The dev server answers a forged token with UNKNOWN, a cluster with INVALID_ARGUMENT.
+            if token is None or exc.status not in _BAD_TOKEN_STATUSES:
+                raise
+            raise InvalidSpec("cursor is not one this API handed out", field="cursor") from exc
         page: Sequence[Any] = iterator.current_page or []
         items = [await record_from_visibility(execution) for execution in page]
         next_token = iterator.next_page_token

@@ -109,3 +109,23 @@ async def test_job_creation_is_rate_limited_per_user_with_retry_after(
                 await frank.post("/api/jobs", json={"type": "count", "items": 1})
             ).status_code == 201
             assert (await eve.get("/api/jobs/stats")).json()["total"] == 3
+
+
+async def test_what_the_fuzzer_found_stays_fixed(api: Api) -> None:
+    async with api.client() as http:
+        version = await http.post(
+            "/api/jobs", json={"type": "count", "items": 1, "schema_version": -728205}
+        )
+        assert version.status_code == 422
+        assert version.json()["errors"][0]["field"] == "schema_version"
+        job_id = (await http.post("/api/jobs", json={"type": "count", "items": 1})).json()["job_id"]
+        huge = await http.get(f"/api/jobs/{job_id}/events", params={"since": 10**21})
+        assert huge.status_code == 422 and huge.json()["errors"][0]["field"] == "since"
+        forged = await http.get("/api/jobs", params={"cursor": "0" * 64})
+        assert forged.status_code == 422 and forged.json()["errors"][0]["field"] == "cursor"
+        binary = await http.post(
+            "/api/jobs", content=b"s\x02\xff\x12", headers={"Content-Type": "application/json"}
+        )
+        assert binary.status_code in {400, 422}
+        assert binary.headers["content-type"] == "application/problem+json"
+        assert (await http.get("/api/jobs/stats")).json()["total"] == 1

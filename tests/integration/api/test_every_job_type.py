@@ -1,0 +1,49 @@
+"""Each built-in job type's example, submitted over HTTP and followed to its result."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from redis.asyncio import Redis
+from temporalio.client import Client
+
+from jobwire.contract.registry import job_types
+from jobwire.contract.states import JobState
+from jobwire.settings import Settings
+from tests.support.api_stack import Api, api_stack
+
+pytestmark = pytest.mark.integration
+
+EXAMPLES = sorted((Path(__file__).parents[3] / "examples").glob("*.json"))
+SPECS = {path.stem: json.loads(path.read_text()) for path in EXAMPLES}
+
+
+@pytest_asyncio.fixture
+async def real_api(settings: Settings, temporal_client: Client, redis: Redis) -> AsyncIterator[Api]:
+    async with api_stack(settings, temporal_client, redis, job_types) as running:
+        yield running
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+async def test_each_example_runs_to_a_result_through_the_api(real_api: Api, name: str) -> None:
+    spec = SPECS[name]
+    async with real_api.client() as http:
+        created = await http.post("/api/jobs", json=spec)
+        assert created.status_code == 201, created.text
+        record = await real_api.wait_for_state(
+            http, created.json()["job_id"], JobState.COMPLETED, JobState.FAILED, timeout=120
+        )
+        events = (await http.get(f"/api/jobs/{record.job_id}/events")).json()["events"]
+    assert record.state is JobState.COMPLETED, record.error
+    assert record.result and record.type == spec["type"]
+    assert record.phases == job_types.get(spec["type"]).phase_names
+    assert events[-1]["type"] == "job.completed"
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+
+
+def test_every_job_type_has_an_example() -> None:
+    assert sorted(SPECS) == job_types.names()
