@@ -9,6 +9,8 @@ import pytest
 import socketio
 
 from jobwire.auth.tokens import issue_token
+from jobwire.contract.states import JobState
+from jobwire.feed import keys
 from tests.support.api_stack import Api
 from tests.support.feed_client import FeedClient
 
@@ -175,3 +177,20 @@ async def test_an_expired_token_is_told_and_disconnected(api: Api) -> None:
     await feed.until(lambda: not feed.sio.connected, timeout=10, what="still connected")
     assert "expired" in feed.of("session_expired")[0]["reason"]
     await asyncio.sleep(0)
+
+
+async def test_an_expired_stream_is_replayed_as_a_snapshot_from_temporal(api: Api) -> None:
+    job_id = await submit(api, "alice", items=3)
+    async with api.client("alice") as http:
+        await api.wait_for_state(http, job_id, JobState.COMPLETED)
+    await api.redis.delete(keys.job_events(job_id))  # what the stream's TTL does, sooner
+    feed = await FeedClient(api.base_url, api.token("alice")).connect()
+    try:
+        ack = await feed.call("subscribe", {"job_id": job_id, "since": 0})
+        await feed.until(lambda: bool(feed.events(job_id)), what="no snapshot")
+    finally:
+        await feed.close()
+    [snapshot] = feed.events(job_id)
+    assert snapshot["type"] == "job.snapshot" and snapshot["seq"] == ack["last_seq"] > 0
+    assert snapshot["data"]["record"]["state"] == "completed"
+    assert snapshot["data"]["record"]["result"] == {"total": 3, "after": ["count"]}
