@@ -14,6 +14,7 @@ import socketio
 
 from jobwire.auth.tokens import InvalidToken, verify_token
 from jobwire.contract.states import JobAction
+from jobwire.contract.workflow_api import is_job_id
 from jobwire.errors import InvalidSpec, JobNotFound
 from realtime.messages import (
     ControlMessage,
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NAMESPACE = "/jobs"
-JOB_ID_PREFIX = "job-"
 
 
 class Unauthorized(socketio.exceptions.ConnectionRefusedError):  # type: ignore[misc]
@@ -111,6 +111,6 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
 
 def _owned_id(job_id: str) -> str:
-    if not job_id.startswith(JOB_ID_PREFIX):
+    if not is_job_id(job_id):
         raise JobNotFound(job_id)
     return job_id

@@ -6,7 +6,6 @@ is the union of the registered job types, built when the app starts (plugins inc
 is why this module builds its router in a function and keeps annotations evaluated eagerly.
 """
 
-import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path, Query, Response, status
@@ -21,11 +20,11 @@ from api.problems import ProblemError, problem_responses
 from jobwire.contract.records import JobPage, JobRecord, JobStats
 from jobwire.contract.registry import JobTypeRegistry
 from jobwire.contract.states import JobAction, JobState
+from jobwire.contract.workflow_api import is_job_id
 from jobwire.errors import InvalidSpec, JobNotFound
 from jobwire.feed.reader import read_since
 from jobwire.feed.snapshot import snapshot_event
 
-JOB_ID_PATTERN = re.compile(r"^job-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 MAX_SEQ = 2**53 - 1
 """The largest integer every JSON client (JavaScript included) reads exactly."""
 JobId = Annotated[str, Path(description="The job's id (its Temporal workflow id).")]
@@ -42,7 +41,7 @@ IdempotencyKey = Annotated[
 
 def known_job_id(job_id: str) -> str:
     """An id that cannot be a job's is answered like a missing job, without asking Temporal."""
-    if not JOB_ID_PATTERN.fullmatch(job_id):
+    if not is_job_id(job_id):
         raise JobNotFound(job_id)
     return job_id
 

@@ -6,6 +6,7 @@ workflow code.
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -31,6 +32,16 @@ SEARCH_ATTRIBUTES = (SA_USER_ID, SA_TYPE, SA_STATE, SA_PROGRESS)
 
 JOB_ID_PREFIX = "job-"
 _IDEMPOTENCY_NAMESPACE = uuid.UUID("3f1c8a2e-6d0b-4c1e-9a57-2b8f0e4d7c61")
+
+
+_JOB_ID = re.compile(
+    rf"^{JOB_ID_PREFIX}[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}$"
+)
+
+
+def is_job_id(value: str) -> bool:
+    """Whether ``value`` could name a job; anything else is answered as a missing job."""
+    return bool(_JOB_ID.fullmatch(value))
 
 
 def new_job_id() -> str:

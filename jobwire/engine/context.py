@@ -54,6 +54,11 @@ class _Throttle:
         return False
 
 
+class HandBack(Exception):
+    """Raised by ``advance`` once a pause or rollover was asked for: the phase stops exactly
+    at a checkpoint, never in the middle of a unit of work with an outside effect."""
+
+
 class PhaseContext:
     """Everything a phase function needs, and the only way it reports what it does."""
 
@@ -80,6 +85,7 @@ class PhaseContext:
         self._checkpoint = resumed
         self._progress = phase_input.progress_start
         self._step = ""
+        self._handback = False
         settings = resources.settings
         self._heartbeat_throttle = _Throttle(settings.heartbeat_throttle_seconds / 2)
         self._event_throttle = _Throttle(settings.progress_event_seconds)
@@ -152,6 +158,8 @@ class PhaseContext:
         )
         self._progress = self.percent(done, total)
         self._step = step or position
+        if self._handback:
+            raise HandBack
         now = time.monotonic()
         if force or self._heartbeat_throttle.ready(now):
             self._heartbeat(self._checkpoint)
@@ -166,6 +174,10 @@ class PhaseContext:
         # turn (when every throttle says "not yet" nothing above awaits anything real), and
         # the worker's heartbeats, cancellation and other activities would starve.
         await asyncio.sleep(0)
+
+    def request_handback(self) -> None:
+        """The next ``advance`` raises ``HandBack`` after recording its checkpoint."""
+        self._handback = True
 
     async def set_step(self, step: str) -> None:
         """Names what the phase is doing now, without a checkpoint (e.g. 'ranking passages')."""

@@ -23,8 +23,9 @@ from jobwire.contract.phases import Checkpoint, PhaseInput, PhaseOutcome, Progre
 from jobwire.contract.publishing import EventPublisher
 from jobwire.contract.registry import JobTypeDefinition, JobTypeRegistry, Phase, job_types
 from jobwire.contract.workflow_api import PUBLISH_ACTIVITY, SIGNAL_REPORT_PROGRESS
-from jobwire.engine.context import PhaseContext, PhaseResources
+from jobwire.engine.context import HandBack, PhaseContext, PhaseResources
 from jobwire.errors import InvalidSpec, JobFailed
+from jobwire.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +89,11 @@ class PhaseRuntime:
         if info.attempt > 1:
             await self._announce_recovery(ctx, info.attempt, from_heartbeat)
         keepalive = asyncio.create_task(_keep_heartbeating(ctx, self.resources))
+        work: asyncio.Task[dict[str, Any]] = asyncio.ensure_future(phase.run(ctx))
         try:
-            output = await phase.run(ctx)
+            output = await _until_done_or_handed_back(work, ctx, self.resources.settings)
+        except HandBack:
+            return PhaseOutcome(status="paused", checkpoint=ctx.checkpoint)
         except asyncio.CancelledError:
             details = activity.cancellation_details()
             if details is None or not details.cancel_requested:
@@ -142,6 +146,40 @@ class PhaseRuntime:
             ctx.percent(checkpoint.done, checkpoint.total) if checkpoint else ctx.progress
         )
         await ctx.emit(EventType.RECOVERED, data)
+
+
+async def _until_done_or_handed_back(
+    work: asyncio.Task[dict[str, Any]], ctx: PhaseContext, settings: Settings
+) -> dict[str, Any]:
+    """Awaits the phase; a jobwire pause or rollover lets it run on to its next checkpoint
+    (``HandBack``) instead of cutting it off mid-step, so nothing is done twice. A phase that
+    reaches no checkpoint within the grace period is cancelled outright."""
+    try:
+        return await asyncio.shield(work)
+    except asyncio.CancelledError:
+        details = activity.cancellation_details()
+        if work.done() or details is None or not details.cancel_requested:
+            await _stop(work)
+            raise
+        current = asyncio.current_task()
+        if current is not None:
+            current.uncancel()
+    ctx.request_handback()
+    try:
+        return await asyncio.wait_for(asyncio.shield(work), _handback_grace(settings))
+    except TimeoutError:
+        await _stop(work)
+        raise asyncio.CancelledError from None
+
+
+def _handback_grace(settings: Settings) -> float:
+    return max(1.0, settings.heartbeat_timeout_seconds)
+
+
+async def _stop(work: asyncio.Task[Any]) -> None:
+    work.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await work
 
 
 def _checkpoint_from(details: Any) -> Checkpoint | None:

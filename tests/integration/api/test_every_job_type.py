@@ -47,3 +47,34 @@ async def test_each_example_runs_to_a_result_through_the_api(real_api: Api, name
 
 def test_every_job_type_has_an_example() -> None:
     assert sorted(SPECS) == job_types.names()
+
+
+async def test_openapi_documents_an_example_per_job_type_and_every_error(real_api: Api) -> None:
+    async with real_api.client() as http:
+        schema = (await http.get("/openapi.json")).json()
+    submit = schema["paths"]["/api/jobs"]["post"]
+    examples = submit["requestBody"]["content"]["application/json"]["examples"]
+    assert sorted(examples) == job_types.names()
+    assert {e["value"]["type"] for e in examples.values()} == set(job_types.names())
+    for status in ("401", "413", "422", "429"):
+        content = submit["responses"][status]["content"]
+        assert content["application/problem+json"]["schema"]["$ref"].endswith("/Problem")
+    for name in job_types.names():
+        model = job_types.get(name).input_model.__name__
+        assert model in schema["components"]["schemas"], model
+
+
+async def test_cors_allows_the_configured_origins_only(
+    settings: Settings, temporal_client: Client, redis: Redis
+) -> None:
+    allowed = settings.model_copy(update={"cors_origins": ["https://console.example"]})
+    preflight = {"Access-Control-Request-Method": "POST"}
+    async with api_stack(allowed, temporal_client, redis, job_types) as api, api.client() as http:
+        good = await http.options(
+            "/api/jobs", headers={"Origin": "https://console.example", **preflight}
+        )
+        bad = await http.options(
+            "/api/jobs", headers={"Origin": "https://evil.example", **preflight}
+        )
+    assert good.headers["access-control-allow-origin"] == "https://console.example"
+    assert "access-control-allow-origin" not in bad.headers
