@@ -8,10 +8,11 @@ resumed scan reads only what it has not read.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import math
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,7 @@ async def chunks(
     column_index: int | None,
     carry: float | None = None,
     on_header: Callable[[int], None] | None = None,
-) -> AsyncIterator[Chunk]:
+) -> AsyncGenerator[Chunk, None]:
     """The dataset's chunks from ``cursor`` on. For CSV sources, ``cursor == 0`` means "read
     the header first"; its column index is handed to ``on_header`` to be checkpointed."""
     data = spec.dataset
@@ -87,13 +88,14 @@ async def chunks(
             if isinstance(data, FileDataset)
             else _url_lines(str(data.url), cursor, settings)
         )
-        async for chunk in _csv_chunks(spec, lines, cursor, column_index, on_header):
-            yield chunk
+        async with contextlib.aclosing(lines):
+            async for chunk in _csv_chunks(spec, lines, cursor, column_index, on_header):
+                yield chunk
 
 
 async def _inline_chunks(
     spec: AnalysisInput, data: InlineDataset, cursor: int
-) -> AsyncIterator[Chunk]:
+) -> AsyncGenerator[Chunk, None]:
     if not any(spec.column in row for row in data.rows):
         raise InvalidSpec(f"no inline row has the column {spec.column!r}", field="column")
     for start in range(cursor, len(data.rows), spec.chunk_rows):
@@ -111,7 +113,7 @@ def block_shocks(data: GeneratedDataset, block: int) -> list[float]:
 
 async def _generated_chunks(
     spec: AnalysisInput, data: GeneratedDataset, cursor: int, carry: float | None
-) -> AsyncIterator[Chunk]:
+) -> AsyncGenerator[Chunk, None]:
     """``carry`` is the price of row ``cursor - 1``, kept in the checkpoint."""
     price = carry if carry is not None else data.start
     shocks: list[float] = []
@@ -134,7 +136,7 @@ async def _generated_chunks(
         await asyncio.sleep(0)
 
 
-async def _file_lines(path: Path, offset: int) -> AsyncIterator[bytes]:
+async def _file_lines(path: Path, offset: int) -> AsyncGenerator[bytes, None]:
     handle = await asyncio.to_thread(path.open, "rb")
     try:
         await asyncio.to_thread(handle.seek, offset)
@@ -153,7 +155,7 @@ async def _file_lines(path: Path, offset: int) -> AsyncIterator[bytes]:
         await asyncio.to_thread(handle.close)
 
 
-async def _url_lines(url: str, offset: int, settings: Settings) -> AsyncIterator[bytes]:
+async def _url_lines(url: str, offset: int, settings: Settings) -> AsyncGenerator[bytes, None]:
     """Streams the CSV; on resume asks for a byte range and skips ahead if it is refused."""
     timeout = httpx.Timeout(settings.analysis_fetch_timeout_seconds)
     headers = {"Range": f"bytes={offset}-"} if offset else {}
@@ -183,7 +185,7 @@ async def _csv_chunks(
     cursor: int,
     column_index: int | None,
     on_header: Callable[[int], None] | None,
-) -> AsyncIterator[Chunk]:
+) -> AsyncGenerator[Chunk, None]:
     """Parses one record per line; the cursor after a chunk is the byte offset of its end."""
     values: list[float | None] = []
     position = cursor

@@ -10,6 +10,7 @@ exactly what an uninterrupted run does.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import json
 from typing import Any
@@ -69,23 +70,25 @@ async def scan(ctx: PhaseContext) -> dict[str, Any]:
         nonlocal column_index
         column_index = index
 
-    async for chunk in chunks(
-        spec, ctx.resources.settings, cursor, column_index, carry, remember_header
-    ):
-        aggregates = await asyncio.to_thread(fold, spec, aggregates, chunk.values)
-        rows = int(aggregates["rows"])
-        await ctx.advance(
-            done=rows,
-            total=total,
-            position=f"row {rows}" + (f" of {total}" if total else ""),
-            step=f"analysed {rows} rows",
-            state={
-                "aggregates": aggregates,
-                "cursor": chunk.cursor,
-                "column_index": column_index,
-                "carry": chunk.carry,
-            },
-        )
+    # aclosing: a failure mid-scan (a bad value, a pause) closes the file or download now,
+    # not whenever the garbage collector finalizes the generator.
+    stream = chunks(spec, ctx.resources.settings, cursor, column_index, carry, remember_header)
+    async with contextlib.aclosing(stream):
+        async for chunk in stream:
+            aggregates = await asyncio.to_thread(fold, spec, aggregates, chunk.values)
+            rows = int(aggregates["rows"])
+            await ctx.advance(
+                done=rows,
+                total=total,
+                position=f"row {rows}" + (f" of {total}" if total else ""),
+                step=f"analysed {rows} rows",
+                state={
+                    "aggregates": aggregates,
+                    "cursor": chunk.cursor,
+                    "column_index": column_index,
+                    "carry": chunk.carry,
+                },
+            )
     if not aggregates["rows"] or aggregates["rows"] == aggregates["skipped"]:
         raise JobFailed(
             "EmptyDataset", f"the column {spec.column!r} has no numeric values to analyse"
