@@ -1,4 +1,4 @@
-"""docs/job-types.md walks through a complete job type: its code block is run here as it
+"""docs/adding-a-job-type.md walks through a complete job type: its code block is run here as it
 stands, registered into a registry of its own, and must resume exactly."""
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from jobwire.errors import JobFailed
 from tests.unit.jobtypes.harness import Harness, Stop, unit_settings
 
 ROOT = Path(__file__).resolve().parents[3]
-DOC = ROOT / "docs" / "job-types.md"
+DOC = ROOT / "docs" / "adding-a-job-type.md"
 
 
 def doc_example(monkeypatch: pytest.MonkeyPatch) -> JobTypeRegistry:
     """Executes the doc's Python block with ``job_types`` pointing at a fresh registry."""
     block = re.search(r"```python\n(.*?)```", DOC.read_text(), re.DOTALL)
-    assert block, "docs/job-types.md lost its example"
+    assert block, "docs/adding-a-job-type.md lost its example"
     registry = JobTypeRegistry()
     registry._loaded = True  # no built-ins: only what the doc registers
     monkeypatch.setattr(jobwire.engine, "job_types", registry)
