@@ -32,6 +32,7 @@ class Stack:
     root: Path
     api_url: str
     api_pid: int | None = None
+    worker_pid: int | None = None
 
     def process(self, command: str, name: str, **overrides: Any) -> ManagedProcess:
         return ManagedProcess(
@@ -84,7 +85,7 @@ async def bench_stack(**settings_overrides: Any) -> AsyncIterator[Stack]:
                 await child.start()
                 stack.push_async_callback(child.stop)
             await api.wait_ready(lambda: _ready(bench.api_url), timeout=60)
-            bench.api_pid = api.pid
+            bench.api_pid, bench.worker_pid = api.pid, worker.pid
             yield bench
 
 
