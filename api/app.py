@@ -23,6 +23,7 @@ from api.routes.jobs import jobs_router
 from jobwire import __version__
 from jobwire.console import mount_console
 from jobwire.contract.registry import JobTypeRegistry, job_types
+from jobwire.feed.reader import events_published
 from jobwire.jobs.service import JobService
 from jobwire.services import Services
 from jobwire.settings import Settings
@@ -54,7 +55,9 @@ def create_app(
         app.state.services = connected
         app.state.jobs = jobs
         app.state.limiter = SubmissionLimiter(settings, connected.redis)
-        app.state.metrics.bind_job_counts(jobs.counts_by_type_and_state)
+        app.state.metrics.bind_sources(
+            jobs.counts_by_type_and_state, lambda: events_published(connected.redis)
+        )
         bridge = Bridge(
             app.state.sio,
             settings,

@@ -8,6 +8,7 @@ briefly, so every replica reports the same truth and a scrape never hammers Temp
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 
@@ -23,6 +24,7 @@ from prometheus_client import (
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 JobCounts = Callable[[], Awaitable[dict[tuple[str, str], int]]]
+EventsPublished = Callable[[], Awaitable[int]]
 """``{(type, state): count}`` over all users, from Temporal."""
 
 
@@ -53,19 +55,22 @@ class ApiMetrics:
             "Live events this replica read from Redis and emitted to its Socket.IO clients.",
             registry=self.registry,
         )
-        self.events_published = Counter(
+        self.events_published = Gauge(
             "jobwire_events_published",
-            "Events this replica appended to the live feed (workflow transitions it caused).",
+            "Events every worker appended to the live feed: a running total kept in Redis, "
+            "so each replica reports the same figure.",
             registry=self.registry,
         )
         self._job_counts: JobCounts | None = None
+        self._events_published: EventsPublished | None = None
         self._cache_seconds = cache_seconds
         self._refreshed_at = -float("inf")
         self._lock = asyncio.Lock()
 
-    def bind_job_counts(self, job_counts: JobCounts) -> None:
-        """Set once Temporal is connected, in the app's lifespan."""
+    def bind_sources(self, job_counts: JobCounts, events_published: EventsPublished) -> None:
+        """Set once Temporal and Redis are connected, in the app's lifespan."""
         self._job_counts = job_counts
+        self._events_published = events_published
 
     async def refresh_job_counts(self) -> None:
         async with self._lock:
@@ -79,6 +84,9 @@ class ApiMetrics:
 
     async def exposition(self) -> Response:
         await self.refresh_job_counts()
+        if self._events_published is not None:
+            with contextlib.suppress(Exception):  # Redis down: the last figure stands
+                self.events_published.set(await self._events_published())
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
 

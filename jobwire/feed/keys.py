@@ -11,6 +11,8 @@ from __future__ import annotations
 EVENT_FIELD = "e"
 JOB_FIELD = "job"
 SEQ_FIELD = "seq"
+EVENTS_PUBLISHED = "jobwire:stats:events_published"
+"""A running total of every event any worker appended, for the API's /metrics."""
 
 
 def job_events(job_id: str) -> str:

@@ -27,6 +27,7 @@ redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'job', ARGV[5], 'seq', 
 redis.call('EXPIRE', KEYS[1], ARGV[6])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
 redis.call('EXPIRE', KEYS[3], ARGV[4])
+redis.call('INCR', KEYS[4])
 return seq
 """
 
@@ -57,6 +58,7 @@ class RedisEventPublisher:
                     keys.job_seq(draft.job_id),
                     keys.job_events(draft.job_id),
                     keys.user_events(draft.user_id),
+                    keys.EVENTS_PUBLISHED,
                 ],
                 args=[
                     body,

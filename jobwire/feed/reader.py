@@ -41,3 +41,9 @@ async def read_since(redis: Redis, job_id: str, since: int, *, limit: int | None
     first_available = events[0].seq if events else last + 1
     complete = first_available == since + 1 or (not events and last <= since)
     return Replay(events=events, last_seq=last, complete=complete)
+
+
+async def events_published(redis: Redis) -> int:
+    """How many events all workers have appended to the feed, ever."""
+    value = await redis.get(keys.EVENTS_PUBLISHED)
+    return int(value) if value else 0

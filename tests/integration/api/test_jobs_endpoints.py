@@ -164,10 +164,15 @@ async def test_meta_job_types_schema_and_operations_endpoints(api: Api) -> None:
         assert ready.status_code == 200
         assert ready.json()["checks"] == {"temporal": "ok", "redis": "ok"}
 
-        await http.post("/api/jobs", json={"type": "count", "items": 1})
+        counted = (await http.post("/api/jobs", json={"type": "count", "items": 1})).json()
+        await api.wait_for_state(http, counted["job_id"], JobState.COMPLETED)
         metrics = (await http.get("/metrics")).text
         assert 'jobwire_jobs_submitted_total{type="count"} 1.0' in metrics
         assert 'jobwire_http_request_duration_seconds_count{method="POST",route="/api/jobs"' in (
             metrics
         )
         assert 'jobwire_jobs{state="running",type="count"}' in metrics
+        published = next(
+            line for line in metrics.splitlines() if line.startswith("jobwire_events_published ")
+        )
+        assert float(published.split()[1]) >= 1, "the worker's events are counted"
