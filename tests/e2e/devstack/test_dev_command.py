@@ -44,18 +44,30 @@ def start_dev(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
     )
 
 
-def wait_ready(process: subprocess.Popen[str], api_port: int, timeout: float = 150) -> None:
+def wait_ready(process: subprocess.Popen[str], api_port: int, timeout: float = 150) -> str:
+    """Waits for /readyz, then reads the output up to the banner `jobwire dev` prints right
+    after it (so a Ctrl-C cannot overtake it); returns what it read."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"jobwire dev exited early:\n{process.stdout.read()}")  # type: ignore[union-attr]
         try:
             if httpx.get(f"http://127.0.0.1:{api_port}/readyz", timeout=2).status_code == 200:
-                return
+                return read_until(process, "Press Ctrl-C to stop everything")
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
     raise AssertionError("jobwire dev never became ready")
+
+
+def read_until(process: subprocess.Popen[str], banner: str) -> str:
+    assert process.stdout is not None
+    seen: list[str] = []
+    for line in process.stdout:
+        seen.append(line)
+        if banner in line:
+            break
+    return "".join(seen)
 
 
 def stop_dev(process: subprocess.Popen[str]) -> str:
@@ -74,7 +86,7 @@ def test_dev_stack_is_ready_and_ctrl_c_leaves_no_process(dev_dir: Path) -> None:
     env = dev_env(dev_dir / "state", api=api_port)
     process = start_dev(env, dev_dir)
     try:
-        wait_ready(process, api_port)
+        banner = wait_ready(process, api_port)
         descendants = psutil.Process(process.pid).children(recursive=True)
         names = " ".join(" ".join(child.cmdline()) for child in descendants)
         assert "start-dev" in names and "redis-server" in names
@@ -82,7 +94,7 @@ def test_dev_stack_is_ready_and_ctrl_c_leaves_no_process(dev_dir: Path) -> None:
     finally:
         output = stop_dev(process)
     assert process.returncode == 0, output
-    assert "jobwire is ready" in output and "/docs" in output
+    assert "jobwire is ready" in banner and "/docs" in banner
     _, alive = psutil.wait_procs(descendants, timeout=10)
     assert alive == [], f"left behind: {[p.pid for p in alive]}"
 
