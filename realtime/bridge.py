@@ -61,6 +61,8 @@ class Bridge:
         self.jobs = jobs
         self.redis = redis
         self.connections: dict[str, Connection] = {}
+        self._by_user: dict[str, dict[str, Connection]] = {}
+        """The same connections by user: each event goes to its user's connections only."""
         self.streams = UserStreams(redis, self._on_event, self._on_status)
         self._on_relay = on_relay
         self._expiry: dict[str, asyncio.Task[None]] = {}
@@ -96,6 +98,7 @@ class Bridge:
             buffer_size=self.settings.socket_buffer_events,
         )
         self.connections[sid] = connection
+        self._by_user.setdefault(user_id, {})[sid] = connection
         connection.start()
         await self.streams.follow(user_id)
         if expires_at is not None:
@@ -107,6 +110,10 @@ class Bridge:
         connection = self.connections.pop(sid, None)
         if connection is None:
             return
+        of_user = self._by_user.get(connection.user_id, {})
+        of_user.pop(sid, None)
+        if not of_user:
+            self._by_user.pop(connection.user_id, None)
         self.streams.unfollow(connection.user_id)
         task = self._expiry.pop(sid, None)
         if task is not None:
@@ -180,7 +187,7 @@ class Bridge:
     # ---- live events -----------------------------------------------------------------
 
     async def _on_event(self, user_id: str, event: JobEvent) -> None:
-        for connection in [c for c in self.connections.values() if c.user_id == user_id]:
+        for connection in list(self._by_user.get(user_id, {}).values()):
             verdict = connection.expects(event)
             if verdict is None:
                 continue
