@@ -4,9 +4,10 @@
     python -m bench.feed --clients 1,100 --seconds 5
 
 50 counting jobs run on a real worker, each publishing about 10 progress events a second.
-Clients (in this process) are spread over the 50 jobs' users: each is in its user's room and
-subscribed to that user's job. Latency is receipt time minus the event's ``ts``, stamped in
-the worker just before the publish. The baseline in the same run polls
+Clients (in a process of their own, ``bench.feed_clients``) are spread over the 50 jobs'
+users: each is in its user's room and subscribed to that user's job. Latency is receipt time
+minus the event's ``ts``, stamped in the worker just before the publish, and is split where
+Redis appended the event. The baseline, after each level with no client connected, polls
 ``GET /api/jobs/{id}`` once a second per job and reports how old the progress it shows is.
 Memory per client is the API process's RSS growth divided by the clients connected.
 """
@@ -15,54 +16,142 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
+import sys
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import psutil
-import socketio
+from redis.asyncio import Redis
 
 from bench.report import table, write_section
-from bench.stack import Stack, bench_stack, percentiles
+from bench.stack import ROOT, Stack, bench_stack, percentiles
 from jobwire.auth.tokens import issue_token
+from jobwire.feed import keys
 
 JOBS = 50
 
 
-class Receiver:
-    def __init__(self) -> None:
-        self.latencies: list[float] = []
-        self.counting = False
-
-    def on_event(self, data: dict[str, object]) -> None:
-        if not self.counting:
-            return
-        sent = datetime.fromisoformat(str(data["ts"]))
-        self.latencies.append((datetime.now(UTC) - sent).total_seconds())
+CLIENTS_SCRIPT = "bench.feed_clients"
 
 
-async def connect_clients(
-    stack: Stack, count: int, job_ids: list[str], receiver: Receiver
-) -> list[socketio.AsyncClient]:
-    clients: list[socketio.AsyncClient] = []
+@dataclass
+class Level:
+    """What one client count measured: latencies in seconds and where the time went."""
 
-    async def one(index: int) -> None:
-        user = index % JOBS
-        client = socketio.AsyncClient(reconnection=False)
-        client.on("job_event", receiver.on_event, namespace="/jobs")
-        await client.connect(
-            stack.api_url,
-            auth={"token": issue_token(stack.settings, f"u{user}")},
-            namespaces=["/jobs"],
-            transports=["websocket"],
-            wait_timeout=60,
-        )
-        await client.call("subscribe", {"job_id": job_ids[user]}, namespace="/jobs", timeout=60)
-        clients.append(client)
+    clients: int
+    total: list[float]
+    to_redis: list[float]
+    from_redis: list[float]
+    repeated: int
+    gaps: int
+    api_memory_per_client: float
+    cpu: dict[str, float]
 
-    for start in range(0, count, 50):
-        await asyncio.gather(*(one(i) for i in range(start, min(count, start + 50))))
-    return clients
+
+async def redis_times(stack: Stack, users: int, since_ms: int) -> dict[tuple[str, int], float]:
+    """When Redis appended each event (its stream ID's milliseconds), by job and seq."""
+    redis = Redis.from_url(str(stack.settings.redis_url), decode_responses=True)
+    found: dict[tuple[str, int], float] = {}
+    try:
+        for user in range(users):
+            entries: Any = await redis.xrange(keys.user_events(f"u{user}"), min=f"{since_ms}-0")
+            for entry_id, fields in entries:
+                found[(fields[keys.JOB_FIELD], int(fields[keys.SEQ_FIELD]))] = (
+                    int(str(entry_id).split("-")[0]) / 1000
+                )
+    finally:
+        await redis.aclose()
+    return found
+
+
+class CpuMeter:
+    """CPU seconds each process spent over a window, as a share of one core."""
+
+    def __init__(self, processes: dict[str, psutil.Process]) -> None:
+        self.processes = processes
+        self.started = time.monotonic()
+        self.before = {name: _cpu(process) for name, process in processes.items()}
+
+    def shares(self) -> dict[str, float]:
+        elapsed = time.monotonic() - self.started
+        return {
+            name: (_cpu(process) - self.before[name]) / elapsed
+            for name, process in self.processes.items()
+        }
+
+
+def _cpu(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
+async def measure_feed(stack: Stack, count: int, job_ids: list[str], seconds: float) -> Level:
+    clients = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        CLIENTS_SCRIPT,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        cwd=ROOT,
+        limit=1 << 30,
+    )
+    assert clients.stdin is not None and clients.stdout is not None
+    orders = {
+        "url": stack.api_url,
+        "clients": count,
+        "job_ids": job_ids,
+        "tokens": [issue_token(stack.settings, f"u{user}") for user in range(len(job_ids))],
+    }
+    api = psutil.Process(stack.api_pid)
+    rss_before = api.memory_info().rss
+    clients.stdin.write((json.dumps(orders) + "\n").encode())
+    await clients.stdin.drain()
+    ready = await clients.stdout.readline()
+    if ready.strip() != b"ready":
+        raise RuntimeError(f"the clients did not connect: {ready!r}")
+    rss_after = api.memory_info().rss
+    meter = CpuMeter(
+        {
+            "api": api,
+            "clients": psutil.Process(clients.pid),
+            "worker": psutil.Process(stack.worker_pid),
+            "Temporal": psutil.Process(stack.temporal_pid),
+            "Redis": psutil.Process(stack.redis_pid),
+        }
+    )
+    started_ms = int(time.time() * 1000)
+    clients.stdin.write(b"start\n")
+    await clients.stdin.drain()
+    await asyncio.sleep(seconds)
+    cpu = meter.shares()
+    clients.stdin.write(b"stop\n")
+    await clients.stdin.drain()
+    result = json.loads(await clients.stdout.readline())
+    await clients.wait()
+    appended = await redis_times(stack, len(job_ids), started_ms - 1000)
+    total, to_redis, from_redis = [], [], []
+    for job_id, seq, ts, arrived in result["rows"]:
+        sent = datetime.fromisoformat(ts).timestamp()
+        total.append(arrived - sent)
+        at_redis = appended.get((job_id, seq))
+        if at_redis is not None:
+            to_redis.append(at_redis - sent)
+            from_redis.append(arrived - at_redis)
+    return Level(
+        clients=count,
+        total=total,
+        to_redis=to_redis,
+        from_redis=from_redis,
+        repeated=result["repeated"],
+        gaps=result["gaps"],
+        api_memory_per_client=max(0, rss_after - rss_before) / count,
+        cpu=cpu,
+    )
 
 
 async def poll_baseline(stack: Stack, job_ids: list[str], seconds: float) -> list[float]:
@@ -92,36 +181,39 @@ async def run(stack: Stack, levels: list[int], seconds: float) -> str:
             spec = {"type": "count", "items": 20_000, "item_seconds": 0.1}
             job_ids.append((await http.post("/api/jobs", json=spec)).json()["job_id"])
     await asyncio.sleep(5)  # every job running and publishing
-    api = psutil.Process(stack.api_pid)
     rows: list[list[object]] = []
     for count in levels:
-        receiver = Receiver()
-        rss_before = api.memory_info().rss
-        clients = await connect_clients(stack, count, job_ids, receiver)
-        rss_after = api.memory_info().rss
-        receiver.counting = True
-        baseline = await poll_baseline(stack, job_ids, seconds)
-        receiver.counting = False
-        live, polled = percentiles(receiver.latencies), percentiles(baseline)
+        level = await measure_feed(stack, count, job_ids, seconds)
+        polled = percentiles(await poll_baseline(stack, job_ids, seconds))
+        live = percentiles(level.total)
+        hop_in, hop_out = percentiles(level.to_redis), percentiles(level.from_redis)
         rows.append(
             [
                 count,
-                len(receiver.latencies),
+                len(level.total),
+                level.repeated + level.gaps,
                 live["p50"],
                 live["p99"],
+                f"{hop_in['p50']} / {hop_in['p99']}",
+                f"{hop_out['p50']} / {hop_out['p99']}",
                 polled["p50"],
                 polled["p99"],
-                f"{max(0, rss_after - rss_before) / count / 1024:.0f} KiB",
+                " · ".join(f"{name} {share:.0%}" for name, share in level.cpu.items())
+                + f" (sum {sum(level.cpu.values()):.0%} of {(os.cpu_count() or 1) * 100}%)",
+                f"{level.api_memory_per_client / 1024:.0f} KiB",
             ]
         )
-        await asyncio.gather(*(client.disconnect() for client in clients))
     header = [
         "clients",
         "events received",
+        "repeated or missing",
         "feed p50 ms",
         "feed p99 ms",
+        "publish→Redis p50 / p99 ms",
+        "Redis→client p50 / p99 ms",
         "polling: age p50 ms",
         "polling: age p99 ms",
+        "CPU (one core = 100%)",
         "API memory per client",
     ]
     return "\n".join(
@@ -129,9 +221,14 @@ async def run(stack: Stack, levels: list[int], seconds: float) -> str:
             "## Live feed",
             "",
             f"`python -m bench.feed`: {JOBS} counting jobs on one `jobwire worker`, about 10 "
-            "events a second each, one `jobwire api`, clients in the benchmark process "
-            f"(measured for {seconds:.0f} s per level). Baseline: polling `GET /api/jobs/{{id}}` "
-            "once a second per job, in the same run; its figure is how old the progress shown is.",
+            "progress events a second each, one `jobwire api`, the clients in a process of "
+            "their own, each in its user's room and subscribed to that user's job (measured "
+            f"for {seconds:.0f} s per level). A feed latency is the client's receipt time "
+            "minus the event's `ts`, stamped in the worker just before the publish; it is "
+            "split at the moment Redis appended the event (its stream ID). Baseline, in the "
+            "same run after each level with no client connected: polling "
+            "`GET /api/jobs/{id}` once a second per job; its figure is how old the progress "
+            "shown is.",
             "",
             table(header, rows),
         ]

@@ -29,6 +29,8 @@ class Stack:
     api_url: str
     api_pid: int | None = None
     worker_pid: int | None = None
+    temporal_pid: int | None = None
+    redis_pid: int | None = None
 
     def process(self, command: str, name: str, **overrides: Any) -> ManagedProcess:
         return ManagedProcess(
@@ -66,6 +68,7 @@ async def bench_stack(**settings_overrides: Any) -> AsyncIterator[Stack]:
                 stack.push_async_callback(child.stop)
             await api.wait_ready(lambda: api_ready(bench.api_url), timeout=60)
             bench.api_pid, bench.worker_pid = api.pid, worker.pid
+            bench.temporal_pid, bench.redis_pid = temporal.pid, redis.pid
             yield bench
 
 

@@ -26,8 +26,10 @@ from jobwire.feed.reader import latest_seq, read_since
 from jobwire.feed.snapshot import snapshot_event
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
+from realtime import packets
 from realtime.connection import Connection
 from realtime.namespace import NAMESPACE, JobsNamespace
+from realtime.packets import Outgoing
 from realtime.user_streams import UserStreams
 
 log = logging.getLogger(__name__)
@@ -85,16 +87,18 @@ class Bridge:
         return self.connections[sid]
 
     async def connected(self, sid: str, user_id: str, expires_at: datetime | None) -> None:
-        async def emit(event: str, data: Any) -> None:
-            await self.sio.emit(event, data, to=sid, namespace=NAMESPACE)
-            if event == "job_event":
+        engineio_sid = self.sio.manager.eio_sid_from_sid(sid, NAMESPACE)
+
+        async def send(item: Outgoing) -> None:
+            await self.sio.eio.send(engineio_sid, item.packet)
+            if item.seq is not None:
                 self._on_relay()
 
         connection = Connection(
             sid=sid,
             user_id=user_id,
             expires_at=expires_at,
-            emit=emit,
+            send=send,
             buffer_size=self.settings.socket_buffer_events,
         )
         self.connections[sid] = connection
@@ -143,8 +147,11 @@ class Bridge:
         try:
             if since is None:
                 last = await latest_seq(self.redis, job_id)
-                connection.resume(job_id, last)
-                return last
+                if already is None or job_id in connection.stalled:
+                    connection.resume(job_id, last)
+                # else: the user room is already bringing this job's events; starting over at
+                # the latest seq would skip those read from Redis but not yet delivered.
+                return max(last, already or 0)
             replay = await read_since(self.redis, job_id, since)
         except (RedisError, OSError):
             connection.resume(job_id, since or 0)
@@ -187,6 +194,7 @@ class Bridge:
     # ---- live events -----------------------------------------------------------------
 
     async def _on_event(self, user_id: str, event: JobEvent) -> None:
+        encoded: Outgoing | None = None
         for connection in list(self._by_user.get(user_id, {}).values()):
             verdict = connection.expects(event)
             if verdict is None:
@@ -194,7 +202,8 @@ class Bridge:
             if verdict is False:
                 await self._fill_gap(connection, event)
                 continue
-            connection.deliver(event)
+            encoded = encoded or packets.job_event(event)
+            connection.deliver(event, encoded)
 
     async def _fill_gap(self, connection: Connection, event: JobEvent) -> None:
         """Events between the last delivered and this one come from the job's stream."""

@@ -17,15 +17,10 @@ from datetime import datetime
 from typing import Any
 
 from jobwire.contract.events import EventType, JobEvent
+from realtime import packets
+from realtime.packets import Outgoing
 
-Emit = Callable[[str, Any], Awaitable[None]]
-
-
-@dataclass
-class Outgoing:
-    event: str
-    data: Any
-    job_id: str | None = None
+Send = Callable[[Outgoing], Awaitable[None]]
 
 
 @dataclass
@@ -33,7 +28,7 @@ class Connection:
     sid: str
     user_id: str
     expires_at: datetime | None
-    emit: Emit
+    send: Send
     buffer_size: int
     delivered: dict[str, int] = field(default_factory=dict)
     """The last ``seq`` queued per job: the next one must be exactly one more."""
@@ -66,14 +61,15 @@ class Connection:
             return None
         return event.seq == last + 1
 
-    def deliver(self, event: JobEvent) -> None:
-        """Queues one event (the caller has checked ``expects``); overflow means resync."""
+    def deliver(self, event: JobEvent, encoded: Outgoing | None = None) -> None:
+        """Queues one event (the caller has checked ``expects``); overflow means resync.
+
+        ``encoded`` is the event already encoded, when it goes to several connections.
+        """
         if event.job_id in self.stalled:
             return
         try:
-            self.queue.put_nowait(
-                Outgoing("job_event", event.model_dump(mode="json"), event.job_id)
-            )
+            self.queue.put_nowait(encoded or packets.job_event(event))
         except asyncio.QueueFull:
             self._stall(event.job_id, event.seq)
             return
@@ -84,23 +80,22 @@ class Connection:
     def notify(self, event: str, data: Any) -> None:
         """A control message (feed status, resync); dropped rather than blocking if full."""
         with contextlib.suppress(asyncio.QueueFull):
-            self.queue.put_nowait(Outgoing(event, data))
+            self.queue.put_nowait(packets.message(event, data))
 
     def _stall(self, job_id: str, overflow_seq: int) -> None:
         """Drops this job's queued events and tells the client where to pick up: after the
         last event it will actually have received."""
         self.stalled.add(job_id)
         queued = _drain(self.queue)
-        dropped = [item.data["seq"] for item in queued if item.job_id == job_id]
+        dropped = [item.seq for item in queued if item.job_id == job_id and item.seq is not None]
         since = min(dropped, default=overflow_seq) - 1
         self.delivered[job_id] = since
         kept = [item for item in queued if item.job_id != job_id]
         for item in kept[: self.buffer_size - 1]:
             self.queue.put_nowait(item)
         self.queue.put_nowait(
-            Outgoing(
-                "resync",
-                {"job_id": job_id, "since": since, "reason": "you fell too far behind"},
+            packets.message(
+                "resync", {"job_id": job_id, "since": since, "reason": "you fell too far behind"}
             )
         )
 
@@ -114,8 +109,7 @@ class Connection:
 
     async def _send_forever(self) -> None:
         while True:
-            item = await self.queue.get()
-            await self.emit(item.event, item.data)
+            await self.send(await self.queue.get())
 
 
 def _drain(queue: asyncio.Queue[Outgoing]) -> list[Outgoing]:

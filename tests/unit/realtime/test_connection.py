@@ -8,6 +8,7 @@ from typing import Any
 from jobwire.contract.events import EventType, JobEvent
 from jobwire.contract.states import JobState
 from realtime.connection import Connection
+from realtime.packets import Outgoing
 
 
 def event(seq: int, job_id: str = "job-1") -> JobEvent:
@@ -26,14 +27,14 @@ class Recorder:
         self.sent: list[tuple[str, Any]] = []
         self.stall = stall
 
-    async def __call__(self, name: str, data: Any) -> None:
+    async def __call__(self, item: Outgoing) -> None:
         if self.stall is not None:
             await self.stall.wait()
-        self.sent.append((name, data))
+        self.sent.append((item.event, item.data))
 
 
 def connection(emit: Recorder, size: int = 100) -> Connection:
-    return Connection(sid="s", user_id="alice", expires_at=None, emit=emit, buffer_size=size)
+    return Connection(sid="s", user_id="alice", expires_at=None, send=emit, buffer_size=size)
 
 
 async def drained(conn: Connection) -> None:
