@@ -1,0 +1,130 @@
+"""The stack a CLI user talks to: ``jobwire api`` as a real process (so a test can kill and
+restart it), a worker with the built-in job types, and the ``jobwire`` command run as a user
+runs it, in a subprocess with its URL and token in the environment."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest_asyncio
+from redis.asyncio import Redis
+from temporalio.client import Client
+
+from jobwire.auth.tokens import issue_token
+from jobwire.contract.registry import job_types
+from jobwire.devstack.ports import free_port
+from jobwire.devstack.processes import ManagedProcess
+from jobwire.services import Services
+from jobwire.settings import Settings
+from jobwire.worker import feed_publisher, running_worker
+from tests.support.processes import ROOT, jobwire_process
+from tests.support.throwaway import api_ready
+
+CLI_TIMEOUT = 180.0
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+    def json_lines(self) -> list[Any]:
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+
+@dataclass
+class CliStack:
+    settings: Settings
+    api: ManagedProcess
+    api_url: str
+    home: Path
+    run: str
+
+    def user(self, name: str) -> str:
+        return f"{name}-{self.run}"
+
+    def env(self, user: str | None = "alice", **extra: str) -> dict[str, str]:
+        """A user's shell: no jobwire variables but the client's own, no config file."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("JOBWIRE_")}
+        env |= {"HOME": str(self.home), "JOBWIRE_URL": self.api_url, "COLUMNS": "160"}
+        env["PYTHONPATH"] = str(ROOT)
+        if user is not None:
+            env["JOBWIRE_TOKEN"] = issue_token(self.settings, self.user(user))
+        return env | extra
+
+    async def spawn(self, *args: str, user: str | None = "alice") -> asyncio.subprocess.Process:
+        """``jobwire *args`` left running, its output readable line by line."""
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "jobwire.cli.main",
+            *args,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=self.env(user),
+            cwd=ROOT,
+        )
+
+    async def cli(self, *args: str, user: str | None = "alice", stdin: str = "") -> CliResult:
+        """``jobwire *args`` to its end, as ``user`` (None: with no token at all)."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "jobwire.cli.main",
+            *args,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=self.env(user),
+            cwd=ROOT,
+        )
+        out, err = await asyncio.wait_for(process.communicate(stdin.encode()), CLI_TIMEOUT)
+        assert process.returncode is not None
+        return CliResult(process.returncode, out.decode(), err.decode())
+
+    async def restart_api(self) -> None:
+        """``kill -9`` of the API, then the same command on the same port."""
+        await self.api.kill()
+        await self.api.start()
+        await self.api.wait_ready(lambda: api_ready(self.api_url), timeout=60)
+
+
+@pytest_asyncio.fixture
+async def cli_stack(
+    settings: Settings, temporal_client: Client, redis: Redis, tmp_path: Path
+) -> AsyncIterator[CliStack]:
+    port = free_port()
+    api = jobwire_process("api", settings, tmp_path / "api", api_port=port)
+    services = Services(settings=settings, temporal=temporal_client, redis=redis)
+    home = tmp_path / "home"
+    home.mkdir()
+    stack = CliStack(
+        settings=settings,
+        api=api,
+        api_url=f"http://127.0.0.1:{port}",
+        home=home,
+        run=os.urandom(4).hex(),
+    )
+    await api.start()
+    try:
+        await api.wait_ready(lambda: api_ready(stack.api_url), timeout=60)
+        async with running_worker(settings, services, feed_publisher(services), job_types):
+            yield stack
+    finally:
+        await api.stop(grace=5)
