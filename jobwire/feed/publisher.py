@@ -14,7 +14,7 @@ import time
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from jobwire.contract.events import EventDraft, JobEvent
+from jobwire.contract.events import EventDraft, EventType, JobEvent
 from jobwire.feed import keys
 from jobwire.settings import Settings
 
@@ -30,6 +30,11 @@ redis.call('EXPIRE', KEYS[3], ARGV[4])
 redis.call('INCR', KEYS[4])
 return seq
 """
+
+SHEDDABLE = frozenset({EventType.PROGRESS, EventType.CHECKPOINT, EventType.LOG, EventType.CHUNK})
+"""What the breaker drops without trying while Redis looks down: the next one supersedes it.
+A change of state (started, paused, completed, ...) is always tried, so a subscriber whose
+feed came back in the breaker's window still learns that the job ended."""
 
 USER_STREAM_MAXLEN = 10_000
 SEQ_TTL_FACTOR = 4
@@ -48,7 +53,7 @@ class RedisEventPublisher:
         self._down_until = 0.0
 
     async def publish(self, draft: EventDraft) -> JobEvent | None:
-        if time.monotonic() < self._down_until:
+        if time.monotonic() < self._down_until and draft.type in SHEDDABLE:
             return None
         body = draft.model_dump_json()
         ttl = self._settings.event_stream_ttl_seconds
