@@ -31,12 +31,17 @@ from redis.asyncio import Redis
 from bench.report import table, write_section
 from bench.stack import ROOT, Stack, bench_stack, percentiles
 from jobwire.auth.tokens import issue_token
+from jobwire.devstack.ports import free_port
 from jobwire.feed import keys
 
 JOBS = 50
 
 
 CLIENTS_SCRIPT = "bench.feed_clients"
+FLOOR_SCRIPT = "bench.feed_floor"
+FLOOR_RATE = 12.0
+"""Events a second per room of the floor: about what a counting job publishes (progress,
+checkpoint and report events together)."""
 
 
 @dataclass
@@ -90,7 +95,21 @@ def _cpu(process: psutil.Process) -> float:
     return float(times.user + times.system)
 
 
-async def measure_feed(stack: Stack, count: int, job_ids: list[str], seconds: float) -> Level:
+@dataclass
+class ClientRun:
+    """What the client process reported, and what the processes around it spent."""
+
+    rows: list[list[Any]]
+    repeated: int
+    gaps: int
+    cpu: dict[str, float]
+    server_growth: int
+
+
+async def run_clients(
+    orders: dict[str, Any], server: psutil.Process, others: dict[str, int | None], seconds: float
+) -> ClientRun:
+    """Connects ``orders["clients"]`` clients in a process of their own, records ``seconds``."""
     clients = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -101,30 +120,16 @@ async def measure_feed(stack: Stack, count: int, job_ids: list[str], seconds: fl
         limit=1 << 30,
     )
     assert clients.stdin is not None and clients.stdout is not None
-    orders = {
-        "url": stack.api_url,
-        "clients": count,
-        "job_ids": job_ids,
-        "tokens": [issue_token(stack.settings, f"u{user}") for user in range(len(job_ids))],
-    }
-    api = psutil.Process(stack.api_pid)
-    rss_before = api.memory_info().rss
+    rss_before = server.memory_info().rss
     clients.stdin.write((json.dumps(orders) + "\n").encode())
     await clients.stdin.drain()
     ready = await clients.stdout.readline()
     if ready.strip() != b"ready":
         raise RuntimeError(f"the clients did not connect: {ready!r}")
-    rss_after = api.memory_info().rss
-    meter = CpuMeter(
-        {
-            "api": api,
-            "clients": psutil.Process(clients.pid),
-            "worker": psutil.Process(stack.worker_pid),
-            "Temporal": psutil.Process(stack.temporal_pid),
-            "Redis": psutil.Process(stack.redis_pid),
-        }
-    )
-    started_ms = int(time.time() * 1000)
+    rss_after = server.memory_info().rss
+    watched = {"server": server, "clients": psutil.Process(clients.pid)}
+    watched |= {name: psutil.Process(pid) for name, pid in others.items() if pid is not None}
+    meter = CpuMeter(watched)
     clients.stdin.write(b"start\n")
     await clients.stdin.drain()
     await asyncio.sleep(seconds)
@@ -133,9 +138,35 @@ async def measure_feed(stack: Stack, count: int, job_ids: list[str], seconds: fl
     await clients.stdin.drain()
     result = json.loads(await clients.stdout.readline())
     await clients.wait()
+    return ClientRun(
+        rows=result["rows"],
+        repeated=result["repeated"],
+        gaps=result["gaps"],
+        cpu=cpu,
+        server_growth=max(0, rss_after - rss_before),
+    )
+
+
+def background(stack: Stack) -> dict[str, int | None]:
+    return {
+        "worker": stack.worker_pid,
+        "Temporal": stack.temporal_pid,
+        "Redis": stack.redis_pid,
+    }
+
+
+async def measure_feed(stack: Stack, count: int, job_ids: list[str], seconds: float) -> Level:
+    orders = {
+        "url": stack.api_url,
+        "clients": count,
+        "job_ids": job_ids,
+        "tokens": [issue_token(stack.settings, f"u{user}") for user in range(len(job_ids))],
+    }
+    started_ms = int(time.time() * 1000)
+    run = await run_clients(orders, psutil.Process(stack.api_pid), background(stack), seconds)
     appended = await redis_times(stack, len(job_ids), started_ms - 1000)
     total, to_redis, from_redis = [], [], []
-    for job_id, seq, ts, arrived in result["rows"]:
+    for job_id, seq, ts, arrived in run.rows:
         sent = datetime.fromisoformat(ts).timestamp()
         total.append(arrived - sent)
         at_redis = appended.get((job_id, seq))
@@ -147,11 +178,59 @@ async def measure_feed(stack: Stack, count: int, job_ids: list[str], seconds: fl
         total=total,
         to_redis=to_redis,
         from_redis=from_redis,
-        repeated=result["repeated"],
-        gaps=result["gaps"],
-        api_memory_per_client=max(0, rss_after - rss_before) / count,
-        cpu=cpu,
+        repeated=run.repeated,
+        gaps=run.gaps,
+        api_memory_per_client=run.server_growth / count,
+        cpu=run.cpu,
     )
+
+
+async def measure_floor(stack: Stack, count: int, rate: float, seconds: float) -> Level:
+    """The same clients against a bare python-socketio room broadcast at the same rate."""
+    port = free_port()
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", FLOOR_SCRIPT, str(port), str(JOBS), str(rate), cwd=ROOT
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        await wait_for_port(port)
+        orders = {
+            "url": url,
+            "clients": count,
+            "job_ids": [f"floor-{job}" for job in range(JOBS)],
+            "tokens": [f"u{job}" for job in range(JOBS)],
+            "subscribe": False,
+        }
+        run = await run_clients(orders, psutil.Process(server.pid), background(stack), seconds)
+    finally:
+        server.terminate()
+        await server.wait()
+    total = [arrived - datetime.fromisoformat(ts).timestamp() for _, _, ts, arrived in run.rows]
+    return Level(
+        clients=count,
+        total=total,
+        to_redis=[],
+        from_redis=[],
+        repeated=run.repeated,
+        gaps=run.gaps,
+        api_memory_per_client=run.server_growth / count,
+        cpu=run.cpu,
+    )
+
+
+async def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.1)
+            continue
+        writer.close()
+        await writer.wait_closed()
+        return
 
 
 async def poll_baseline(stack: Stack, job_ids: list[str], seconds: float) -> list[float]:
@@ -182,10 +261,12 @@ async def run(stack: Stack, levels: list[int], seconds: float) -> str:
             job_ids.append((await http.post("/api/jobs", json=spec)).json()["job_id"])
     await asyncio.sleep(5)  # every job running and publishing
     rows: list[list[object]] = []
+    cpu_rows: list[list[object]] = []
     for count in levels:
         level = await measure_feed(stack, count, job_ids, seconds)
+        floor = await measure_floor(stack, count, FLOOR_RATE, seconds)
         polled = percentiles(await poll_baseline(stack, job_ids, seconds))
-        live = percentiles(level.total)
+        live, bare = percentiles(level.total), percentiles(floor.total)
         hop_in, hop_out = percentiles(level.to_redis), percentiles(level.from_redis)
         rows.append(
             [
@@ -196,13 +277,12 @@ async def run(stack: Stack, levels: list[int], seconds: float) -> str:
                 live["p99"],
                 f"{hop_in['p50']} / {hop_in['p99']}",
                 f"{hop_out['p50']} / {hop_out['p99']}",
-                polled["p50"],
-                polled["p99"],
-                " · ".join(f"{name} {share:.0%}" for name, share in level.cpu.items())
-                + f" (sum {sum(level.cpu.values()):.0%} of {(os.cpu_count() or 1) * 100}%)",
+                f"{bare['p50']} / {bare['p99']} ({len(floor.total)} events)",
+                f"{polled['p50']} / {polled['p99']}",
                 f"{level.api_memory_per_client / 1024:.0f} KiB",
             ]
         )
+        cpu_rows += [[count, "jobwire", cpu_line(level.cpu)], [count, "floor", cpu_line(floor.cpu)]]
     header = [
         "clients",
         "events received",
@@ -211,9 +291,8 @@ async def run(stack: Stack, levels: list[int], seconds: float) -> str:
         "feed p99 ms",
         "publish→Redis p50 / p99 ms",
         "Redis→client p50 / p99 ms",
-        "polling: age p50 ms",
-        "polling: age p99 ms",
-        "CPU (one core = 100%)",
+        "floor p50 / p99 ms",
+        "polling: age p50 / p99 ms",
         "API memory per client",
     ]
     return "\n".join(
@@ -225,14 +304,29 @@ async def run(stack: Stack, levels: list[int], seconds: float) -> str:
             "their own, each in its user's room and subscribed to that user's job (measured "
             f"for {seconds:.0f} s per level). A feed latency is the client's receipt time "
             "minus the event's `ts`, stamped in the worker just before the publish; it is "
-            "split at the moment Redis appended the event (its stream ID). Baseline, in the "
-            "same run after each level with no client connected: polling "
-            "`GET /api/jobs/{id}` once a second per job; its figure is how old the progress "
+            "split at the moment Redis appended the event (its stream ID).",
+            "",
+            "Two baselines run after each level, in the same run, while the jobs go on: the "
+            "**floor**, the same clients against a bare python-socketio server that "
+            f"broadcasts {FLOOR_RATE:.0f} events a second to each of {JOBS} rooms "
+            "(`bench/feed_floor.py`: no Redis, no replay, no ordering; what the library and "
+            "this machine cost by themselves), and **polling**, `GET /api/jobs/{id}` once a "
+            "second per job with no client connected, whose figure is how old the progress "
             "shown is.",
             "",
             table(header, rows),
+            "",
+            "Where the CPU went during each level (one core = 100%; `server` is `jobwire "
+            "api` or the floor's server):",
+            "",
+            table(["clients", "run", "CPU"], cpu_rows),
         ]
     )
+
+
+def cpu_line(shares: dict[str, float]) -> str:
+    parts = " · ".join(f"{name} {share:.0%}" for name, share in shares.items())
+    return f"{parts} (sum {sum(shares.values()):.0%} of {(os.cpu_count() or 1) * 100}%)"
 
 
 async def main() -> None:

@@ -53,7 +53,9 @@ class Received:
             self.rows.append((job_id, seq, str(data["ts"]), arrived))
 
 
-async def connect(url: str, token: str, job_id: str, received: Received) -> socketio.AsyncClient:
+async def connect(
+    url: str, token: str, job_id: str, received: Received, *, subscribe: bool
+) -> socketio.AsyncClient:
     client = socketio.AsyncClient(reconnection=False)
     client.on("job_event", received.on_event, namespace="/jobs")
     await client.connect(
@@ -63,9 +65,10 @@ async def connect(url: str, token: str, job_id: str, received: Received) -> sock
         transports=["websocket"],
         wait_timeout=120,
     )
-    ack = await client.call("subscribe", {"job_id": job_id}, namespace="/jobs", timeout=120)
-    if not ack.get("ok"):
-        raise RuntimeError(f"subscribe refused: {ack}")
+    if subscribe:
+        ack = await client.call("subscribe", {"job_id": job_id}, namespace="/jobs", timeout=120)
+        if not ack.get("ok"):
+            raise RuntimeError(f"subscribe refused: {ack}")
     return client
 
 
@@ -79,7 +82,13 @@ async def main() -> None:
         batch = range(start, min(count, start + 50))
         clients += await asyncio.gather(
             *(
-                connect(url, tokens[i % len(tokens)], job_ids[i % len(job_ids)], receivers[i])
+                connect(
+                    url,
+                    tokens[i % len(tokens)],
+                    job_ids[i % len(job_ids)],
+                    receivers[i],
+                    subscribe=orders.get("subscribe", True),
+                )
                 for i in batch
             )
         )

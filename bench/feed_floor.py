@@ -1,0 +1,78 @@
+"""The floor under the live feed: a bare python-socketio server broadcasting to rooms.
+
+Run by ``bench.feed`` as a process of its own (never by hand): ``python -m bench.feed_floor
+PORT JOBS RATE``. Each connection joins the room named by its ``auth`` user; every JOBS room
+gets RATE events a second shaped like jobwire's envelopes, with ``ts`` stamped just before
+the emit. No Redis, no per-connection queue, no ordering or replay: what the same clients
+measure against it is what the library and this machine cost by themselves, so the gap to
+jobwire's figure is jobwire's own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import socketio
+import uvicorn
+
+NAMESPACE = "/jobs"
+
+
+def build(jobs: int, rate: float) -> tuple[socketio.AsyncServer, Any]:
+    sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins=[])
+
+    @sio.on("connect", namespace=NAMESPACE)  # type: ignore[untyped-decorator]
+    async def connect(sid: str, environ: dict[str, Any], auth: dict[str, Any]) -> None:
+        await sio.enter_room(sid, str(auth["token"]), namespace=NAMESPACE)
+
+    async def publish(job: int) -> None:
+        seq = 0
+        while True:
+            seq += 1
+            event = {
+                "schema_version": 1,
+                "job_id": f"floor-{job}",
+                "user_id": f"u{job}",
+                "seq": seq,
+                "type": "job.progress",
+                "ts": datetime.now(UTC).isoformat(),
+                "state": "running",
+                "progress": 50.0,
+                "step": f"item {seq}",
+                "data": {"phase": "count", "done": seq, "total": 20000, "position": str(seq)},
+            }
+            await sio.emit("job_event", event, room=f"u{job}", namespace=NAMESPACE)
+            await asyncio.sleep(1 / rate)
+
+    async def lifespan(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        message = await receive()
+        assert message["type"] == "lifespan.startup"
+        tasks = [asyncio.create_task(publish(job)) for job in range(jobs)]
+        await send({"type": "lifespan.startup.complete"})
+        await receive()
+        for task in tasks:
+            task.cancel()
+        await send({"type": "lifespan.shutdown.complete"})
+
+    sockets = socketio.ASGIApp(sio)
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await lifespan(scope, receive, send)
+            return
+        await sockets(scope, receive, send)
+
+    return sio, app
+
+
+def main() -> None:
+    port, jobs, rate = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+    _, app = build(jobs, rate)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
