@@ -21,6 +21,7 @@ from jobwire.auth.tokens import issue_token
 from jobwire.contract.registry import job_types
 from jobwire.devstack.ports import free_port
 from jobwire.devstack.processes import ManagedProcess
+from jobwire.jobs.service import JobService
 from jobwire.services import Services
 from jobwire.settings import Settings
 from jobwire.worker import feed_publisher, running_worker
@@ -50,6 +51,8 @@ class CliResult:
 @dataclass
 class CliStack:
     settings: Settings
+    jobs: JobService
+    """Starts jobs through Temporal itself, for when the API is down."""
     api: ManagedProcess
     api_url: str
     home: Path
@@ -116,6 +119,7 @@ async def cli_stack(
     home.mkdir()
     stack = CliStack(
         settings=settings,
+        jobs=JobService(temporal_client, settings, job_types),
         api=api,
         api_url=f"http://127.0.0.1:{port}",
         home=home,

@@ -67,6 +67,11 @@ async def test_submit_each_job_type_then_read_it_back(cli_stack: CliStack) -> No
     every_seq_once(watched)
     assert watched[-1]["type"] == "job.completed"
 
+    # several jobs at once, in the human view: one final line per job
+    both = clean(await cli_stack.cli("watch", research["job_id"], trade_id)).stdout
+    finals = [line for line in both.splitlines() if line.startswith("finished job-")]
+    assert sorted(JOB_ID.findall(" ".join(finals))) == sorted([research["job_id"], trade_id])
+
     # ls, with filters, in both forms
     listed = clean(await cli_stack.cli("ls", "--json")).json()
     ids = [job["job_id"] for job in listed["items"]]

@@ -1,0 +1,68 @@
+"""The client library's ``watch`` against a real API process that is killed and started again:
+each event once, in order, and the user's jobs that started meanwhile taken in after the
+reconnect, as a desktop status bar needs."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from jobwire.auth.tokens import issue_token
+from jobwire.client.http import JobwireClient
+from jobwire.contract.events import EventType, JobEvent
+from tests.support.cli_stack import CliStack
+
+pytestmark = pytest.mark.integration
+
+
+def slow_trade(quantity: int = 2000) -> dict[str, object]:
+    return {
+        "type": "trade",
+        "symbol": "ACME",
+        "side": "buy",
+        "quantity": str(quantity),
+        "slices": 16,
+        "duration_seconds": 8,
+    }
+
+
+async def test_a_status_bar_watch_survives_an_api_restart_and_takes_in_new_jobs(
+    cli_stack: CliStack,
+) -> None:
+    user = cli_stack.user("alice")
+    client = JobwireClient(cli_stack.api_url, issue_token(cli_stack.settings, user))
+    seen: dict[str, list[JobEvent]] = {}
+    async with client:
+        first = await client.submit(slow_trade())
+        watch = client.watch()  # no ids: every unfinished job of the user, as a status bar
+        finished: set[str] = set()
+        restarted = False
+        later_id = ""
+
+        async def follow() -> None:
+            nonlocal restarted, later_id
+            async for event in watch:
+                seen.setdefault(event.job_id, []).append(event)
+                if event.type is EventType.COMPLETED:
+                    finished.add(event.job_id)
+                if not restarted and len(seen.get(first.job_id, [])) >= 3:
+                    restarted = True
+                    await cli_stack.api.kill()
+                    # a job starts while no API is up: only Temporal knows of it
+                    later, _ = await cli_stack.jobs.submit(user, slow_trade(500))
+                    later_id = later.job_id
+                    await cli_stack.restart_api()
+                if later_id and {first.job_id, later_id} <= finished:
+                    return
+
+        try:
+            await asyncio.wait_for(follow(), 180)
+        finally:
+            await watch.aclose()
+    assert watch.reconnects >= 1, "the watch went through a reconnect"
+    for job_id in (first.job_id, later_id):
+        numbers = [event.seq for event in seen[job_id]]
+        assert numbers == list(range(1, len(numbers) + 1)), (job_id, numbers)
+        assert seen[job_id][-1].type is EventType.COMPLETED
+    assert seen[later_id][0].type is EventType.CREATED, "the new job from its first event"
