@@ -12,6 +12,7 @@ from jobwire.auth.tokens import issue_token
 from jobwire.client.http import JobwireClient
 from jobwire.contract.events import EventType, JobEvent
 from tests.support.cli_stack import CliStack
+from tests.support.processes import ROOT
 
 pytestmark = pytest.mark.integration
 
@@ -66,3 +67,20 @@ async def test_a_status_bar_watch_survives_an_api_restart_and_takes_in_new_jobs(
         assert numbers == list(range(1, len(numbers) + 1)), (job_id, numbers)
         assert seen[job_id][-1].type is EventType.COMPLETED
     assert seen[later_id][0].type is EventType.CREATED, "the new job from its first event"
+
+
+async def test_the_readmes_client_example_runs_as_written(
+    cli_stack: CliStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Driving jobs from a terminal or a script", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    code = code.replace('"http://127.0.0.1:8000"', repr(cli_stack.api_url))
+    body = "".join(f"    {line}\n" for line in code.splitlines())
+    namespace: dict[str, object] = {}
+    exec(f"async def example(token):\n{body}", namespace)
+    token = issue_token(cli_stack.settings, cli_stack.user("alice"))
+    await asyncio.wait_for(namespace["example"](token), 120)  # type: ignore[operator]
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("1 job.created")
+    assert printed[-1].split()[1] == "job.completed"
