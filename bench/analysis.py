@@ -28,7 +28,7 @@ from activities.analysis.aggregates import new_state
 from activities.analysis.datasets import chunks
 from activities.analysis.models import AnalysisInput
 from activities.analysis.phases import fold
-from bench.report import table, write_section
+from bench.report import add_docs_option, table, write_section
 from bench.stack import Stack, bench_stack
 from jobwire.auth.tokens import issue_token
 from jobwire.settings import Settings
@@ -121,6 +121,7 @@ async def measure(files: Path, sizes: list[int]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=200_000, help="rows of the smaller file")
+    add_docs_option(parser)
     args = parser.parse_args()
     sizes = [args.rows, args.rows * 10]
     with tempfile.TemporaryDirectory(prefix="jobwire-bench-files-") as folder:
@@ -128,7 +129,7 @@ def main() -> None:
         for count in sizes:
             write_prices(files / f"prices-{count}.csv", count)
         section = asyncio.run(measure(files, sizes))
-    write_section("analysis", section)
+    write_section("analysis", section, args.docs)
     print(section)
 
 

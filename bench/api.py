@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 from redis.asyncio import Redis
 
-from bench.report import table, write_section
+from bench.report import add_docs_option, table, write_section
 from bench.stack import Stack, bench_stack, percentiles
 from jobwire.auth.tokens import issue_token
 from jobwire.jobs.service import JobService
@@ -172,10 +172,11 @@ async def run(stack: Stack, per_level: int) -> str:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--per-level", type=int, default=100, help="requests per level (xc/4)")
+    add_docs_option(parser)
     args = parser.parse_args()
     async with bench_stack() as stack:
         section = await run(stack, args.per_level)
-    write_section("api", section)
+    write_section("api", section, args.docs)
     print(section)
 
 

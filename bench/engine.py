@@ -23,7 +23,7 @@ from redis.asyncio import Redis
 from temporalio.api.enums.v1 import PendingActivityState
 from temporalio.client import Client
 
-from bench.report import table, write_section
+from bench.report import add_docs_option, table, write_section
 from bench.stack import Stack, bench_stack
 from jobwire.contract.events import EventType
 from jobwire.contract.phases import PhaseInput, ProgressReport
@@ -181,9 +181,10 @@ async def measure(crashes: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--crashes", type=int, default=3)
+    add_docs_option(parser)
     args = parser.parse_args()
     section = asyncio.run(measure(args.crashes))
-    write_section("engine", section)
+    write_section("engine", section, args.docs)
     print(section)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import platform
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bench.stack import ROOT
 
@@ -17,8 +19,15 @@ section with the command shown in it.
 """
 
 
-def write_section(name: str, body: str) -> None:
-    text = PATH.read_text() if PATH.exists() else HEADER
+def add_docs_option(parser: argparse.ArgumentParser) -> None:
+    """``--docs``: where the section goes; a short run of the harness writes elsewhere."""
+    parser.add_argument(
+        "--docs", type=Path, default=PATH, help=f"the page the figures go to [{PATH.name}]"
+    )
+
+
+def write_section(name: str, body: str, path: Path = PATH) -> None:
+    text = path.read_text() if path.exists() else HEADER
     now, python = datetime.now(UTC), platform.python_version()
     stamp = f"{now:%Y-%m-%d %H:%M} UTC, {platform.machine()}, Python {python}"
     section = (
@@ -26,7 +35,7 @@ def write_section(name: str, body: str) -> None:
     )
     pattern = re.compile(rf"<!-- bench:{name} -->.*?<!-- /bench:{name} -->", re.S)
     text = pattern.sub(lambda _: section, text) if pattern.search(text) else f"{text}\n{section}\n"
-    PATH.write_text(text)
+    path.write_text(text)
 
 
 def table(header: list[str], rows: list[list[object]]) -> str:
