@@ -22,13 +22,15 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import psutil
 from redis.asyncio import Redis
 
-from bench.report import table, write_section
+from bench.plot import Series, latency_plot
+from bench.report import add_docs_option, table, write_section
 from bench.stack import ROOT, Stack, bench_stack, percentiles
 from jobwire.auth.tokens import issue_token
 from jobwire.devstack.ports import free_port
@@ -39,6 +41,7 @@ JOBS = 50
 
 CLIENTS_SCRIPT = "bench.feed_clients"
 FLOOR_SCRIPT = "bench.feed_floor"
+PLOT_NAME = "feed-latency.png"
 FLOOR_RATE = 12.0
 """Events a second per room of the floor: about what a counting job publishes (progress,
 checkpoint and report events together)."""
@@ -250,7 +253,7 @@ async def poll_baseline(stack: Stack, job_ids: list[str], seconds: float) -> lis
     return ages
 
 
-async def run(stack: Stack, levels: list[int], seconds: float) -> str:
+async def run(stack: Stack, levels: list[int], seconds: float, plot_path: Path) -> str:
     job_ids: list[str] = []
     for user in range(JOBS):
         token = issue_token(stack.settings, f"u{user}")
@@ -262,12 +265,15 @@ async def run(stack: Stack, levels: list[int], seconds: float) -> str:
     await asyncio.sleep(5)  # every job running and publishing
     rows: list[list[object]] = []
     cpu_rows: list[list[object]] = []
+    series: Series = {"jobwire feed": [], "bare python-socketio": [], "polling (age)": []}
     for count in levels:
         level = await measure_feed(stack, count, job_ids, seconds)
         floor = await measure_floor(stack, count, FLOOR_RATE, seconds)
         polled = percentiles(await poll_baseline(stack, job_ids, seconds))
         live, bare = percentiles(level.total), percentiles(floor.total)
         hop_in, hop_out = percentiles(level.to_redis), percentiles(level.from_redis)
+        for name, figures in zip(series, (live, bare, polled), strict=True):
+            series[name].append((figures["p50"], figures["p99"]))
         rows.append(
             [
                 count,
@@ -295,6 +301,9 @@ async def run(stack: Stack, levels: list[int], seconds: float) -> str:
         "polling: age p50 / p99 ms",
         "API memory per client",
     ]
+    latency_plot(
+        levels, series, plot_path, f"Live feed, {JOBS} jobs at ~10 events/s each (bench.feed)"
+    )
     return "\n".join(
         [
             "## Live feed",
@@ -316,6 +325,8 @@ async def run(stack: Stack, levels: list[int], seconds: float) -> str:
             "",
             table(header, rows),
             "",
+            f"![Event latency against connected clients]({plot_path.name})",
+            "",
             "Where the CPU went during each level (one core = 100%; `server` is `jobwire "
             "api` or the floor's server):",
             "",
@@ -333,11 +344,12 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", default="1,100,1000")
     parser.add_argument("--seconds", type=float, default=10.0)
+    add_docs_option(parser)
     args = parser.parse_args()
     levels = [int(level) for level in args.clients.split(",")]
     async with bench_stack(progress_event_seconds=0.1) as stack:
-        section = await run(stack, levels, args.seconds)
-    write_section("feed", section)
+        section = await run(stack, levels, args.seconds, args.docs.parent / PLOT_NAME)
+    write_section("feed", section, args.docs)
     print(section)
 
 
