@@ -35,6 +35,7 @@ from realtime.user_streams import UserStreams
 log = logging.getLogger(__name__)
 
 MAX_SOCKET_MESSAGE_BYTES = 1_000_000
+HANDSHAKE_POLL_SECONDS = 0.002
 
 
 def create_server(settings: Settings) -> socketio.AsyncServer:
@@ -103,12 +104,20 @@ class Bridge:
         )
         self.connections[sid] = connection
         self._by_user.setdefault(user_id, {})[sid] = connection
-        connection.start()
+        connection.start(ready=lambda: self._handshake_done(sid))
         await self.streams.follow(user_id)
         if expires_at is not None:
             self._expiry[sid] = asyncio.create_task(self._expire(sid, expires_at))
         if not self.streams.live:
             connection.notify("feed_status", _status(live=False, detail="Redis is unreachable"))
+
+    async def _handshake_done(self, sid: str) -> None:
+        """Waits for python-socketio to confirm the connection to the client, which it does
+        only after the connect handler (this bridge's ``connected``) returns: a client drops
+        events that arrive before it knows it is connected. There is no hook for that moment,
+        so this looks every few milliseconds (once, as a rule)."""
+        while not self.sio.manager.is_connected(sid, NAMESPACE):  # noqa: ASYNC110
+            await asyncio.sleep(HANDSHAKE_POLL_SECONDS)
 
     async def disconnected(self, sid: str) -> None:
         connection = self.connections.pop(sid, None)

@@ -43,8 +43,11 @@ class Connection:
     def __post_init__(self) -> None:
         self.queue = asyncio.Queue(maxsize=self.buffer_size)
 
-    def start(self) -> None:
-        self.sender = asyncio.create_task(self._send_forever(), name=f"socket-sender-{self.sid}")
+    def start(self, ready: Callable[[], Awaitable[None]] | None = None) -> None:
+        """Starts sending once ``ready`` returns: what is queued before waits, in order."""
+        self.sender = asyncio.create_task(
+            self._send_forever(ready), name=f"socket-sender-{self.sid}"
+        )
 
     async def close(self) -> None:
         if self.sender is not None:
@@ -107,7 +110,9 @@ class Connection:
         else:
             self.delivered[job_id] = since
 
-    async def _send_forever(self) -> None:
+    async def _send_forever(self, ready: Callable[[], Awaitable[None]] | None) -> None:
+        if ready is not None:
+            await ready()
         while True:
             await self.send(await self.queue.get())
 

@@ -97,3 +97,20 @@ async def test_a_stalled_client_is_told_to_resync_and_others_are_not_held_up() -
     assert slow.expects(event(resync["since"] + 1)) is True, "a resubscribe starts delivery again"
     await slow.close()
     await fast.close()
+
+
+async def test_nothing_is_sent_before_the_connection_is_ready() -> None:
+    emit = Recorder()
+    conn = connection(emit)
+    ready = asyncio.Event()
+    conn.start(ready=ready.wait)
+    conn.resume("job-1", 0)
+    conn.deliver(event(1))
+    conn.deliver(event(2))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert emit.sent == [], "queued, not sent, while the handshake is under way"
+    ready.set()
+    await drained(conn)
+    await conn.close()
+    assert [data["seq"] for _, data in emit.sent] == [1, 2]
