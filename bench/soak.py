@@ -1,0 +1,491 @@
+"""Soak and chaos: many jobs of every type and many live clients while parts of the stack break.
+
+    python -m bench.soak            # release check: 200 jobs, 500 clients
+    python -m bench.soak --short    # CI: the same steps at a tenth of the size
+
+Two `jobwire worker` and two `jobwire api` processes run on a throwaway Temporal dev server
+and Redis. Jobs of all three built-in types and the counting type start together; clients,
+spread over both API instances, each follow one of their user's jobs (some subscribe before
+the job has published anything). While the jobs run, in turn: `kill -9` of a worker (started
+again), `kill -9` of an API instance (started again; its clients reconnect to the other one),
+a Redis outage, and a restart of the Temporal dev server. A client that loses its link
+reconnects to the next instance and resubscribes with `since` — what Socket.IO's own
+connection-state recovery cannot do across instances. Afterwards it counts: jobs not
+completed, events a client missed or got twice, trade slices filled twice, items redone.
+Loopback only; every wait is bounded; the run stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import functools
+import itertools
+import json
+import logging
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import socketio
+from redis.asyncio import Redis
+
+from activities.trade.paper import fills_key
+from bench.report import add_docs_option, table, write_section
+from bench.stack import PLUGIN, ROOT
+from jobwire.auth.tokens import issue_token
+from jobwire.devstack.ports import free_port
+from jobwire.devstack.processes import ManagedProcess
+from jobwire.devstack.redis_server import RedisServer
+from jobwire.devstack.temporal_server import TemporalDevServer
+from jobwire.feed.reader import latest_seq
+from jobwire.settings import Settings
+from tests.support.counting import processed_items
+from tests.support.processes import settings_env
+from tests.support.throwaway import api_ready, throwaway_servers
+
+log = logging.getLogger("soak")
+
+NS = "/jobs"
+TERMINAL = {"job.completed", "job.failed", "job.cancelled"}
+
+
+@dataclass(frozen=True)
+class Plan:
+    jobs: int
+    clients: int
+    users: int
+    count_items: int
+    """Items of a counting job (0.1 s each): long enough to span every chaos step."""
+    pause: float
+    """Seconds between two chaos steps."""
+
+
+PLANS = {
+    "short": Plan(jobs=20, clients=50, users=10, count_items=400, pause=5.0),
+    "full": Plan(jobs=200, clients=500, users=50, count_items=600, pause=10.0),
+}
+
+
+def spec_for(index: int, plan: Plan) -> dict[str, Any]:
+    """A mix: 40% counting, 30% trade, 15% research, 15% analysis."""
+    kind = index % 20
+    if kind < 8:
+        return {"type": "count", "items": plan.count_items, "item_seconds": 0.1}
+    if kind < 14:
+        return {
+            "type": "trade",
+            "symbol": "ACME",
+            "side": "buy" if index % 2 else "sell",
+            "quantity": "1000",
+            "slices": 10,
+            "duration_seconds": plan.count_items / 15,
+        }
+    if kind < 17:
+        return example("research")
+    return example("analysis") | {"chunk_rows": 1000}
+
+
+def example(name: str) -> dict[str, Any]:
+    spec: dict[str, Any] = json.loads((ROOT / "examples" / f"{name}.json").read_text())
+    return spec
+
+
+# -- clients ------------------------------------------------------------------------------
+
+
+@dataclass
+class SoakClient:
+    """Follows one job; on any lost link, reconnects to the next API instance with ``since``."""
+
+    urls: list[str]
+    token: str
+    job_id: str
+    turn: int
+    events: list[dict[str, Any]] = field(default_factory=list)
+    reconnects: int = 0
+    resyncs: int = 0
+    finished: asyncio.Event = field(default_factory=asyncio.Event)
+    _tasks: set[asyncio.Future[None]] = field(default_factory=set)
+
+    def last_seq(self) -> int:
+        """The end of the unbroken run from 1: what to resume after. (The highest seq seen
+        would skip older events that a broken link kept from arriving.)"""
+        seen = {e["seq"] for e in self.events if e["job_id"] == self.job_id}
+        last = 0
+        while last + 1 in seen:
+            last += 1
+        return last
+
+    async def run(self, deadline: float) -> None:
+        first = True
+        while not self.finished.is_set() and time.monotonic() < deadline:
+            url = self.urls[self.turn % len(self.urls)]
+            self.turn += 1
+            sio = socketio.AsyncClient(reconnection=False)
+            gone = asyncio.Event()
+            sio.on("disconnect", gone.set, namespace=NS)
+            sio.on("job_event", self._on_event, namespace=NS)
+            sio.on("resync", self._resync_handler(sio), namespace=NS)
+            try:
+                await sio.connect(
+                    url,
+                    auth={"token": self.token},
+                    namespaces=[NS],
+                    transports=["websocket"],
+                    wait_timeout=15,
+                )
+                since = 0 if first else self.last_seq()
+                ack = await sio.call(
+                    "subscribe", {"job_id": self.job_id, "since": since}, namespace=NS, timeout=30
+                )
+                if not ack.get("ok"):
+                    raise RuntimeError(f"subscribe refused: {ack}")
+                first = False
+                waiting = [asyncio.ensure_future(gone.wait()), asyncio.ensure_future(self._done())]
+                await asyncio.wait(
+                    waiting,
+                    timeout=max(0.0, deadline - time.monotonic()),
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                for task in waiting:
+                    task.cancel()
+            except Exception as exc:
+                log.debug("client of %s: %s", self.job_id, exc)
+                await asyncio.sleep(0.5)
+            finally:
+                with contextlib.suppress(Exception):
+                    await sio.disconnect()
+            if not self.finished.is_set():
+                self.reconnects += 1
+
+    async def _done(self) -> None:
+        await self.finished.wait()
+
+    def _on_event(self, data: dict[str, Any]) -> None:
+        self.events.append(data)
+        if data["job_id"] == self.job_id and data["type"] in TERMINAL:
+            self.finished.set()
+
+    def _resync_handler(self, sio: socketio.AsyncClient) -> Any:
+        def on_resync(data: Any) -> None:
+            task = asyncio.ensure_future(self._resync(sio))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+        return on_resync
+
+    async def _resync(self, sio: socketio.AsyncClient) -> None:
+        self.resyncs += 1
+        with contextlib.suppress(Exception):
+            await sio.call(
+                "subscribe",
+                {"job_id": self.job_id, "since": self.last_seq()},
+                namespace=NS,
+                timeout=30,
+            )
+
+
+@dataclass
+class Delivery:
+    """What the clients got, against what each job's stream holds."""
+
+    events_expected: int = 0
+    missing: int = 0
+    repeated: int = 0
+    out_of_order: int = 0
+    snapshots: int = 0
+
+
+def check_delivery(client: SoakClient, last: int) -> Delivery:
+    mine = [e for e in client.events if e["job_id"] == client.job_id]
+    live = [e["seq"] for e in mine if e["type"] != "job.snapshot"]
+    counts = Counter(live)
+    return Delivery(
+        events_expected=last,
+        missing=sum(1 for seq in range(1, last + 1) if seq not in counts),
+        repeated=sum(n - 1 for n in counts.values()),
+        out_of_order=sum(1 for a, b in itertools.pairwise(live) if b < a),
+        snapshots=len(mine) - len(live),
+    )
+
+
+# -- the stack ----------------------------------------------------------------------------
+
+
+@dataclass
+class SoakStack:
+    settings: Settings
+    temporal: TemporalDevServer
+    redis: RedisServer
+    workers: list[ManagedProcess]
+    apis: list[ManagedProcess]
+    urls: list[str]
+
+
+@asynccontextmanager
+async def soak_stack(root: Path) -> AsyncIterator[SoakStack]:
+    async with AsyncExitStack() as stack:
+        temporal, redis = await stack.enter_async_context(throwaway_servers(root))
+        settings = Settings(
+            _env_file=None,
+            environment="test",
+            temporal_address=temporal.address,
+            redis_url=redis.url,
+            jwt_secret="soak-secret-" + "s" * 40,
+            data_dir=root / "data",
+            jobs_per_minute_per_user=10_000,
+            heartbeat_timeout_seconds=5,
+            retry_initial_interval_seconds=0.5,
+            retry_maximum_interval_seconds=2,
+        )
+
+        def process(command: str, name: str, **overrides: Any) -> ManagedProcess:
+            return ManagedProcess(
+                name,
+                [sys.executable, "-m", "jobwire.cli.main", command],
+                log_path=root / f"{name}.log",
+                env=settings_env(settings, job_type_modules=PLUGIN, **overrides),
+                cwd=ROOT,
+            )
+
+        ports = [free_port(), free_port()]
+        workers = [process("worker", f"worker{n}") for n in range(2)]
+        apis = [process("api", f"api{n}", api_port=port) for n, port in enumerate(ports)]
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        for child in (*workers, *apis):
+            await child.start()
+            stack.push_async_callback(child.stop)
+        for api, url in zip(apis, urls, strict=True):
+            await api.wait_ready(functools.partial(api_ready, url), timeout=90)
+        yield SoakStack(settings, temporal, redis, workers, apis, urls)
+
+
+# -- chaos --------------------------------------------------------------------------------
+
+
+async def chaos(stack: SoakStack, plan: Plan, steps: list[str]) -> None:
+    """One failure at a time, each given time to heal before the next."""
+    await asyncio.sleep(plan.pause)
+    steps.append("kill -9 worker0")
+    await stack.workers[0].kill()
+    await asyncio.sleep(2)
+    await stack.workers[0].start()
+
+    await asyncio.sleep(plan.pause)
+    steps.append("kill -9 api0, started again")
+    await stack.apis[0].kill()
+    await asyncio.sleep(1)
+    await stack.apis[0].start()
+    await stack.apis[0].wait_ready(lambda: api_ready(stack.urls[0]), timeout=90)
+
+    await asyncio.sleep(plan.pause)
+    steps.append("Redis down for 5 s")
+    await stack.redis.kill()
+    await asyncio.sleep(5)
+    await stack.redis.start()
+
+    await asyncio.sleep(plan.pause)
+    steps.append("Temporal dev server restarted")
+    await stack.temporal.stop()
+    await stack.temporal.start()
+
+
+# -- the run ------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    plan: str
+    seconds: float = 0.0
+    steps: list[str] = field(default_factory=list)
+    states: Counter[str] = field(default_factory=Counter)
+    delivery: Delivery = field(default_factory=Delivery)
+    reconnects: int = 0
+    resyncs: int = 0
+    slices_filled: int = 0
+    slices_filled_twice: int = 0
+    items_redone: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def lost(self) -> int:
+        return sum(n for state, n in self.states.items() if state != "completed")
+
+    @property
+    def clean(self) -> bool:
+        d = self.delivery
+        return (
+            self.lost == 0 and d.missing == 0 and d.repeated == 0 and not self.slices_filled_twice
+        )
+
+    def rows(self) -> list[list[object]]:
+        d = self.delivery
+        return [
+            ["jobs completed", self.states.get("completed", 0)],
+            ["jobs not completed", self.lost],
+            ["events the clients should have seen", d.events_expected],
+            ["… missed after replay", d.missing],
+            ["… received twice", d.repeated],
+            ["… received before an older one", d.out_of_order],
+            ["degraded-feed snapshots received", d.snapshots],
+            ["client reconnects (to the next instance)", self.reconnects],
+            ["resync requests", self.resyncs],
+            ["trade slices filled", self.slices_filled],
+            ["… filled twice", self.slices_filled_twice],
+            ["counting items redone after crashes", self.items_redone],
+        ]
+
+
+async def submit_all(stack: SoakStack, plan: Plan) -> list[tuple[int, str]]:
+    """Starts every job at once, through both instances; returns (user, job id)."""
+    jobs: list[tuple[int, str]] = []
+
+    async def one(index: int) -> None:
+        user = index % plan.users
+        token = issue_token(stack.settings, f"soak{user}")
+        async with httpx.AsyncClient(
+            base_url=stack.urls[index % 2],
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=60,
+        ) as http:
+            created = await http.post("/api/jobs", json=spec_for(index, plan))
+            created.raise_for_status()
+            jobs.append((user, created.json()["job_id"]))
+
+    for start in range(0, plan.jobs, 20):
+        await asyncio.gather(*(one(i) for i in range(start, min(plan.jobs, start + 20))))
+    return jobs
+
+
+async def final_states(
+    stack: SoakStack, jobs: list[tuple[int, str]], timeout: float
+) -> Counter[str]:
+    deadline = time.monotonic() + timeout
+    states: dict[str, str] = {}
+    async with httpx.AsyncClient(base_url=stack.urls[1], timeout=30) as http:
+        while time.monotonic() < deadline:
+            for user, job_id in jobs:
+                if states.get(job_id) in ("completed", "failed", "cancelled"):
+                    continue
+                token = issue_token(stack.settings, f"soak{user}")
+                with contextlib.suppress(httpx.HTTPError):
+                    response = await http.get(
+                        f"/api/jobs/{job_id}", headers={"Authorization": f"Bearer {token}"}
+                    )
+                    if response.status_code == 200:
+                        states[job_id] = response.json()["state"]
+            if all(states.get(j) in ("completed", "failed", "cancelled") for _, j in jobs):
+                break
+            await asyncio.sleep(2)
+    return Counter(states.get(job_id, "unknown") for _, job_id in jobs)
+
+
+async def soak(plan_name: str, root: Path) -> Report:
+    plan = PLANS[plan_name]
+    report = Report(plan=plan_name)
+    started = time.monotonic()
+    async with soak_stack(root) as stack:
+        jobs = await submit_all(stack, plan)
+        clients = [
+            SoakClient(
+                urls=stack.urls,
+                token=issue_token(stack.settings, f"soak{jobs[i % len(jobs)][0]}"),
+                job_id=jobs[i % len(jobs)][1],
+                turn=i,
+            )
+            for i in range(plan.clients)
+        ]
+        deadline = time.monotonic() + 900
+        following = [asyncio.create_task(client.run(deadline)) for client in clients]
+        await chaos(stack, plan, report.steps)
+        report.states = await final_states(stack, jobs, timeout=600)
+        await asyncio.wait(following, timeout=120)
+        for task in following:
+            task.cancel()
+        redis = Redis.from_url(stack.redis.url, decode_responses=True)
+        try:
+            await collect(report, redis, clients, jobs)
+        finally:
+            await redis.aclose()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+async def collect(
+    report: Report, redis: Redis, clients: list[SoakClient], jobs: list[tuple[int, str]]
+) -> None:
+    lasts = {job_id: await latest_seq(redis, job_id) for _, job_id in jobs}
+    for client in clients:
+        got = check_delivery(client, lasts[client.job_id])
+        if got.missing:
+            mine = [e for e in client.events if e["job_id"] == client.job_id]
+            seen = {e["seq"] for e in mine if e["type"] != "job.snapshot"}
+            gone = [n for n in range(1, lasts[client.job_id] + 1) if n not in seen]
+            report.problems.append(
+                f"{client.job_id}: missed {gone} of {lasts[client.job_id]} after "
+                f"{client.reconnects} reconnects; received "
+                f"{[(e['seq'], e['type'][4:]) for e in mine]}"
+            )
+        d = report.delivery
+        d.events_expected += got.events_expected
+        d.missing += got.missing
+        d.repeated += got.repeated
+        d.out_of_order += got.out_of_order
+        d.snapshots += got.snapshots
+        report.reconnects += client.reconnects
+        report.resyncs += client.resyncs
+    for _, job_id in jobs:
+        fills = [json.loads(raw) for raw in await redis.lrange(fills_key(job_id), 0, -1)]
+        ids = Counter(fill["client_order_id"] for fill in fills)
+        report.slices_filled += len(ids)
+        report.slices_filled_twice += sum(1 for n in ids.values() if n > 1)
+        items = await processed_items(redis, job_id)
+        report.items_redone += len(items) - len(set(items))
+
+
+def render(report: Report) -> str:
+    plan = PLANS[report.plan]
+    return "\n".join(
+        [
+            "## Soak and chaos",
+            "",
+            f"`python -m bench.soak{' --short' if report.plan == 'short' else ''}`: "
+            f"{plan.jobs} jobs of four types (40% counting, 30% trade, 15% research, 15% "
+            f"analysis) started together by {plan.users} users, {plan.clients} Socket.IO "
+            "clients over two `jobwire api` instances, two `jobwire worker` processes. "
+            f"While they ran, in turn: {'; '.join(report.steps)}. Whole run "
+            f"{report.seconds:.0f} s.",
+            "",
+            table(["what", "count"], report.rows()),
+        ]
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--short", action="store_true", help="the CI form, a tenth of the size")
+    add_docs_option(parser)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="jobwire-soak-") as folder:
+        report = await soak("short" if args.short else "full", Path(folder))
+    section = render(report)
+    for problem in report.problems:
+        log.warning("%s", problem)
+    write_section("soak", section, args.docs)
+    print(section)
+    sys.exit(0 if report.clean else 1)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
