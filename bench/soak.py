@@ -46,6 +46,7 @@ from jobwire.devstack.ports import free_port
 from jobwire.devstack.processes import ManagedProcess
 from jobwire.devstack.redis_server import RedisServer
 from jobwire.devstack.temporal_server import TemporalDevServer
+from jobwire.feed import keys
 from jobwire.feed.reader import latest_seq
 from jobwire.settings import Settings
 from tests.support.counting import processed_items
@@ -114,6 +115,7 @@ class SoakClient:
     reconnects: int = 0
     resyncs: int = 0
     finished: asyncio.Event = field(default_factory=asyncio.Event)
+    terminal_seq: int | None = None
     _tasks: set[asyncio.Future[None]] = field(default_factory=set)
 
     def last_seq(self) -> int:
@@ -172,7 +174,13 @@ class SoakClient:
 
     def _on_event(self, data: dict[str, Any]) -> None:
         self.events.append(data)
-        if data["job_id"] == self.job_id and data["type"] in TERMINAL:
+        if data["job_id"] != self.job_id:
+            return
+        if data["type"] in TERMINAL:
+            self.terminal_seq = data["seq"]
+        # Done only when nothing older is still on its way: the terminal event can arrive
+        # before older ones that a replay is bringing.
+        if self.terminal_seq is not None and self.last_seq() >= self.terminal_seq:
             self.finished.set()
 
     def _resync_handler(self, sio: socketio.AsyncClient) -> Any:
@@ -423,15 +431,16 @@ async def soak(plan_name: str, root: Path) -> Report:
 async def collect(
     report: Report, redis: Redis, clients: list[SoakClient], jobs: list[tuple[int, str]]
 ) -> None:
-    lasts = {job_id: await latest_seq(redis, job_id) for _, job_id in jobs}
+    lasts = {job_id: await last_before_end(redis, job_id) for _, job_id in jobs}
     for client in clients:
         got = check_delivery(client, lasts[client.job_id])
-        if got.missing:
+        if got.missing or got.repeated:
             mine = [e for e in client.events if e["job_id"] == client.job_id]
             seen = {e["seq"] for e in mine if e["type"] != "job.snapshot"}
             gone = [n for n in range(1, lasts[client.job_id] + 1) if n not in seen]
             report.problems.append(
-                f"{client.job_id}: missed {gone} of {lasts[client.job_id]} after "
+                f"{client.job_id}: missed {gone} of {lasts[client.job_id]}, "
+                f"{got.repeated} twice, after "
                 f"{client.reconnects} reconnects; received "
                 f"{[(e['seq'], e['type'][4:]) for e in mine]}"
             )
@@ -450,6 +459,17 @@ async def collect(
         report.slices_filled_twice += sum(1 for n in ids.values() if n > 1)
         items = await processed_items(redis, job_id)
         report.items_redone += len(items) - len(set(items))
+
+
+async def last_before_end(redis: Redis, job_id: str) -> int:
+    """The seq of the job's first terminal event (else its last seq): what every follower
+    must have seen. After it can come only a repeat of the ending, when the publish of the
+    terminal event was retried (delivery is at least once), which a follower may miss."""
+    entries: Any = await redis.xrange(keys.job_events(job_id), min="-", max="+")
+    for entry_id, fields in entries:
+        if json.loads(fields[keys.EVENT_FIELD])["type"] in TERMINAL:
+            return keys.seq_of(str(entry_id))
+    return await latest_seq(redis, job_id)
 
 
 def render(report: Report) -> str:
