@@ -156,19 +156,27 @@ class Bridge:
         try:
             if since is None:
                 last = await latest_seq(self.redis, job_id)
-                if already is None or job_id in connection.stalled:
+                now = connection.delivered.get(job_id)
+                if now is None or job_id in connection.stalled:
                     connection.resume(job_id, last)
-                # else: the user room is already bringing this job's events; starting over at
-                # the latest seq would skip those read from Redis but not yet delivered.
-                return max(last, already or 0)
+                # else: the user room is bringing this job's events (from before, or since the
+                # counter was read); starting over at ``last`` would skip or repeat some.
+                return max(last, now or 0)
             replay = await read_since(self.redis, job_id, since)
         except (RedisError, OSError):
             connection.resume(job_id, since or 0)
             connection.deliver(snapshot_event(record, since or 0))
             return since or 0
+        now = connection.delivered.get(job_id)
+        if now is not None and now > since and job_id not in connection.stalled:
+            # The user room sent some of this job's events while the replay was being read:
+            # replaying from ``since`` would send those again.
+            if already is None:
+                return await self._backfill(connection, record, since, now)
+            since = now
         connection.resume(job_id, since)
         asyncio.get_running_loop().call_soon(self._replay, connection, record, since, replay)
-        return replay.last_seq
+        return max(replay.last_seq, since)
 
     async def _backfill(
         self, connection: Connection, record: JobRecord, since: int, already: int

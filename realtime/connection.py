@@ -33,7 +33,8 @@ class Connection:
     delivered: dict[str, int] = field(default_factory=dict)
     """The last ``seq`` queued per job: the next one must be exactly one more."""
     first_seen: dict[str, int] = field(default_factory=dict)
-    """The first ``seq`` of a job this client got through its user room, unasked."""
+    """The first ``seq`` of a job this connection was sent, when no replay had set where it
+    starts: what came through the user room before (or while) the client subscribed."""
     subscribed: set[str] = field(default_factory=set)
     stalled: set[str] = field(default_factory=set)
     """Jobs whose events overflowed the buffer; nothing more is queued until a resubscribe."""
@@ -76,7 +77,7 @@ class Connection:
         except asyncio.QueueFull:
             self._stall(event.job_id, event.seq)
             return
-        if event.job_id not in self.delivered and event.job_id not in self.subscribed:
+        if event.job_id not in self.delivered:
             self.first_seen[event.job_id] = event.seq
         self.delivered[event.job_id] = max(self.delivered.get(event.job_id, 0), event.seq)
 

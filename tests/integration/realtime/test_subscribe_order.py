@@ -79,3 +79,60 @@ async def test_subscribing_without_since_keeps_what_the_user_room_is_bringing(
         await asyncio.sleep(0.01)
     await connection.close()
     assert sent == [1, 2, 3]
+
+
+async def test_events_the_user_room_sends_while_a_replay_is_read_are_not_sent_again(
+    settings: Settings, redis: Redis
+) -> None:
+    user, job_id = f"bob-{uuid.uuid4().hex[:6]}", f"job-{uuid.uuid4()}"
+    bridge = Bridge(
+        socketio.AsyncServer(async_mode="asgi"),
+        settings,
+        cast(JobService, None),  # this path never asks Temporal
+        redis,
+    )
+    sent: list[int] = []
+
+    async def record(item: Outgoing) -> None:
+        sent.append(cast(int, item.seq))
+
+    connection = Connection(sid="s", user_id=user, expires_at=None, send=record, buffer_size=100)
+    connection.start()
+    bridge._by_user[user] = {connection.sid: connection}
+    publisher = RedisEventPublisher(redis, settings)
+    events = [
+        await publisher.publish(
+            EventDraft(
+                job_id=job_id,
+                user_id=user,
+                type=EventType.PROGRESS,
+                state=JobState.RUNNING,
+                progress=float(n),
+            )
+        )
+        for n in range(1, 4)
+    ]
+    first, second, third = [e for e in events if e is not None]
+    job: dict[str, Any] = {
+        "job_id": job_id,
+        "user_id": user,
+        "type": "count",
+        "state": "running",
+        "spec": {},
+        "created_at": first.ts,
+        "updated_at": first.ts,
+    }
+    subscribing = asyncio.create_task(
+        bridge.subscribe(connection, JobRecord.model_validate(job), 0)
+    )
+    await asyncio.sleep(0)  # the subscribe is now waiting for Redis to answer its replay read
+    await bridge._on_event(user, second)  # ... while the user room sends 2 and 3
+    await bridge._on_event(user, third)
+    await subscribing
+    for _ in range(100):
+        if len(sent) >= 3:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)
+    await connection.close()
+    assert sorted(sent) == [1, 2, 3], sent
