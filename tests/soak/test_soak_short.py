@@ -1,6 +1,7 @@
 """The soak in its short form, as CI runs it: every job completes and every client gets every
-event of its job once, through a worker kill, an API restart, a Redis outage, every API killed at once and a restart
-of the Temporal dev server (the long form is `python -m bench.soak`)."""
+event of its job once, through a worker kill, an API restart, a Redis outage, every API
+instance killed at once and a restart of the Temporal dev server (the long form is
+`python -m bench.soak`)."""
 
 from __future__ import annotations
 
