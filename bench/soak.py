@@ -120,8 +120,7 @@ class SoakClient:
     finished: asyncio.Event = field(default_factory=asyncio.Event)
     terminal_seq: int | None = None
     first_ack_seq: int | None = None
-    """The job's last seq when this client first subscribed (the POST returns only once the
-    job has announced itself, so a subscriber is never earlier than its ``job.created``)."""
+    """The job's last seq when this client first subscribed: 0 means before any event."""
     _tasks: set[asyncio.Future[None]] = field(default_factory=set)
 
     def last_seq(self) -> int:
@@ -515,7 +514,7 @@ async def collect(
         d.out_of_order += got.out_of_order
         d.snapshots += got.snapshots
         report.reconnects += client.reconnects
-        report.early_subscribers += client.first_ack_seq is not None and client.first_ack_seq <= 2
+        report.early_subscribers += client.first_ack_seq == 0
         report.resyncs += client.resyncs
     for _, job_id in jobs:
         fills = [json.loads(raw) for raw in await redis.lrange(fills_key(job_id), 0, -1)]
