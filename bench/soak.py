@@ -374,7 +374,7 @@ class Report:
             ["… received before an older one", d.out_of_order],
             ["degraded-feed snapshots received", d.snapshots],
             [
-                "clients that subscribed as their job started (≤ 2 events out)",
+                "clients that subscribed before their job's first event",
                 self.early_subscribers,
             ],
             ["client reconnects (to the next instance)", self.reconnects],
