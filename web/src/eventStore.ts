@@ -232,6 +232,12 @@ export class JobEventStore {
     record.progress = event.progress;
     if (event.step) record.step = event.step;
     record.updated_at = event.ts;
+    // A terminal event is the moment the job finished; a resumed job is not finished any more.
+    if (event.type === "job.completed" || event.type === "job.failed" || event.type === "job.cancelled") {
+      record.finished_at = event.ts;
+    } else if (event.type === "job.resumed" || event.type === "job.started") {
+      record.finished_at = null;
+    }
     // A checkpoint event's data is the summary itself; a recovery carries it under `checkpoint`.
     const checkpoint = event.type === "job.checkpoint" ? event.data : event.data["checkpoint"];
     if (isCheckpoint(checkpoint)) record.checkpoint = checkpoint;

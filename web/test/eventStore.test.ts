@@ -144,6 +144,17 @@ describe("JobEventStore", () => {
     expect(store.actionsState).toBe("running");
   });
 
+  it("takes a terminal event's time as the finish, and forgets it when the job resumes", () => {
+    const store = new JobEventStore("job-1", 0);
+    store.acceptAck({ job: record(), last_seq: 0 });
+    store.apply(event(1, "job.failed", { state: "failed", ts: "2026-11-22T10:05:00Z" }));
+    expect(store.record?.finished_at).toBe("2026-11-22T10:05:00Z");
+    store.apply(event(2, "job.resumed"));
+    expect(store.record?.finished_at).toBeNull();
+    store.apply(event(3, "job.completed", { state: "completed", ts: "2026-11-22T10:09:00Z" }));
+    expect(store.record?.finished_at).toBe("2026-11-22T10:09:00Z");
+  });
+
   it("with no known position takes the ack's last_seq and then applies what follows", () => {
     const store = new JobEventStore("job-1", null);
     expect(store.apply(event(8)).applied).toEqual([]);
