@@ -14,7 +14,7 @@ import { Timeline, type TimelineEntry } from "../timeline";
 import { bytes, dateTime, pct, time } from "../format";
 import { renderResult } from "../results";
 import { jobHref, submitHref, temporalHref } from "../router";
-import type { JobAction, JobEvent, JobRecord } from "../types";
+import { isTerminal, type JobAction, type JobEvent, type JobRecord } from "../types";
 import { loading, notice, progressBar, setProgress, stateBadge } from "./widgets";
 
 const MAX_LOG_LINES = 500;
@@ -126,7 +126,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
       h("h3", {}, "Last checkpoint"),
       c
         ? h("p", { "data-testid": "checkpoint" }, `${c.phase}: ${c.position}`, h("br", {}), h("span", { class: "muted num" }, `${bytes(c.size_bytes)}, taken ${dateTime(c.taken_at)}`))
-        : h("p", { class: "muted", "data-testid": "checkpoint" }, "none yet"),
+        : h("p", { class: "muted", "data-testid": "checkpoint" }, isTerminal(record.state) ? "none kept: the job has ended" : "none yet"),
     );
   };
 
