@@ -231,6 +231,15 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     else notices.append(notice("error", `Live updates refused: ${error.message}`));
   });
   store = followed.store;
+  // A reconnect's subscribe ack brings the record again, but an event published while Redis
+  // was down (a completion, say) is dropped, not replayed: read the record once the feed is
+  // live again.
+  let lastResumes = ctx.feed.connection.resumes;
+  const offConnection = ctx.feed.onConnection((c) => {
+    if (c.resumes === lastResumes) return;
+    lastResumes = c.resumes;
+    refetch();
+  });
 
   // The record from REST shows the page at once; the subscription then replays its events.
   void ctx.api.job(jobId).then(
@@ -283,6 +292,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
   return () => {
     alive = false;
     clearTimeout(refetchTimer);
+    offConnection();
     followed.unfollow();
     shownRecoveries = new Set();
   };
