@@ -2,9 +2,10 @@
 and a `jobwire worker` started as production starts them, and Debian's Chromium driven by
 Playwright.
 
-The stack lives for the whole session (starting two Python processes per test would cost more
-than the tests); each test isolates itself with users of its own. The API is a child process so
-that a test can kill it and start it again on the same port.
+The stack and the browser live as long as the browser tests run (starting two Python processes
+per test would cost more than the tests) and stop before the rest of the suite, which they would
+only load; each test isolates itself with users of its own. The API is a child process so that a
+test can kill it and start it again on the same port.
 
 A missing /usr/bin/chromium fails every browser test with the command that installs it: a
 browser test never skips.
@@ -53,7 +54,7 @@ def console_built() -> None:
         )
 
 
-@pytest_asyncio.fixture(scope="session")
+@pytest_asyncio.fixture(scope="package")
 async def browser(chromium: Path) -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(executable_path=str(chromium), headless=True)
@@ -61,7 +62,7 @@ async def browser(chromium: Path) -> AsyncIterator[Browser]:
         await launched.close()
 
 
-@pytest_asyncio.fixture(scope="session")
+@pytest_asyncio.fixture(scope="package")
 async def console_stack(
     console_built: None,
     temporal_dev: TemporalDevServer,

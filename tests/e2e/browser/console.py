@@ -6,7 +6,6 @@ Every wait is Playwright's polling ``expect`` (timeouts set in conftest), never 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +108,3 @@ async def shot(page: Page, path: Path) -> None:
     bar belongs) and with no animation caught half way."""
     await page.evaluate("() => window.scrollTo(0, 0)")
     await page.screenshot(path=path, full_page=True, animations="disabled")
-
-
-PERCENT = re.compile(r"^\d{1,3}\.\d%$")
