@@ -6,6 +6,7 @@
 import type {
   EventPage,
   JobAction,
+  JobEvent,
   JobPage,
   JobRecord,
   JobStats,
@@ -70,6 +71,22 @@ export class Api {
 
   events(jobId: string, since: number): Promise<EventPage> {
     return this.request("GET", `/api/jobs/${encodeURIComponent(jobId)}/events?since=${since}`);
+  }
+
+  /**
+   * Every event after `since` the server still holds, reading page after page until the
+   * `last_seq` it reported (or a snapshot that stands in for expired events).
+   */
+  async history(jobId: string, since: number): Promise<JobEvent[]> {
+    const out: JobEvent[] = [];
+    let after = since;
+    for (;;) {
+      const page = await this.events(jobId, after);
+      out.push(...page.events);
+      const last = page.events.at(-1);
+      if (!last || last.type === "job.snapshot" || last.seq >= page.last_seq || last.seq <= after) return out;
+      after = last.seq;
+    }
   }
 
   submit(spec: Record<string, unknown>, idempotencyKey?: string): Promise<JobRecord> {

@@ -29,6 +29,12 @@ export interface Connection {
   detail: string;
   /** How many times the link came back; the page uses it to know a replay is due. */
   reconnects: number;
+  /**
+   * How many times live delivery resumed after it may have missed something: a reconnect, or
+   * the feed live again after degraded (events published while Redis was down are dropped,
+   * not replayed). Pages then read again what no replay brings: counts, lists, a record.
+   */
+  resumes: number;
   attempt: number;
   everConnected: boolean;
 }
@@ -37,6 +43,7 @@ export const initialConnection: Connection = {
   state: "connecting",
   detail: "",
   reconnects: 0,
+  resumes: 0,
   attempt: 0,
   everConnected: false,
 };
@@ -49,6 +56,7 @@ export function nextConnection(current: Connection, input: ConnectionInput): Con
         state: "live",
         detail: "",
         reconnects: current.everConnected ? current.reconnects + 1 : current.reconnects,
+        resumes: current.everConnected ? current.resumes + 1 : current.resumes,
         attempt: 0,
         everConnected: true,
       };
@@ -67,8 +75,9 @@ export function nextConnection(current: Connection, input: ConnectionInput): Con
       };
     case "feed_status":
       if (current.state !== "live" && current.state !== "degraded") return current;
-      return input.state === "degraded"
-        ? { ...current, state: "degraded", detail: input.detail ?? "" }
+      if (input.state === "degraded") return { ...current, state: "degraded", detail: input.detail ?? "" };
+      return current.state === "degraded"
+        ? { ...current, state: "live", detail: "", resumes: current.resumes + 1 }
         : { ...current, state: "live", detail: "" };
     case "refused":
       return input.unauthorized

@@ -4,9 +4,14 @@
  * The feed delivers at least once and, around reconnects, replays and the user room, in
  * almost any order. The store keeps the last applied `seq` and a buffer of early arrivals:
  * a duplicate is dropped, an early event waits for the ones before it, and an open gap asks
- * the caller to resubscribe with `since` once per position. What even the replay does not
- * bring is gone from the feed: it is skipped and reported as lost, never waited for forever.
- * A `job.snapshot` stands for "everything up to its seq" (its events expired from Redis).
+ * the caller to resubscribe with `since` once per position.
+ *
+ * The socket does not bring everything: a subscribe never replays what the user room already
+ * delivered to this connection (docs/protocol.md), and a page that starts following a job
+ * late never saw those events. So a gap the socket will not close is asked for once from
+ * REST (`GET /events?since=`, `backfillSince`); only what even REST lacks is skipped and
+ * reported as lost, never waited for forever. A `job.snapshot` stands for "everything up to
+ * its seq" (its events expired from Redis).
  */
 
 import type { CheckpointSummary, JobEvent, JobRecord } from "./types";
@@ -16,6 +21,11 @@ export interface ApplyResult {
   applied: JobEvent[];
   /** Set when a gap is open and the caller should `subscribe` again with this `since`. */
   resubscribeSince: number | null;
+  /**
+   * Set when the socket will not close a gap: the caller fetches the events after this seq
+   * from REST and hands them to `acceptBackfill` (also when that fails, with none).
+   */
+  backfillSince: number | null;
   /** Seq ranges skipped because neither the live feed nor a replay brought them. */
   lost: Array<[number, number]>;
 }
@@ -42,6 +52,10 @@ export class JobEventStore {
   private askedAt: number | null = null;
   /** A resubscribe was asked for and its ack has not come yet: the replay is on its way. */
   private awaitingAck = false;
+  /** `lastSeq` at which REST was last asked for the gap, so each gap is fetched once. */
+  private backfilledAt: number | null = null;
+  /** A REST backfill is on its way: nothing is declared lost before it answers. */
+  private awaitingBackfill = false;
 
   constructor(jobId: string, since: number | null = 0) {
     this.jobId = jobId;
@@ -87,17 +101,35 @@ export class JobEventStore {
     this.askedAt = null;
   }
 
-  /** Applies a page from `GET /events?since=` (the same envelopes the socket sends). */
-  applyAll(events: JobEvent[]): ApplyResult {
-    const out: ApplyResult = empty();
+  /**
+   * Asks for the job's history from REST before the socket says anything: a page that
+   * starts following a job the user room already brought would otherwise never get the
+   * events before that. The caller fetches `since` onwards and calls `acceptBackfill`.
+   */
+  startBackfill(): number {
+    this.backfilledAt = this.since;
+    this.awaitingBackfill = true;
+    return this.since;
+  }
+
+  /**
+   * Applies what `GET /events?since=` answered (the same envelopes the socket sends), all at
+   * once: a gap is judged after the whole page, not after each of its events. Called with no
+   * events when REST failed; what the gap still misses then is lost.
+   */
+  acceptBackfill(events: readonly JobEvent[]): ApplyResult {
+    this.awaitingBackfill = false;
+    const applied: JobEvent[] = [];
     for (const event of events) {
-      const result = this.apply(event);
-      out.applied.push(...result.applied);
-      out.lost.push(...result.lost);
-      out.resubscribeSince = result.resubscribeSince ?? out.resubscribeSince;
+      if (event.job_id !== this.jobId) continue;
+      if (event.type === "job.snapshot") {
+        applied.push(...this.applySnapshot(event));
+      } else if (this.lastSeq === null || event.seq > this.lastSeq) {
+        if (!this.pending.has(event.seq)) this.pending.set(event.seq, event);
+      }
     }
-    if (out.applied.length && this.pending.size === 0) out.resubscribeSince = null;
-    return out;
+    applied.push(...this.flush());
+    return this.settle(applied);
   }
 
   private applySnapshot(event: JobEvent): JobEvent[] {
@@ -140,7 +172,7 @@ export class JobEventStore {
 
   /** Decides what to do about a gap still open after a flush. */
   private settle(applied: JobEvent[], into?: ApplyResult): ApplyResult {
-    const result: ApplyResult = into ?? { applied, resubscribeSince: null, lost: [] };
+    const result: ApplyResult = into ?? { applied, resubscribeSince: null, backfillSince: null, lost: [] };
     if (this.pending.size === 0 || this.lastSeq === null) return result;
     if (this.askedAt !== this.lastSeq) {
       this.askedAt = this.lastSeq;
@@ -148,19 +180,37 @@ export class JobEventStore {
       this.awaitingAck = true;
       return result;
     }
-    if (this.awaitingAck) return result;
+    if (this.awaitingAck || this.awaitingBackfill) return result;
     // We asked already at this position, and the replay (which comes before live events) has
-    // run past its end without closing the gap: those events are gone from the feed.
-    if (Math.max(...this.pending.keys()) > this.replayUntil) return this.skipGap(result);
+    // run past its end without closing the gap: the socket will not bring those events.
+    if (Math.max(...this.pending.keys()) > this.replayUntil) return this.giveUp(result);
     return result;
   }
 
   /**
-   * Gives up on the open gap: marks it lost and applies what waits behind it. The feed calls
-   * this when a gap stays open a while after its replay (nothing newer came to prove it lost).
+   * Gives up on the open gap. The feed calls this when a gap stays open a while after its
+   * replay (nothing newer came to prove the socket will not close it).
    */
   skipGap(into: ApplyResult = empty()): ApplyResult {
-    if (this.pending.size === 0 || this.lastSeq === null || this.awaitingAck) return into;
+    if (this.pending.size === 0 || this.lastSeq === null) return into;
+    if (this.awaitingAck || this.awaitingBackfill) return into;
+    return this.giveUp(into);
+  }
+
+  /** The socket will not close the gap: REST is asked once; what it lacks too is lost. */
+  private giveUp(into: ApplyResult): ApplyResult {
+    if (this.backfilledAt !== this.lastSeq) {
+      this.backfilledAt = this.lastSeq;
+      this.awaitingBackfill = true;
+      into.backfillSince = this.lastSeq;
+      return into;
+    }
+    return this.skip(into);
+  }
+
+  /** Marks the open gap lost and applies what waits behind it. */
+  private skip(into: ApplyResult): ApplyResult {
+    if (this.pending.size === 0 || this.lastSeq === null) return into;
     const first = Math.min(...this.pending.keys());
     into.lost.push([this.lastSeq + 1, first - 1]);
     this.lastSeq = first - 1;
@@ -182,6 +232,12 @@ export class JobEventStore {
     record.progress = event.progress;
     if (event.step) record.step = event.step;
     record.updated_at = event.ts;
+    // A terminal event is the moment the job finished; a resumed job is not finished any more.
+    if (event.type === "job.completed" || event.type === "job.failed" || event.type === "job.cancelled") {
+      record.finished_at = event.ts;
+    } else if (event.type === "job.resumed" || event.type === "job.started") {
+      record.finished_at = null;
+    }
     // A checkpoint event's data is the summary itself; a recovery carries it under `checkpoint`.
     const checkpoint = event.type === "job.checkpoint" ? event.data : event.data["checkpoint"];
     if (isCheckpoint(checkpoint)) record.checkpoint = checkpoint;
@@ -211,7 +267,7 @@ function isCheckpoint(value: unknown): value is CheckpointSummary {
 }
 
 function empty(): ApplyResult {
-  return { applied: [], resubscribeSince: null, lost: [] };
+  return { applied: [], resubscribeSince: null, backfillSince: null, lost: [] };
 }
 
 /** Event types after which the record's `allowed_actions` must be fetched again. */

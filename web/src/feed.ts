@@ -6,6 +6,10 @@
  * replays exactly what was missed and the store drops what arrives twice. The user room needs
  * no subscription: every event of the user's jobs reaches `onEvent` listeners (status bar,
  * job list). `resync` (the client fell behind) is answered the same way, with `since`.
+ *
+ * A subscribe never replays what the user room already brought this connection, so a page
+ * that starts following a job reads its history from REST (`history`) alongside the
+ * subscribe, and so does a gap the socket does not close.
  */
 
 import {
@@ -32,6 +36,8 @@ export interface FeedSocket {
 export type EventListener = (event: JobEvent) => void;
 export type ConnectionListener = (connection: Connection) => void;
 export type StoreListener = (store: JobEventStore, result: ApplyResult) => void;
+/** Every event of a job after `since` that the server still holds (`GET /events`). */
+export type HistoryLoader = (jobId: string, since: number) => Promise<JobEvent[]>;
 
 const ACK_TIMEOUT_MS = 10_000;
 /** How long a gap may stay open after its replay before its events are declared lost. */
@@ -59,7 +65,10 @@ export class Feed {
   private readonly connectionListeners = new Set<ConnectionListener>();
   private readonly follows = new Map<string, Follow>();
 
-  constructor(socket: FeedSocket) {
+  constructor(
+    socket: FeedSocket,
+    private readonly history: HistoryLoader | null = null,
+  ) {
     this.socket = socket;
     socket.on("connect", () => {
       this.move({ kind: "connected" });
@@ -134,6 +143,7 @@ export class Feed {
     if (follow === undefined) {
       follow = { store: new JobEventStore(jobId, 0), listeners: new Set(), onError };
       this.follows.set(jobId, follow);
+      if (this.history) void this.backfill(follow, follow.store.startBackfill(), false);
       if (this.socket.connected) void this.subscribe(jobId);
     }
     follow.listeners.add(listener);
@@ -199,15 +209,36 @@ export class Feed {
       for (const listener of follow.listeners) listener(follow.store, result);
     }
     if (result.resubscribeSince !== null) void this.subscribe(follow.store.jobId);
+    if (result.backfillSince !== null) void this.backfill(follow, result.backfillSince, true);
     if (follow.store.pendingCount > 0 && follow.gapTimer === undefined) {
       follow.gapTimer = setTimeout(() => {
         follow.gapTimer = undefined;
         if (this.follows.get(follow.store.jobId) !== follow) return;
         const skipped = follow.store.skipGap();
-        if (skipped.applied.length || skipped.lost.length) this.deliver(follow, skipped, false);
+        this.deliver(follow, skipped, false); // lost events, or a REST backfill to ask for
         for (const applied of skipped.applied) this.emitEvent(applied);
       }, GAP_GRACE_MS);
     }
+  }
+
+  /**
+   * Reads the job's events after `since` from REST into its store. `live` events (a gap the
+   * socket left) go to the event listeners as well; a page's initial history does not, since
+   * it is no news to the status bar or the job list.
+   */
+  private async backfill(follow: Follow, since: number, live: boolean): Promise<void> {
+    let events: JobEvent[] = [];
+    if (this.history) {
+      try {
+        events = await this.history(follow.store.jobId, since);
+      } catch (error) {
+        console.warn(`cannot read the events of ${follow.store.jobId} after ${since}`, error);
+      }
+    }
+    if (this.follows.get(follow.store.jobId) !== follow) return;
+    const result = follow.store.acceptBackfill(events);
+    this.deliver(follow, result, false);
+    if (live) for (const applied of result.applied) this.emitEvent(applied);
   }
 
   private emitEvent(event: JobEvent): void {

@@ -48,7 +48,7 @@ function makeFeed(m: Meta): Feed {
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
   });
-  return new Feed(socket as unknown as FeedSocket);
+  return new Feed(socket as unknown as FeedSocket, (jobId, since) => api.history(jobId, since));
 }
 
 function context(): AppContext {

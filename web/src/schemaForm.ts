@@ -180,6 +180,23 @@ function isScalar(value: unknown): boolean {
   return typeof value === "string" || typeof value === "number";
 }
 
+/**
+ * The help line under a field: its description, then the limits the server enforces, so a
+ * person sees them before sending rather than only in the error they cause.
+ */
+export function fieldHelp(field: FieldModel): string {
+  const limits: string[] = [];
+  if (field.kind === "list") limits.push("one per line");
+  if (field.kind === "json") limits.push("JSON");
+  if (field.min !== undefined) limits.push(`${field.exclusiveMin ? ">" : "≥"} ${field.min}`);
+  if (field.max !== undefined) limits.push(`${field.exclusiveMax ? "<" : "≤"} ${field.max}`);
+  if (field.maxLength !== undefined) limits.push(`at most ${field.maxLength} characters`);
+  const description = field.description.trim();
+  const text = limits.join(", ");
+  if (!description || !text) return description || text;
+  return `${description}${/[.!?:]$/.test(description) ? "" : ";"} ${text}`;
+}
+
 export function humanize(name: string): string {
   const words = name.replace(/_/g, " ").trim();
   return words.charAt(0).toUpperCase() + words.slice(1);

@@ -24,6 +24,24 @@ describe("connection state", () => {
     expect(back).toMatchObject({ state: "live", reconnects: 1, attempt: 0 });
   });
 
+  it("counts a resume for each reconnect and each return from degraded, not for the first connect", () => {
+    const first = run({ kind: "connected" }, { kind: "feed_status", state: "live" });
+    expect(first.resumes).toBe(0);
+    const outage = run(
+      { kind: "connected" },
+      { kind: "feed_status", state: "degraded", detail: "redis down" },
+      { kind: "feed_status", state: "degraded", detail: "still down" },
+      { kind: "feed_status", state: "live" },
+    );
+    expect(outage).toMatchObject({ state: "live", resumes: 1, reconnects: 0 });
+    const again = [
+      { kind: "disconnected", willRetry: true },
+      { kind: "connected" },
+      { kind: "feed_status", state: "live" },
+    ] as ConnectionInput[];
+    expect(again.reduce(nextConnection, outage)).toMatchObject({ resumes: 2, reconnects: 1 });
+  });
+
   it("ignores a feed status while disconnected", () => {
     const dropped = run({ kind: "connected" }, { kind: "disconnected", willRetry: true });
     expect(nextConnection(dropped, { kind: "feed_status", state: "live" }).state).toBe(

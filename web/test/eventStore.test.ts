@@ -41,15 +41,45 @@ describe("JobEventStore", () => {
     expect(store.pendingCount).toBe(0);
   });
 
-  it("skips and reports a gap that the replay did not close, never waiting forever", () => {
+  it("asks REST for a gap the replay did not close, and reports lost what REST lacks too", () => {
     const store = new JobEventStore("job-1", 0);
     store.apply(event(1));
     expect(store.apply(event(4)).resubscribeSince).toBe(1);
     store.acceptAck({ job: record(), last_seq: 4 }); // replay would bring 2..4; 2, 3 trimmed
-    const result = store.apply(event(5)); // beyond the replay: 2..3 are gone
+    const beyond = store.apply(event(5)); // beyond the replay: the socket will not bring 2..3
+    expect(beyond.backfillSince).toBe(1);
+    expect(beyond.lost).toEqual([]);
+    expect(store.skipGap().lost).toEqual([]); // nothing is lost while REST is asked
+    const result = store.acceptBackfill([]);
     expect(result.lost).toEqual([[2, 3]]);
     expect(seqs(result.applied)).toEqual([4, 5]);
     expect(store.lastSeq).toBe(5);
+  });
+
+  it("applies what REST brings for a gap, once each and in order", () => {
+    const store = new JobEventStore("job-1", 0);
+    store.apply(event(1));
+    store.apply(event(4));
+    store.acceptAck({ job: record(), last_seq: 4 });
+    expect(store.apply(event(5)).backfillSince).toBe(1);
+    const result = store.acceptBackfill([event(2), event(3), event(4), event(9, "job.progress", { job_id: "job-2" })]);
+    expect(result.lost).toEqual([]);
+    expect(seqs(result.applied)).toEqual([2, 3, 4, 5]);
+    expect(seqs(store.events)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("takes a job's history from REST before the socket says anything, without waiting on it", () => {
+    const store = new JobEventStore("job-1", 0);
+    expect(store.startBackfill()).toBe(0);
+    // a live event overtakes the history: it waits, and nothing is declared lost meanwhile
+    store.apply(event(4));
+    store.acceptAck({ job: record(), last_seq: 4 });
+    expect(store.apply(event(5)).lost).toEqual([]);
+    expect(store.skipGap().lost).toEqual([]);
+    const result = store.acceptBackfill([event(1), event(2), event(3), event(4)]);
+    expect(seqs(result.applied)).toEqual([1, 2, 3, 4, 5]);
+    expect(result.resubscribeSince).toBeNull();
+    expect(result.backfillSince).toBeNull();
   });
 
   it("does not declare a gap lost while its resubscribe ack is on its way", () => {
@@ -114,6 +144,17 @@ describe("JobEventStore", () => {
     expect(store.actionsState).toBe("running");
   });
 
+  it("takes a terminal event's time as the finish, and forgets it when the job resumes", () => {
+    const store = new JobEventStore("job-1", 0);
+    store.acceptAck({ job: record(), last_seq: 0 });
+    store.apply(event(1, "job.failed", { state: "failed", ts: "2026-11-22T10:05:00Z" }));
+    expect(store.record?.finished_at).toBe("2026-11-22T10:05:00Z");
+    store.apply(event(2, "job.resumed"));
+    expect(store.record?.finished_at).toBeNull();
+    store.apply(event(3, "job.completed", { state: "completed", ts: "2026-11-22T10:09:00Z" }));
+    expect(store.record?.finished_at).toBe("2026-11-22T10:09:00Z");
+  });
+
   it("with no known position takes the ack's last_seq and then applies what follows", () => {
     const store = new JobEventStore("job-1", null);
     expect(store.apply(event(8)).applied).toEqual([]);
@@ -130,6 +171,8 @@ describe("JobEventStore.skipGap", () => {
     store.apply(event(4));
     expect(store.skipGap().lost).toEqual([]); // the replay is still on its way
     store.acceptAck({ job: record(), last_seq: 4 });
+    expect(store.skipGap().backfillSince).toBe(1); // REST is asked first
+    expect(store.acceptBackfill([]).lost).toEqual([]); // the replay may still come
     const result = store.skipGap();
     expect(result.lost).toEqual([[2, 3]]);
     expect(seqs(result.applied)).toEqual([4]);

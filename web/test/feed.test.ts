@@ -156,7 +156,57 @@ describe("Feed", () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(socket.subscribes().at(-1)).toEqual({ job_id: "job-1", since: 1 });
     await vi.advanceTimersByTimeAsync(GAP_GRACE_MS + 10);
+    expect(lost).toEqual([]); // REST is asked first (here there is none: it brings nothing)
+    await vi.advanceTimersByTimeAsync(GAP_GRACE_MS + 10);
     expect(lost).toEqual([[2, 3]]);
+  });
+
+  it("reads from REST the history the user room brought before the page followed the job", async () => {
+    // The server never replays what it already sent this connection through the user room.
+    const asked: Array<[string, number]> = [];
+    const history = async (jobId: string, since: number) => {
+      asked.push([jobId, since]);
+      return [1, 2, 3].filter((seq) => seq > since).map((seq) => event(seq));
+    };
+    feed = new Feed(socket, history);
+    const seen: JobEvent[] = [];
+    feed.onEvent((e) => seen.push(e));
+    feed.start("t");
+    socket.up();
+    for (const seq of [1, 2, 3]) socket.fire("job_event", event(seq)); // the job list's time
+    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 3 })); // and no replay
+    follow();
+    await flush();
+    expect(asked).toEqual([["job-1", 0]]);
+    expect(socket.subscribes()).toEqual([{ job_id: "job-1", since: 0 }]);
+    socket.fire("job_event", event(4));
+    expect(seqs(shown)).toEqual([1, 2, 3, 4]);
+    expect(seqs(seen)).toEqual([1, 2, 3, 4]); // the history is no news to the listeners
+  });
+
+  it("fills a gap the socket leaves from REST before declaring anything lost", async () => {
+    vi.useFakeTimers();
+    const lost: Array<[number, number]> = [];
+    const asked: number[] = [];
+    feed = new Feed(socket, async (_jobId, since) => {
+      asked.push(since);
+      return since === 0 ? [] : [2, 3, 4].map((seq) => event(seq));
+    });
+    feed.start("t");
+    feed.follow("job-1", (_s, result) => {
+      shown.push(...result.applied);
+      lost.push(...result.lost);
+    });
+    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 0 }));
+    socket.up();
+    await vi.advanceTimersByTimeAsync(0);
+    socket.fire("job_event", event(1));
+    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 4 }));
+    socket.fire("job_event", event(4));
+    await vi.advanceTimersByTimeAsync(GAP_GRACE_MS + 10);
+    expect(asked).toEqual([0, 1]);
+    expect(lost).toEqual([]);
+    expect(seqs(shown)).toEqual([1, 2, 3, 4]);
   });
 
   it("passes the user room's events of other jobs to event listeners", () => {

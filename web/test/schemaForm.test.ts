@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allPaths, buildFields, buildValue, initialRaw, mapProblem } from "../src/schemaForm";
+import { allPaths, buildFields, buildValue, fieldHelp, initialRaw, mapProblem } from "../src/schemaForm";
 import type { JsonSchema } from "../src/types";
 
 /** Shaped like pydantic v2's model_json_schema() of a trade input. */
@@ -126,5 +126,20 @@ describe("problem details → field errors", () => {
       byField: {},
       general: ["slow down"],
     });
+  });
+});
+
+describe("field help", () => {
+  const fields = Object.fromEntries(buildFields(trade).map((f) => [f.path, f]));
+
+  it("shows the limits beside a description, so they are known before the server refuses", () => {
+    expect(fieldHelp(fields["symbol"])).toBe("Ticker; at most 12 characters");
+    expect(fieldHelp({ ...fields["quantity"], description: "How many." })).toBe("How many. > 0, ≤ 1000000");
+  });
+
+  it("shows the limits alone, or the description alone, without stray separators", () => {
+    expect(fieldHelp(fields["quantity"])).toBe("> 0, ≤ 1000000");
+    expect(fieldHelp(fields["tags"])).toBe("one per line");
+    expect(fieldHelp({ ...fields["side"], description: "Buy or sell." })).toBe("Buy or sell.");
   });
 });

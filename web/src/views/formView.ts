@@ -4,7 +4,7 @@
  */
 
 import { h } from "../dom";
-import type { FieldModel, RawValue } from "../schemaForm";
+import { type FieldModel, type RawValue, fieldHelp } from "../schemaForm";
 
 export interface RenderedForm {
   element: HTMLElement;
@@ -32,7 +32,7 @@ export function renderForm(fields: FieldModel[], initial: Record<string, RawValu
       );
     }
     const id = idFor(field.path);
-    const help = field.description || hint(field);
+    const help = fieldHelp(field);
     const describedBy = `${id}-help ${id}-error`;
     const input = control(field, id, initial[field.path], describedBy);
     inputs.set(field.path, input);
@@ -118,14 +118,4 @@ function control(
       return input;
     }
   }
-}
-
-function hint(field: FieldModel): string {
-  const parts: string[] = [];
-  if (field.kind === "list") parts.push("one per line");
-  if (field.kind === "json") parts.push("JSON");
-  if (field.min !== undefined) parts.push(`${field.exclusiveMin ? ">" : "≥"} ${field.min}`);
-  if (field.max !== undefined) parts.push(`${field.exclusiveMax ? "<" : "≤"} ${field.max}`);
-  if (field.maxLength !== undefined) parts.push(`at most ${field.maxLength} characters`);
-  return parts.join(", ");
 }

@@ -177,10 +177,10 @@ export function mountJobList(main: HTMLElement, ctx: AppContext, filters: { stat
     row.pct.textContent = pct(event.progress);
     if (event.step) row.step.textContent = event.step;
   });
-  let lastReconnects = ctx.feed.connection.reconnects;
+  let lastResumes = ctx.feed.connection.resumes;
   const offConnection = ctx.feed.onConnection((c) => {
-    if (c.reconnects !== lastReconnects) {
-      lastReconnects = c.reconnects;
+    if (c.resumes !== lastResumes) {
+      lastResumes = c.resumes;
       void load(); // events during the outage are not replayed to the user room
     }
   });

@@ -10,23 +10,13 @@ import { ApiError } from "../api";
 import type { AppContext, Unmount } from "../context";
 import { externalLink, h } from "../dom";
 import { STATE_CHANGING_EVENTS, type ApplyResult, type JobEventStore } from "../eventStore";
+import { Timeline, type TimelineEntry } from "../timeline";
 import { bytes, dateTime, pct, time } from "../format";
 import { renderResult } from "../results";
 import { jobHref, submitHref, temporalHref } from "../router";
-import type { JobAction, JobEvent, JobRecord } from "../types";
+import { isTerminal, type JobAction, type JobEvent, type JobRecord } from "../types";
 import { loading, notice, progressBar, setProgress, stateBadge } from "./widgets";
 
-const TIMELINE_TYPES = new Set([
-  "job.created",
-  "job.started",
-  "job.paused",
-  "job.resumed",
-  "job.recovered",
-  "job.completed",
-  "job.failed",
-  "job.cancelled",
-  "job.snapshot",
-]);
 const MAX_LOG_LINES = 500;
 
 export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string): Unmount {
@@ -81,6 +71,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
   // ---- rendering --------------------------------------------------------------------------
   let store: JobEventStore | null = null;
   let shownRecoveries = new Set<number>();
+  const steps = new Timeline();
 
   const renderRecord = () => {
     const record = store?.record;
@@ -114,16 +105,19 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
   };
 
   const renderFacts = (record: JobRecord) => {
-    const rows: Array<[string, Node | string]> = [
-      ["Created", dateTime(record.created_at)],
-      ["Started", dateTime(record.started_at)],
-      ["Updated", dateTime(record.updated_at)],
-      ["Finished", dateTime(record.finished_at)],
-      ["Attempt", String(record.attempt)],
-      ["Phase", record.phase ?? "—"],
+    const received = store?.events.length ?? 0;
+    const rows: Array<[string, Node | string, string]> = [
+      ["Created", dateTime(record.created_at), "job-created"],
+      ["Started", dateTime(record.started_at), "job-started"],
+      ["Updated", dateTime(record.updated_at), "job-updated"],
+      ["Finished", dateTime(record.finished_at), "job-finished"],
+      ["Attempt", String(record.attempt), "job-attempt"],
+      ["Phase", record.phase ?? "—", "job-phase"],
+      // What the live feed brought: a user sees at a glance that nothing went missing.
+      ["Events", received ? `${received} received, last #${store?.lastSeq ?? 0}` : "none yet", "event-count"],
     ];
-    if (record.restarted_from) rows.push(["Restarted from", h("a", { href: jobHref(record.restarted_from), class: "mono" }, record.restarted_from)]);
-    metaEl.replaceChildren(...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", { class: "num" }, v)]));
+    if (record.restarted_from) rows.push(["Restarted from", h("a", { href: jobHref(record.restarted_from), class: "mono" }, record.restarted_from), "job-restarted-from"]);
+    metaEl.replaceChildren(...rows.flatMap(([k, v, id]) => [h("dt", {}, k), h("dd", { class: "num", "data-testid": id }, v)]));
   };
 
   const renderCheckpoint = (record: JobRecord) => {
@@ -132,7 +126,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
       h("h3", {}, "Last checkpoint"),
       c
         ? h("p", { "data-testid": "checkpoint" }, `${c.phase}: ${c.position}`, h("br", {}), h("span", { class: "muted num" }, `${bytes(c.size_bytes)}, taken ${dateTime(c.taken_at)}`))
-        : h("p", { class: "muted", "data-testid": "checkpoint" }, "none yet"),
+        : h("p", { class: "muted", "data-testid": "checkpoint" }, isTerminal(record.state) ? "none kept: the job has ended" : "none yet"),
     );
   };
 
@@ -169,11 +163,11 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
   };
 
   const addEvents = (events: JobEvent[]) => {
+    for (const entry of steps.add(events)) timeline.append(timelineItem(entry));
     for (const event of events) {
-      if (TIMELINE_TYPES.has(event.type)) timeline.append(timelineItem(event));
       if (event.type === "job.log") {
         const level = String(event.data["level"] ?? "info");
-        log.append(h("li", { class: `log-${level}` }, h("time", { class: "num" }, time(event.ts)), " ", h("span", { class: "level" }, level), " ", String(event.data["message"] ?? "")));
+        log.append(h("li", { class: `log-${level}`, "data-seq": event.seq }, h("time", { class: "num" }, time(event.ts)), " ", h("span", { class: "level" }, level), " ", h("span", { class: "message" }, String(event.data["message"] ?? ""))));
         while (log.childElementCount > MAX_LOG_LINES) log.firstElementChild?.remove();
         log.scrollTop = log.scrollHeight;
       }
@@ -237,6 +231,15 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     else notices.append(notice("error", `Live updates refused: ${error.message}`));
   });
   store = followed.store;
+  // A reconnect's subscribe ack brings the record again, but an event published while Redis
+  // was down (a completion, say) is dropped, not replayed: read the record once the feed is
+  // live again.
+  let lastResumes = ctx.feed.connection.resumes;
+  const offConnection = ctx.feed.onConnection((c) => {
+    if (c.resumes === lastResumes) return;
+    lastResumes = c.resumes;
+    refetch();
+  });
 
   // The record from REST shows the page at once; the subscription then replays its events.
   void ctx.api.job(jobId).then(
@@ -289,12 +292,25 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
   return () => {
     alive = false;
     clearTimeout(refetchTimer);
+    offConnection();
     followed.unfollow();
     shownRecoveries = new Set();
   };
 }
 
-function timelineItem(event: JobEvent): HTMLElement {
+function timelineItem(entry: TimelineEntry): HTMLElement {
+  const event = entry.event;
+  if (entry.kind === "phase") {
+    return h(
+      "li",
+      { class: "tl tl-phase", "data-seq": event.seq },
+      h("time", { class: "num", datetime: event.ts }, time(event.ts)),
+      " ",
+      h("span", { class: "tl-what" }, `phase ${entry.phase}`),
+      event.step ? h("span", { class: "muted" }, ` · ${event.step}`) : null,
+      h("span", { class: "num muted tl-pct" }, ` ${pct(event.progress)}`),
+    );
+  }
   const label: Record<string, string> = {
     "job.created": "created",
     "job.started": "started",

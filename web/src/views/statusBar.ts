@@ -83,14 +83,15 @@ export function mountStatusBar(root: HTMLElement, ctx: AppContext): () => void {
     }
   };
 
-  let lastReconnects = -1;
+  let lastResumes = -1;
   const offConnection = ctx.feed.onConnection((c) => {
     conn.className = `conn conn-${c.state}`;
     connection.textContent = CONNECTION_LABELS[c.state];
     conn.title = c.detail;
-    // The user room carries no replay: after (re)connecting, counts are read again.
-    if ((c.state === "live" || c.state === "degraded") && c.reconnects !== lastReconnects) {
-      lastReconnects = c.reconnects;
+    // The user room carries no replay: after (re)connecting, or once the feed is live again
+    // after an outage that dropped events, counts are read again.
+    if ((c.state === "live" || c.state === "degraded") && c.resumes !== lastResumes) {
+      lastResumes = c.resumes;
       void seed();
     }
   });

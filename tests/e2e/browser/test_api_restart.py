@@ -1,0 +1,60 @@
+"""The API process is killed mid-job and started again on the same port: the page says it is
+reconnecting, then shows every event it missed, once each, in order, as `GET /events` has them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Page, expect
+from redis.asyncio import Redis
+
+from jobwire.contract.states import JobState
+from jobwire.feed.reader import latest_seq
+from tests.e2e.browser.console import open_job, shot, sign_in, state_badge
+from tests.e2e.browser.stack import ConsoleStack
+from tests.e2e.browser.test_job_page import assert_page_matches_the_api, slow_trade
+from tests.helpers import assert_eventually
+
+pytestmark = pytest.mark.e2e
+
+
+async def events_on_page(page: Page) -> int:
+    text = await page.get_by_test_id("event-count").inner_text()
+    found = re.search(r"last #(\d+)", text)
+    return int(found.group(1)) if found else 0
+
+
+async def test_the_page_recovers_every_event_across_an_api_restart(
+    page: Page, stack: ConsoleStack, redis: Redis, artifacts: Path
+) -> None:
+    await sign_in(page, stack, "alice")
+    job = await stack.create("alice", slow_trade(slices=40, seconds=20))
+    await open_job(page, stack, job.job_id)
+    await expect(page.get_by_test_id("checkpoint")).to_contain_text(
+        re.compile(r"execute: slice ([3-9]|[1-3]\d) of 40")
+    )
+    await expect(page.get_by_test_id("running-count")).to_have_text("1 running")
+
+    await stack.kill_api()
+    connection = page.get_by_test_id("connection")
+    await expect(connection).to_have_text("reconnecting")
+    seen = await events_on_page(page)
+
+    # The worker goes on publishing while no API is there to relay it.
+    async def published_while_down() -> bool:
+        return await latest_seq(redis, job.job_id) >= seen + 6
+
+    await assert_eventually(published_while_down, timeout=60, message="the job stood still")
+    assert await events_on_page(page) == seen, "events reached the page with no API"
+
+    await stack.start_api()
+    await expect(connection).to_have_text("live")
+    assert await events_on_page(page) >= seen
+    await expect(page.get_by_test_id("running-count")).to_have_text(re.compile(r"^[01] running$"))
+    await expect(state_badge(page)).to_have_text("completed")
+    await stack.wait_for_state("alice", job.job_id, JobState.COMPLETED)
+    await expect(page.get_by_test_id("running-count")).to_have_text("0 running")
+    await assert_page_matches_the_api(page, stack, job.job_id)
+    await shot(page, artifacts / "job-after-api-restart.png")
