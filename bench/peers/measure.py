@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 
 from bench.peers.shape import (
     Crash,
@@ -94,23 +95,39 @@ async def _watch(peer: Peer, job_id: str, watched: Watched, deadline: float) -> 
         watched.error = f"{type(error).__name__}: {error}"[:200]
 
 
-async def submit_rate(peer: Peer, profile: Profile) -> list[SubmitRate]:
-    """``profile.submissions`` jobs at each concurrency, to a queue no worker takes from."""
-    rates: list[SubmitRate] = []
-    await peer.submit_idle(profile.shape)  # untimed: connections made, servers warm
+async def submit_rates(
+    peers: Sequence[Peer], profile: Profile, rounds: int = 4
+) -> dict[str, list[SubmitRate]]:
+    """``profile.submissions`` jobs per system at each concurrency, to a queue no worker
+    takes from, in ``rounds`` bursts whose order rotates: every system submits as often into
+    a server that the others just filled."""
+    per_burst = max(1, profile.submissions // rounds)
+    for peer in peers:
+        await peer.submit_idle(profile.shape)  # untimed: connections made, servers warm
+    rates: dict[str, list[SubmitRate]] = {peer.name: [] for peer in peers}
     for concurrency in profile.concurrency:
-        remaining = profile.submissions
-
-        async def lane() -> None:
-            nonlocal remaining
-            while remaining > 0:
-                remaining -= 1
-                await peer.submit_idle(profile.shape)
-
-        started = time.perf_counter()
-        await asyncio.gather(*(lane() for _ in range(concurrency)))
-        rates.append(SubmitRate(concurrency, profile.submissions, time.perf_counter() - started))
+        seconds = dict.fromkeys(rates, 0.0)
+        for number in range(rounds):
+            turn = number % len(peers)
+            for peer in [*peers[turn:], *peers[:turn]]:
+                seconds[peer.name] += await _burst(peer, profile.shape, per_burst, concurrency)
+        for name, spent in seconds.items():
+            rates[name].append(SubmitRate(concurrency, per_burst * rounds, spent))
     return rates
+
+
+async def _burst(peer: Peer, shape: JobShape, count: int, concurrency: int) -> float:
+    remaining = count
+
+    async def lane() -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            await peer.submit_idle(shape)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(lane() for _ in range(concurrency)))
+    return time.perf_counter() - started
 
 
 async def crash(peer: Peer, profile: Profile) -> Crash:

@@ -1,4 +1,5 @@
-"""One run of every peer on one throwaway stack, one system after another."""
+"""One run of every peer on one throwaway stack: each system in turn with its own workers,
+then the submit rates of all of them, interleaved, on a queue no worker takes from."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
 from temporalio.client import Client
+from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 
 from bench.peers import measure
 from bench.peers.celery_peer import CeleryPeer
@@ -35,36 +37,43 @@ def say(message: str) -> None:
     print(f"[peers {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+def quiet_runtime() -> Runtime:
+    """The SDK core warns on every retried update; past ten subscribers Workflow Streams
+    retries thousands, and the section counts what failed in the end."""
+    filter_ = TelemetryFilter(core_level="ERROR", other_level="ERROR")
+    return Runtime(telemetry=TelemetryConfig(logging=LoggingConfig(filter=filter_)))
+
+
 async def measure_all(profile: Profile) -> list[Row]:
     async with jobwire_peer() as jobwire:
-        stack = jobwire.stack
-        redis_url = str(stack.settings.redis_url)
-        temporal = await Client.connect(stack.settings.temporal_address)
+        settings = jobwire.stack.settings
+        redis_url = str(settings.redis_url)
+        temporal = await Client.connect(settings.temporal_address, runtime=quiet_runtime())
         redis = Redis.from_url(redis_url)
+        celery = CeleryPeer(redis_url, redis, profile.poll_seconds, name="Celery (defaults)")
+        queried = QueriedPeer(temporal, redis, "peers-query", profile.poll_seconds)
+        streamed = StreamedPeer(temporal, redis, "peers-stream")
         try:
             rows = [
-                *await _celery(jobwire, redis, profile),
-                await _temporal(
-                    QueriedPeer(temporal, redis, "peers-query", profile.poll_seconds),
-                    jobwire,
-                    temporal,
-                    profile,
-                ),
-                await _temporal(
-                    StreamedPeer(temporal, redis, "peers-stream"), jobwire, temporal, profile
-                ),
+                *await _celery(celery, jobwire, redis, profile),
+                await _temporal(queried, jobwire, temporal, profile),
+                await _temporal(streamed, jobwire, temporal, profile),
                 await _jobwire(jobwire, profile),
             ]
+            say("submit rates, every system in turn")
+            peers: list[Peer] = [celery, queried, streamed, jobwire]
+            rates = await measure.submit_rates(peers, profile)
+            for row in rows:
+                row.rates = rates.get(row.system, [])
         finally:
+            celery.close()
             await redis.aclose()
     return rows
 
 
-async def _common(peer: Peer, profile: Profile, row: Row) -> None:
+async def _latency(peer: Peer, profile: Profile, row: Row) -> None:
     say(f"{peer.name}: {profile.jobs} jobs at once, one client each")
     row.latency = await measure.latency(peer, profile)
-    say(f"{peer.name}: submit rate")
-    row.rates = await measure.submit_rate(peer, profile)
 
 
 async def _crash(peer: Peer, profile: Profile, row: Row) -> None:
@@ -72,36 +81,27 @@ async def _crash(peer: Peer, profile: Profile, row: Row) -> None:
     row.crash = await measure.crash(peer, profile)
 
 
-async def _celery(jobwire: JobwirePeer, redis: Redis, profile: Profile) -> list[Row]:
+async def _celery(
+    peer: CeleryPeer, jobwire: JobwirePeer, redis: Redis, profile: Profile
+) -> list[Row]:
     stack = jobwire.stack
-    url = str(stack.settings.redis_url)
-    default = Row(
-        "Celery (defaults)",
-        f"`update_state`, client polls `AsyncResult` every {profile.poll_seconds * 1000:.0f} ms",
+    poll = f"{profile.poll_seconds * 1000:.0f} ms"
+    default = Row(peer.name, f"`update_state`, client polls `AsyncResult` every {poll}")
+    async with celery_workers(stack, 2, label="default"):
+        await _latency(peer, profile, default)
+        await _crash(peer, profile, default)
+    timeout = profile.celery_visibility_timeout
+    late = Row(f"Celery (`acks_late`, visibility timeout {timeout:.0f} s)", "as above")
+    late_peer = CeleryPeer(
+        str(stack.settings.redis_url), redis, profile.poll_seconds, name=late.system
     )
-    peer = CeleryPeer(url, redis, profile.poll_seconds, name=default.system)
-    try:
-        async with celery_workers(stack, 2, label="default"):
-            await _common(peer, profile, default)
-            await _crash(peer, profile, default)
-    finally:
-        peer.close()
-    late = Row(
-        f"Celery (`acks_late`, visibility timeout {profile.celery_visibility_timeout:.0f} s)",
-        "as above",
-    )
-    peer = CeleryPeer(url, redis, profile.poll_seconds, name=late.system, acks_late=True)
     try:
         async with celery_workers(
-            stack,
-            2,
-            label="late",
-            acks_late=True,
-            visibility_timeout=profile.celery_visibility_timeout,
+            stack, 2, label="late", acks_late=True, visibility_timeout=timeout
         ):
-            await _crash(peer, profile, late)
+            await _crash(late_peer, profile, late)
     finally:
-        peer.close()
+        late_peer.close()
     return [default, late]
 
 
@@ -117,7 +117,7 @@ async def _temporal(
     )
     row = Row(peer.name, how)
     async with temporal_workers(jobwire.stack, client, peer.task_queue, 2):
-        await _common(peer, profile, row)
+        await _latency(peer, profile, row)
         if isinstance(peer, StreamedPeer):
             row.fanouts = await _fanouts(peer, profile)
         await _crash(peer, profile, row)
@@ -125,8 +125,8 @@ async def _temporal(
 
 
 async def _jobwire(peer: JobwirePeer, profile: Profile) -> Row:
-    row = Row("jobwire", "activity → Redis stream → Socket.IO push (one event per item)")
-    await _common(peer, profile, row)
+    row = Row(peer.name, "activity → Redis stream → Socket.IO push (one event per item)")
+    await _latency(peer, profile, row)
     row.fanouts = await _fanouts(peer, profile)
     await peer.add_worker()
     await _crash(peer, profile, row)
