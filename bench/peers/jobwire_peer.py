@@ -44,17 +44,32 @@ SETTINGS = {
 
 
 class _Follower:
-    """One connected Socket.IO client that records one job's progress into a ``Watched``."""
+    """One connected Socket.IO client that records one job's progress into a ``Watched``.
+
+    It is connected before its job exists, in the room of a user who has only that job, so
+    events may arrive before it knows the job's id: it keeps them until it does."""
 
     def __init__(self, sio: socketio.AsyncClient) -> None:
         self.sio = sio
         self.job_id = ""
         self.watched: Watched | None = None
+        self.early: list[tuple[dict[str, Any], float]] = []
         self.done = False
         sio.on("job_event", self.on_event, namespace=NAMESPACE)
 
+    def follow(self, job_id: str, watched: Watched) -> None:
+        self.job_id, self.watched = job_id, watched
+        for event, received in self.early:
+            self._record(event, received)
+        self.early.clear()
+
     def on_event(self, event: dict[str, Any]) -> None:
-        received = time.time()
+        if self.watched is None:
+            self.early.append((event, time.time()))
+        else:
+            self._record(event, time.time())
+
+    def _record(self, event: dict[str, Any], received: float) -> None:
         if self.watched is None or event["job_id"] != self.job_id:
             return
         done = (event.get("data") or {}).get("done")
@@ -118,7 +133,7 @@ class JobwirePeer(Peer):
     async def watch(self, job_id: str, watched: Watched, deadline: float) -> None:
         waiting = self.followers.get(job_id) or []
         follower = waiting.pop() if waiting else await self._connect(self.owners[job_id])
-        follower.job_id, follower.watched = job_id, watched
+        follower.follow(job_id, watched)
         try:
             ack = await follower.sio.call(
                 "subscribe", {"job_id": job_id, "since": 0}, namespace=NAMESPACE, timeout=60
