@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "analysis": ([], ["--rows", "20000"]),
     "engine": ([], ["--crashes", "1"]),
     "soak": ([], ["--short"]),
+    "peers": ([], ["--short"]),
 }
 
 
