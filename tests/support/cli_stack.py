@@ -70,14 +70,16 @@ class CliStack:
             env["JOBWIRE_TOKEN"] = issue_token(self.settings, self.user(user))
         return env | extra
 
-    async def spawn(self, *args: str, user: str | None = "alice") -> asyncio.subprocess.Process:
+    async def spawn(
+        self, *args: str, user: str | None = "alice", stdin: int = asyncio.subprocess.DEVNULL
+    ) -> asyncio.subprocess.Process:
         """``jobwire *args`` left running, its output readable line by line."""
         return await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "jobwire.cli.main",
             *args,
-            stdin=asyncio.subprocess.DEVNULL,
+            stdin=stdin,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             env=self.env(user),
@@ -86,17 +88,7 @@ class CliStack:
 
     async def cli(self, *args: str, user: str | None = "alice", stdin: str = "") -> CliResult:
         """``jobwire *args`` to its end, as ``user`` (None: with no token at all)."""
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "jobwire.cli.main",
-            *args,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=self.env(user),
-            cwd=ROOT,
-        )
+        process = await self.spawn(*args, user=user, stdin=asyncio.subprocess.PIPE)
         out, err = await asyncio.wait_for(process.communicate(stdin.encode()), CLI_TIMEOUT)
         assert process.returncode is not None
         return CliResult(process.returncode, out.decode(), err.decode())
