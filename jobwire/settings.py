@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     task_queue: str = Field(
         default="jobwire", description="Task queue of workflows and activities."
     )
+    sticky_queue_timeout_seconds: float = Field(
+        default=3.0,
+        gt=0,
+        description="How long a job's next workflow task waits for the worker that last ran it "
+        "before any worker takes it (after a crash, the job stalls this long).",
+    )
 
     # Redis
     redis_url: str | None = Field(

@@ -53,6 +53,11 @@ def build_worker(
         max_heartbeat_throttle_interval=throttle,
         default_heartbeat_throttle_interval=throttle,
         graceful_shutdown_timeout=timedelta(seconds=5),
+        # The SDK's default (10 s) held every job of a killed worker that long after its
+        # activities had already moved on; a busy worker that misses this only costs a replay.
+        sticky_queue_schedule_to_start_timeout=timedelta(
+            seconds=settings.sticky_queue_timeout_seconds
+        ),
     )
 
 
