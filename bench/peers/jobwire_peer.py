@@ -17,10 +17,9 @@ import socketio
 from redis.asyncio import Redis
 from temporalio.client import Client, WorkflowExecutionStatus
 
-from bench.engine import running_worker_pid
 from bench.peers.measure import Peer
 from bench.peers.shape import HEARTBEAT_TIMEOUT, RETRY_INITIAL_SECONDS, JobShape, Watched
-from bench.peers.workers import STARTUP_SECONDS, kill_group, polling
+from bench.peers.workers import STARTUP_SECONDS, kill_job_worker, polling
 from bench.stack import Stack, bench_stack
 from jobwire.auth.tokens import issue_token
 from jobwire.contract.states import JobState
@@ -173,13 +172,7 @@ class JobwirePeer(Peer):
         return closed and state == JobState.COMPLETED.value, state
 
     async def kill_worker(self, job_id: str) -> None:
-        for _ in range(100):
-            pid = await running_worker_pid(self.temporal, job_id)
-            if pid is not None:
-                kill_group(pid)
-                return
-            await asyncio.sleep(0.05)
-        raise RuntimeError(f"no worker is running {job_id}")
+        await kill_job_worker(self.temporal, job_id)
 
     async def processed(self, job_id: str) -> list[int]:
         return await processed_items(self.redis, job_id)

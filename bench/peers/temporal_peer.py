@@ -11,7 +11,6 @@ from redis.asyncio import Redis
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.contrib.workflow_streams import WorkflowStreamClient
 
-from bench.engine import running_worker_pid
 from bench.peers.measure import Peer
 from bench.peers.shape import (
     HEARTBEAT_TIMEOUT,
@@ -23,7 +22,7 @@ from bench.peers.shape import (
 )
 from bench.peers.temporal_activities import PROGRESS_TOPIC
 from bench.peers.temporal_workflows import CountJob, QueriedCountWorkflow, StreamedCountWorkflow
-from bench.peers.workers import kill_group
+from bench.peers.workers import kill_job_worker
 
 IDLE_QUEUE = "bench-nobody"
 
@@ -66,13 +65,7 @@ class _TemporalPeer(Peer):
         return status == WorkflowExecutionStatus.COMPLETED, name
 
     async def kill_worker(self, job_id: str) -> None:
-        for _ in range(100):
-            pid = await running_worker_pid(self.client, job_id)
-            if pid is not None:
-                kill_group(pid)
-                return
-            await asyncio.sleep(0.05)
-        raise RuntimeError(f"no worker is running {job_id}")
+        await kill_job_worker(self.client, job_id)
 
     async def processed(self, job_id: str) -> list[int]:
         return await processed(self.redis, job_id)

@@ -16,6 +16,7 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
+from bench.engine import running_worker_pid
 from bench.stack import ROOT, Stack
 from jobwire.devstack.processes import ManagedProcess, ReadinessCheck
 
@@ -146,3 +147,14 @@ def _file_exists(path: Path) -> ReadinessCheck:
 def kill_group(pid: int) -> None:
     """``kill -9`` of the process group ``pid`` belongs to: a worker and all its children."""
     os.killpg(os.getpgid(pid), signal.SIGKILL)
+
+
+async def kill_job_worker(temporal: Client, job_id: str) -> None:
+    """``kill -9`` of the worker running the job's activity, once one has started it."""
+    for _ in range(100):
+        pid = await running_worker_pid(temporal, job_id)
+        if pid is not None:
+            kill_group(pid)
+            return
+        await asyncio.sleep(0.05)
+    raise RuntimeError(f"no worker is running {job_id}")
