@@ -41,7 +41,7 @@ from redis.asyncio import Redis
 
 from activities.trade.paper import fills_key
 from bench.report import add_docs_option, table, write_section
-from bench.stack import PLUGIN, ROOT
+from bench.stack import ROOT, Stack, stack_settings
 from jobwire.auth.tokens import issue_token
 from jobwire.devstack.ports import free_port
 from jobwire.devstack.processes import ManagedProcess
@@ -51,7 +51,6 @@ from jobwire.feed import keys
 from jobwire.feed.reader import latest_seq
 from jobwire.settings import Settings
 from tests.support.counting import processed_items
-from tests.support.processes import settings_env
 from tests.support.throwaway import api_ready, throwaway_servers
 
 log = logging.getLogger("soak")
@@ -261,32 +260,19 @@ class SoakStack:
 async def soak_stack(root: Path) -> AsyncIterator[SoakStack]:
     async with AsyncExitStack() as stack:
         temporal, redis = await stack.enter_async_context(throwaway_servers(root))
-        settings = Settings(
-            _env_file=None,
-            environment="test",
-            temporal_address=temporal.address,
-            redis_url=redis.url,
-            jwt_secret="soak-secret-" + "s" * 40,
-            data_dir=root / "data",
-            jobs_per_minute_per_user=10_000,
+        settings = stack_settings(
+            temporal,
+            redis,
+            root,
             heartbeat_timeout_seconds=5,
             retry_initial_interval_seconds=0.5,
             retry_maximum_interval_seconds=2,
         )
-
-        def process(command: str, name: str, **overrides: Any) -> ManagedProcess:
-            return ManagedProcess(
-                name,
-                [sys.executable, "-m", "jobwire.cli.main", command],
-                log_path=root / f"{name}.log",
-                env=settings_env(settings, job_type_modules=PLUGIN, **overrides),
-                cwd=ROOT,
-            )
-
         ports = [free_port(), free_port()]
-        workers = [process("worker", f"worker{n}") for n in range(2)]
-        apis = [process("api", f"api{n}", api_port=port) for n, port in enumerate(ports)]
         urls = [f"http://127.0.0.1:{port}" for port in ports]
+        base = Stack(settings=settings, root=root, api_url=urls[0])
+        workers = [base.process("worker", f"worker{n}") for n in range(2)]
+        apis = [base.process("api", f"api{n}", api_port=port) for n, port in enumerate(ports)]
         for child in (*workers, *apis):
             await child.start()
             stack.push_async_callback(child.stop)

@@ -14,6 +14,8 @@ from typing import Any
 
 from jobwire.devstack.ports import free_port
 from jobwire.devstack.processes import ManagedProcess
+from jobwire.devstack.redis_server import RedisServer
+from jobwire.devstack.temporal_server import TemporalDevServer
 from jobwire.settings import Settings
 from tests.support.processes import settings_env
 from tests.support.throwaway import api_ready, throwaway_servers
@@ -42,6 +44,22 @@ class Stack:
         )
 
 
+def stack_settings(
+    temporal: TemporalDevServer, redis: RedisServer, root: Path, **overrides: Any
+) -> Settings:
+    """Settings aimed at throwaway servers, with the job rate limit out of a benchmark's way."""
+    return Settings(
+        _env_file=None,
+        environment="test",
+        temporal_address=temporal.address,
+        redis_url=redis.url,
+        jwt_secret="bench-secret-" + "b" * 40,
+        data_dir=root / "data",
+        jobs_per_minute_per_user=10_000_000,
+        **overrides,
+    )
+
+
 @asynccontextmanager
 async def bench_stack(**settings_overrides: Any) -> AsyncIterator[Stack]:
     with tempfile.TemporaryDirectory(prefix="jobwire-bench-") as folder:
@@ -49,16 +67,8 @@ async def bench_stack(**settings_overrides: Any) -> AsyncIterator[Stack]:
         async with AsyncExitStack() as stack:
             temporal, redis = await stack.enter_async_context(throwaway_servers(root))
             api_port = free_port()
-            settings = Settings(
-                _env_file=None,
-                environment="test",
-                temporal_address=temporal.address,
-                redis_url=redis.url,
-                jwt_secret="bench-secret-" + "b" * 40,
-                api_port=api_port,
-                data_dir=root / "data",
-                jobs_per_minute_per_user=10_000_000,
-                **settings_overrides,
+            settings = stack_settings(
+                temporal, redis, root, api_port=api_port, **settings_overrides
             )
             bench = Stack(settings=settings, root=root, api_url=f"http://127.0.0.1:{api_port}")
             worker = bench.process("worker", "worker")
