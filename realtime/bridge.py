@@ -87,7 +87,9 @@ class Bridge:
     def connection(self, sid: str) -> Connection:
         return self.connections[sid]
 
-    async def connected(self, sid: str, user_id: str, expires_at: datetime | None) -> None:
+    def open(self, sid: str, user_id: str, expires_at: datetime | None) -> Connection:
+        """A new connection that is not yet sent its user's events: the subscriptions named
+        at connect are set up first, so their replays are queued ahead of anything live."""
         engineio_sid = self.sio.manager.eio_sid_from_sid(sid, NAMESPACE)
 
         async def send(item: Outgoing) -> None:
@@ -103,13 +105,24 @@ class Bridge:
             buffer_size=self.settings.socket_buffer_events,
         )
         self.connections[sid] = connection
-        self._by_user.setdefault(user_id, {})[sid] = connection
+        return connection
+
+    async def connected(self, connection: Connection) -> bool:
+        """Starts sending to an opened connection, and its user's events with it. False (and
+        nothing kept) if the client left meanwhile: python-socketio reports no disconnect for
+        a connection its connect handler had not accepted yet."""
+        sid = connection.sid
+        if self.sio.manager.eio_sid_from_sid(sid, NAMESPACE) not in self.sio.eio.sockets:
+            self.connections.pop(sid, None)
+            return False
+        self._by_user.setdefault(connection.user_id, {})[sid] = connection
         connection.start(ready=lambda: self._handshake_done(sid))
-        await self.streams.follow(user_id)
-        if expires_at is not None:
-            self._expiry[sid] = asyncio.create_task(self._expire(sid, expires_at))
+        await self.streams.follow(connection.user_id)
+        if connection.expires_at is not None:
+            self._expiry[sid] = asyncio.create_task(self._expire(sid, connection.expires_at))
         if not self.streams.live:
             connection.notify("feed_status", _status(live=False, detail="Redis is unreachable"))
+        return True
 
     async def _handshake_done(self, sid: str) -> None:
         """Waits for python-socketio to confirm the connection to the client, which it does
@@ -184,6 +197,8 @@ class Bridge:
         """The client was sent events of this job through its user room before it subscribed:
         only the older ones it never got are replayed, so nothing arrives twice."""
         upto = connection.first_seen.get(record.job_id, already + 1) - 1
+        if upto <= since:
+            return already
         try:
             replay = await read_since(self.redis, record.job_id, since, limit=max(upto - since, 1))
         except (RedisError, OSError):

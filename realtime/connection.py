@@ -33,8 +33,9 @@ class Connection:
     delivered: dict[str, int] = field(default_factory=dict)
     """The last ``seq`` queued per job: the next one must be exactly one more."""
     first_seen: dict[str, int] = field(default_factory=dict)
-    """The first ``seq`` of a job this connection was sent, when no replay had set where it
-    starts: what came through the user room before (or while) the client subscribed."""
+    """Where this connection's run of a job starts: the seq after a (re)subscribe's
+    ``since``, or else the first one the user room brought. A later subscribe replays only
+    what lies before it, so nothing goes out twice."""
     subscribed: set[str] = field(default_factory=set)
     stalled: set[str] = field(default_factory=set)
     """Jobs whose events overflowed the buffer; nothing more is queued until a resubscribe."""
@@ -108,8 +109,10 @@ class Connection:
         self.stalled.discard(job_id)
         if since is None:
             self.delivered.pop(job_id, None)
+            self.first_seen.pop(job_id, None)
         else:
             self.delivered[job_id] = since
+            self.first_seen[job_id] = since + 1
 
     async def _send_forever(self, ready: Callable[[], Awaitable[None]] | None) -> None:
         if ready is not None:

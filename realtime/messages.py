@@ -4,13 +4,15 @@ acks the socket layer answers with: the REST API's problem details, in the ack."
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from jobwire.errors import IllegalTransition, InvalidSpec, JobwireError, field_path
 
 MAX_MESSAGE_BYTES = 16_384
+MAX_CONNECT_SUBSCRIPTIONS = 100
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -18,6 +20,28 @@ class SubscribeMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
     job_id: str = Field(min_length=1, max_length=100)
     since: int | None = Field(default=None, ge=0, le=2**53 - 1)
+
+
+class ConnectAuth(BaseModel):
+    """The connect payload. Jobs named in ``subscriptions`` are followed from the first
+    packet on: their replays are queued before the user room's live events, which a
+    ``subscribe`` sent after connecting cannot promise (the room may already have brought
+    newer events of the job by then)."""
+
+    model_config = ConfigDict(extra="forbid")
+    token: str = Field(min_length=1)
+    subscriptions: list[SubscribeMessage] = Field(
+        default_factory=list, max_length=MAX_CONNECT_SUBSCRIPTIONS
+    )
+
+    @field_validator("subscriptions")
+    @classmethod
+    def _each_job_once(cls, subscriptions: list[SubscribeMessage]) -> list[SubscribeMessage]:
+        counts = Counter(s.job_id for s in subscriptions)
+        repeated = sorted(job_id for job_id, n in counts.items() if n > 1)
+        if repeated:
+            raise ValueError(f"each job may be named once; repeated: {', '.join(repeated)}")
+        return subscriptions
 
 
 class UnsubscribeMessage(BaseModel):

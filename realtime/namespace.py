@@ -17,6 +17,7 @@ from jobwire.contract.states import JobAction
 from jobwire.contract.workflow_api import is_job_id
 from jobwire.errors import InvalidSpec, JobNotFound
 from realtime.messages import (
+    ConnectAuth,
     ControlMessage,
     SubscribeMessage,
     UnsubscribeMessage,
@@ -27,19 +28,22 @@ from realtime.messages import (
 
 if TYPE_CHECKING:
     from realtime.bridge import Bridge
+    from realtime.connection import Connection
 
 log = logging.getLogger(__name__)
 
 NAMESPACE = "/jobs"
 
 
-class Unauthorized(socketio.exceptions.ConnectionRefusedError):  # type: ignore[misc]
-    """Refuses a connection with ``{"message", "code": "unauthorized"}`` at the top level of
-    the ``connect_error`` data, as docs/protocol.md promises clients."""
+class Refused(socketio.exceptions.ConnectionRefusedError):  # type: ignore[misc]
+    """Refuses a connection with ``{"message", "code"}`` (and ``errors`` for a malformed
+    payload) at the top level of the ``connect_error`` data, as docs/protocol.md promises."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, code: str, errors: list[dict[str, str]] | None = None) -> None:
         super().__init__(message)
-        self.error_args = {"message": message, "code": "unauthorized"}
+        self.error_args: dict[str, Any] = {"message": message, "code": code}
+        if errors:
+            self.error_args["errors"] = errors
 
 
 class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
@@ -60,13 +64,22 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
         if not isinstance(token, str) or not token:
-            raise Unauthorized("a token is required: connect with auth {token: <JWT>}")
+            raise Refused("a token is required: connect with auth {token: <JWT>}", "unauthorized")
         try:
             principal = verify_token(self.bridge.settings, token)
         except InvalidToken as exc:
-            raise Unauthorized(str(exc)) from exc
+            raise Refused(str(exc), "unauthorized") from exc
+        try:
+            subscriptions = parse(ConnectAuth, auth).subscriptions
+        except InvalidSpec as exc:
+            raise Refused(exc.detail, "invalid_auth", exc.errors) from exc
+        connection = self.bridge.open(sid, principal.user_id, principal.expires_at)
+        for message in subscriptions:
+            outcome = await self._subscribe(sid, connection, message)
+            connection.notify("subscribed", {"job_id": message.job_id} | outcome)
         await self.enter_room(sid, f"user:{principal.user_id}")
-        await self.bridge.connected(sid, principal.user_id, principal.expires_at)
+        if not await self.bridge.connected(connection):
+            raise Refused("the client left while connecting", "gone")
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         await self.bridge.disconnected(sid)
@@ -75,6 +88,15 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         try:
             message = parse(SubscribeMessage, data)
             connection = self.bridge.connection(sid)
+        except Exception as exc:
+            return self._refusal(exc)
+        return await self._subscribe(sid, connection, message)
+
+    async def _subscribe(
+        self, sid: str, connection: Connection, message: SubscribeMessage
+    ) -> dict[str, Any]:
+        """The ack of a subscribe, whether sent as a message or named at connect."""
+        try:
             job_id = _owned_id(message.job_id)
             record = await self.bridge.jobs.get(connection.user_id, job_id)
             await self.enter_room(sid, f"job:{job_id}")

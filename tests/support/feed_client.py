@@ -20,11 +20,20 @@ class FeedClient:
     sio: socketio.AsyncClient = field(
         default_factory=lambda: socketio.AsyncClient(reconnection=False)
     )
+    subscriptions: list[dict[str, Any]] | None = None
+    """Jobs to follow from connect on (``auth.subscriptions``)."""
     received: list[tuple[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        names = ("job_event", "feed_status", "resync", "session_expired", "client_error")
-        for name in (*names, "connect_error"):
+        for name in (
+            "job_event",
+            "subscribed",
+            "feed_status",
+            "resync",
+            "session_expired",
+            "client_error",
+            "connect_error",
+        ):
             self.sio.on(name, self._recorder(name), namespace=NS)
 
     def _recorder(self, name: str) -> Callable[[Any], None]:
@@ -34,9 +43,12 @@ class FeedClient:
         return record
 
     async def connect(self) -> FeedClient:
+        auth: dict[str, Any] = {"token": self.token}
+        if self.subscriptions is not None:
+            auth["subscriptions"] = self.subscriptions
         await self.sio.connect(
             self.base_url,
-            auth={"token": self.token},
+            auth=auth,
             namespaces=[NS],
             transports=["websocket"],
             wait_timeout=10,
