@@ -1,5 +1,5 @@
 """The soak in its short form, as CI runs it: every job completes and every client gets every
-event of its job once, through a worker kill, an API restart, a Redis outage, every API
+event of its job once and in order, through a worker kill, an API restart, a Redis outage, every API
 instance killed at once and a restart of the Temporal dev server (the long form is
 `python -m bench.soak`)."""
 
@@ -24,5 +24,7 @@ async def test_the_short_soak_loses_nothing(tmp_path: Path) -> None:
     assert report.delivery.events_expected > 0
     assert report.delivery.missing == 0, report.problems
     assert report.delivery.repeated == 0, report.problems
+    assert report.delivery.repeated_after_reconnect == 0, report.problems
+    assert report.delivery.out_of_order == 0, "in order on the raw socket, across reconnects"
     assert report.slices_filled > 0 and report.slices_filled_twice == 0
     assert report.reconnects > 0, "the API restart moved clients to the other instance"

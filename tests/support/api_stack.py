@@ -1,17 +1,19 @@
 """The API (REST and Socket.IO) served on a real port over the session's Temporal and Redis,
-with a worker running the counting job type in-process and publishing its events to Redis."""
+with a worker running the counting job type in-process and publishing its events to Redis
+(or, with ``api_serving``, a worker started when a test says)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 
 import httpx
 import pytest_asyncio
 from redis.asyncio import Redis
 from temporalio.client import Client
+from temporalio.worker import Worker
 
 from api.app import asgi_app
 from jobwire.auth.tokens import issue_token
@@ -35,7 +37,15 @@ class Api:
     redis: Redis
     temporal: Client
     jobs: JobService
+    services: Services
+    registry: JobTypeRegistry
     run: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+
+    def worker(self) -> AbstractAsyncContextManager[Worker]:
+        """A worker for this API's job types, publishing to its Redis, while in the block."""
+        return running_worker(
+            self.settings, self.services, feed_publisher(self.services), self.registry
+        )
 
     def user(self, name: str) -> str:
         """Users are per test: Temporal outlives the test, and so do other tests' jobs."""
@@ -75,16 +85,24 @@ async def api(settings: Settings, temporal_client: Client, redis: Redis) -> Asyn
 async def api_stack(
     settings: Settings, temporal_client: Client, redis: Redis, registry: JobTypeRegistry
 ) -> AsyncIterator[Api]:
+    async with api_serving(settings, temporal_client, redis, registry) as api, api.worker():
+        yield api
+
+
+@asynccontextmanager
+async def api_serving(
+    settings: Settings, temporal_client: Client, redis: Redis, registry: JobTypeRegistry
+) -> AsyncIterator[Api]:
+    """The API alone: jobs it accepts wait, publishing nothing, until ``Api.worker`` runs."""
     services = Services(settings=settings, temporal=temporal_client, redis=redis)
     app = asgi_app(settings, services=services, registry=registry)
-    async with (
-        running_worker(settings, services, feed_publisher(services), registry),
-        serving(app, free_port()) as base_url,
-    ):
+    async with serving(app, free_port()) as base_url:
         yield Api(
             base_url=base_url,
             settings=settings,
             redis=redis,
             temporal=temporal_client,
             jobs=JobService(temporal_client, settings, registry),
+            services=services,
+            registry=registry,
         )

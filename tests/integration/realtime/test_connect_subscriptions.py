@@ -8,14 +8,18 @@ every seq once and in order across reconnects.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 import socketio
+from redis.asyncio import Redis
+from temporalio.client import Client
 
 from jobwire.settings import Settings
 from tests.helpers import assert_eventually
-from tests.support.api_stack import Api
+from tests.support.api_stack import Api, api_serving
+from tests.support.counting import counting_registry
 from tests.support.feed_client import FeedClient
 
 pytestmark = pytest.mark.integration
@@ -194,3 +198,48 @@ async def test_a_malformed_connect_payload_is_refused_naming_the_field(
     assert reason["code"] == "invalid_auth", reason
     assert field in [error["field"] for error in reason["errors"]], reason
     assert reason["message"]
+
+
+async def test_clients_that_subscribed_before_the_job_published_anything_get_every_event(
+    settings: Settings, temporal_client: Client, redis: Redis
+) -> None:
+    """The job is accepted while no worker runs, so it publishes nothing until one starts:
+    one client names it at connect, one subscribes by message, and one names it, leaves,
+    and comes back with ``since`` 0 once the job is done."""
+    async with api_serving(settings, temporal_client, redis, counting_registry()) as api:
+        job_id = await submit(api, "alice", items=30, item_seconds=0.02)
+        named = FeedClient(
+            api.base_url, api.token("alice"), subscriptions=[{"job_id": job_id, "since": 0}]
+        )
+        by_message = FeedClient(api.base_url, api.token("alice"))
+        left = FeedClient(
+            api.base_url, api.token("alice"), subscriptions=[{"job_id": job_id, "since": 0}]
+        )
+        await by_message.connect()
+        try:
+            # together: with no worker to answer its query, each subscribe waits 5 s for it
+            ack, *_ = await asyncio.gather(
+                by_message.call("subscribe", {"job_id": job_id}), named.connect(), left.connect()
+            )
+            await named.until(lambda: bool(named.of("subscribed")), what="no answer")
+            await left.until(lambda: bool(left.of("subscribed")), what="no answer")
+            await left.close()
+            for answer in (ack, named.of("subscribed")[0], left.of("subscribed")[0]):
+                assert answer["ok"] is True and answer["last_seq"] == 0, "nothing published yet"
+            async with api.worker():
+                finished = [await f.until_finished(job_id) for f in (named, by_message)]
+                back = FeedClient(
+                    api.base_url,
+                    api.token("alice"),
+                    subscriptions=[{"job_id": job_id, "since": 0}],
+                )
+                await back.connect()
+                finished.append(await back.until_finished(job_id))
+                await back.close()
+        finally:
+            await named.close()
+            await by_message.close()
+    for events in finished:
+        assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+        assert events[0]["type"] == "job.created" and events[-1]["type"] == "job.completed"
+    assert left.events(job_id) == []
