@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 NAMESPACE = "/jobs"
 SOCKETIO_PATH = "socket.io"
+MAX_CONNECT_SUBSCRIPTIONS = 100
+"""The server's limit (docs/protocol.md); jobs beyond it are subscribed by message."""
 
 
 @dataclass(frozen=True)
@@ -72,9 +74,17 @@ class FeedConnection(Protocol):
     async def close(self) -> None: ...
 
 
+Subscriptions = Mapping[str, int | None]
+"""Job id → ``since``: the jobs a connection follows from its first packet on."""
+
+
 class FeedConnector(Protocol):
-    async def __call__(self) -> FeedConnection:
-        """Raises ``FeedUnavailable`` (worth retrying) or ``Unauthorized`` (not)."""
+    async def __call__(self, subscriptions: Subscriptions | None = None) -> FeedConnection:
+        """Raises ``FeedUnavailable`` (worth retrying) or ``Unauthorized`` (not).
+
+        A job in ``subscriptions`` is subscribed as the connection opens, so its replay comes
+        ahead of the user room's live events; ``subscribe`` with the same ``since`` then
+        answers with that subscription's ack instead of subscribing again."""
         ...
 
 
@@ -93,15 +103,27 @@ def parse_ack(ack: Any) -> SubscribeAck:
 class SocketIOConnection:
     """One Socket.IO connection to namespace ``/jobs``; its messages go through a queue."""
 
-    def __init__(self, sio: socketio.AsyncClient, namespace: str, ack_timeout: float) -> None:
+    def __init__(
+        self,
+        sio: socketio.AsyncClient,
+        namespace: str,
+        ack_timeout: float,
+        named: Subscriptions | None = None,
+    ) -> None:
         self._sio = sio
         self._namespace = namespace
         self._ack_timeout = ack_timeout
         self._queue: asyncio.Queue[FeedMessage] = asyncio.Queue()
         self._gone = asyncio.Event()
+        self._named: dict[str, tuple[int | None, asyncio.Future[Any]]] = {
+            job_id: (since, asyncio.get_running_loop().create_future())
+            for job_id, since in (named or {}).items()
+        }
+        """The answers to the jobs named at connect, as the server sends them."""
         self.refusal: dict[str, Any] | None = None
         on = sio.on
         on("job_event", self._on_job_event, namespace=namespace)
+        on("subscribed", self._on_subscribed, namespace=namespace)
         on("resync", self._on_resync, namespace=namespace)
         on("session_expired", self._on_session_expired, namespace=namespace)
         on("feed_status", self._on_feed_status, namespace=namespace)
@@ -114,6 +136,12 @@ class SocketIOConnection:
             self._queue.put_nowait(EventMessage(JobEvent.model_validate(data)))
         except ValidationError:
             log.warning("ignoring a malformed job_event: %r", data)
+
+    def _on_subscribed(self, data: Any) -> None:
+        job_id = data.get("job_id") if isinstance(data, dict) else None
+        named = self._named.get(job_id) if isinstance(job_id, str) else None
+        if named is not None and not named[1].done():
+            named[1].set_result(data)
 
     def _on_resync(self, data: Any) -> None:
         if isinstance(data, dict) and isinstance(data.get("job_id"), str):
@@ -151,6 +179,13 @@ class SocketIOConnection:
         return "unauthorized" in codes
 
     async def subscribe(self, job_id: str, since: int | None) -> SubscribeAck:
+        named = self._named.get(job_id)
+        if named is not None and named[0] == since:
+            try:
+                answer = await self._until_gone(named[1], "the answer to a connect-time job")
+            finally:
+                del self._named[job_id]  # answered once; a later subscribe is a message
+            return parse_ack(answer)
         payload: dict[str, Any] = {"job_id": job_id}
         if since is not None:
             payload["since"] = since
@@ -158,23 +193,29 @@ class SocketIOConnection:
 
     async def _call(self, event: str, payload: dict[str, Any]) -> Any:
         """``sio.call`` that gives up as soon as the link drops instead of at its timeout."""
-        if self._gone.is_set():
-            raise FeedUnavailable("disconnected")
-        call = asyncio.ensure_future(
-            self._sio.call(event, payload, namespace=self._namespace, timeout=self._ack_timeout)
-        )
-        gone = asyncio.ensure_future(self._gone.wait())
+        call = self._sio.call(event, payload, namespace=self._namespace, timeout=self._ack_timeout)
         try:
-            await asyncio.wait({call, gone}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            gone.cancel()
-        if not call.done():
-            call.cancel()
-            raise FeedUnavailable("disconnected while waiting for an ack")
-        try:
-            return call.result()
+            return await self._until_gone(asyncio.ensure_future(call), f"the {event} ack")
         except socketio.exceptions.SocketIOError as exc:
             raise FeedUnavailable(f"{event} failed: {exc!r}") from exc
+
+    async def _until_gone(self, answer: asyncio.Future[Any], what: str) -> Any:
+        """The answer, or ``FeedUnavailable`` once the link drops or the time is up."""
+        if self._gone.is_set():
+            answer.cancel()
+            raise FeedUnavailable("disconnected")
+        gone = asyncio.ensure_future(self._gone.wait())
+        try:
+            await asyncio.wait(
+                {answer, gone}, timeout=self._ack_timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            gone.cancel()
+        if not answer.done():
+            answer.cancel()
+            why = "disconnected" if self._gone.is_set() else "no answer in time"
+            raise FeedUnavailable(f"{why} while waiting for {what}")
+        return answer.result()
 
     async def receive(self) -> FeedMessage:
         return await self._queue.get()
@@ -219,14 +260,21 @@ class SocketIOConnector:
             token_provider=provider,
         )
 
-    async def __call__(self) -> SocketIOConnection:
+    async def __call__(self, subscriptions: Subscriptions | None = None) -> SocketIOConnection:
         token = await self.token_provider() if self.token_provider else self.token
+        named = dict(list((subscriptions or {}).items())[:MAX_CONNECT_SUBSCRIPTIONS])
         sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
-        connection = SocketIOConnection(sio, self.namespace, self.timeout)
+        connection = SocketIOConnection(sio, self.namespace, self.timeout, named)
+        auth: dict[str, Any] = {"token": token or ""}
+        if named:
+            auth["subscriptions"] = [
+                {"job_id": job_id} | ({} if since is None else {"since": since})
+                for job_id, since in named.items()
+            ]
         try:
             await sio.connect(
                 self.base_url,
-                auth={"token": token or ""},
+                auth=auth,
                 namespaces=[self.namespace],
                 socketio_path=self.path,
                 transports=self.transports,

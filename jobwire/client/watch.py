@@ -195,7 +195,9 @@ class JobWatch:
         first = True
         while not self._done():
             try:
-                self._conn = await self._connect()
+                self._conn = await self._connect(
+                    {track.job_id: track.last_seq for track in self._tracks.values()}
+                )
             except FeedUnavailable as exc:
                 attempt = await self._wait_before_retry(attempt, str(exc))
                 continue

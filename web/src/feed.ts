@@ -1,9 +1,10 @@
 /**
  * The live feed over the official socket.io-client: one connection per tab.
  *
- * socket.io-client reconnects on its own; on every (re)connect the feed subscribes again to
- * each job a page follows with `since` = the last seq that job's store applied, so the server
- * replays exactly what was missed and the store drops what arrives twice. The user room needs
+ * socket.io-client reconnects on its own; every (re)connect names each job a page follows in
+ * the connect payload with `since` = the last seq that job's store applied, so the server
+ * replays exactly what was missed, ahead of the user room's live events, and the store drops
+ * what arrives twice. A job followed after the payload went out is subscribed by message. The user room needs
  * no subscription: every event of the user's jobs reaches `onEvent` listeners (status bar,
  * job list). `resync` (the client fell behind) is answered the same way, with `since`.
  *
@@ -40,6 +41,8 @@ export type StoreListener = (store: JobEventStore, result: ApplyResult) => void;
 export type HistoryLoader = (jobId: string, since: number) => Promise<JobEvent[]>;
 
 const ACK_TIMEOUT_MS = 10_000;
+/** The server's limit on jobs named in the connect payload (docs/protocol.md). */
+export const MAX_CONNECT_SUBSCRIPTIONS = 100;
 /** How long a gap may stay open after its replay before its events are declared lost. */
 export const GAP_GRACE_MS = 3_000;
 
@@ -64,6 +67,8 @@ export class Feed {
   private readonly eventListeners = new Set<EventListener>();
   private readonly connectionListeners = new Set<ConnectionListener>();
   private readonly follows = new Map<string, Follow>();
+  /** The jobs named in the latest connect payload, answered by `subscribed` events. */
+  private named = new Set<string>();
 
   constructor(
     socket: FeedSocket,
@@ -72,7 +77,9 @@ export class Feed {
     this.socket = socket;
     socket.on("connect", () => {
       this.move({ kind: "connected" });
-      for (const jobId of this.follows.keys()) void this.subscribe(jobId);
+      for (const jobId of this.follows.keys()) {
+        if (!this.named.has(jobId)) void this.subscribe(jobId);
+      }
     });
     socket.on("disconnect", () => {
       this.move({ kind: "disconnected", willRetry: socket.active });
@@ -99,6 +106,12 @@ export class Feed {
         void this.subscribe(message.job_id);
       }
     });
+    socket.on("subscribed", (answer: SubscribeAck & { job_id?: string }) => {
+      const jobId = answer?.job_id;
+      if (typeof jobId !== "string" || !this.named.delete(jobId)) return;
+      const follow = this.follows.get(jobId);
+      if (follow) this.answered(follow, answer);
+    });
     socket.on("job_event", (event: JobEvent) => this.receive(event));
     socket.on("client_error", (problem: Problem) => {
       console.warn("the server refused a message", problem);
@@ -107,11 +120,21 @@ export class Feed {
 
   /** Connects with `token` (or reconnects with a fresh one after a session expired). */
   start(token: string): void {
-    this.socket.auth = { token };
+    // A function: socket.io-client calls it on every (re)connect, so each names what is
+    // followed then.
+    this.socket.auth = (send: (payload: object) => void) => send(this.connectPayload(token));
     this.connection = initialConnection;
     this.emitConnection();
     if (this.socket.connected) this.socket.disconnect();
     this.socket.connect();
+  }
+
+  private connectPayload(token: string): { token: string; subscriptions: object[] } {
+    const subscriptions = [...this.follows.values()]
+      .slice(0, MAX_CONNECT_SUBSCRIPTIONS)
+      .map((follow) => ({ job_id: follow.store.jobId, since: follow.store.since }));
+    this.named = new Set(subscriptions.map((subscription) => subscription.job_id));
+    return { token, subscriptions };
   }
 
   stop(): void {
@@ -183,6 +206,11 @@ export class Feed {
       return;
     }
     if (this.follows.get(jobId) !== follow) return;
+    this.answered(follow, ack);
+  }
+
+  /** A subscribe's ack, or the `subscribed` answer to a job named at connect. */
+  private answered(follow: Follow, ack: SubscribeAck): void {
     if (!ack?.ok || !ack.job) {
       const problem = ack?.error ?? { title: "subscribe failed", status: 500 };
       follow.onError?.(new SubscribeError(problem));

@@ -52,9 +52,28 @@ class FakeSocket implements FeedSocket {
     for (const listener of this.managerListeners.get(name) ?? []) listener(...args);
   }
 
+  /** The connect payload of each connection, as socket.io-client builds it. */
+  payloads: any[] = [];
+
   up(): void {
+    this.open();
+    this.confirm();
+  }
+
+  /** socket.io-client builds the connect payload as the link opens ... */
+  open(): void {
+    if (typeof this.auth === "function") this.auth((payload: unknown) => this.payloads.push(payload));
+    else this.payloads.push(this.auth);
+  }
+
+  /** ... and the server confirms, then answers each job the payload named, from `acks`. */
+  confirm(): void {
     this.connected = true;
     this.fire("connect");
+    for (const subscription of this.payloads.at(-1)?.subscriptions ?? []) {
+      const answer = this.acks.shift();
+      if (answer) this.fire("subscribed", { job_id: subscription.job_id, ...(answer(subscription) as object) });
+    }
   }
 
   drop(): void {
@@ -62,8 +81,14 @@ class FakeSocket implements FeedSocket {
     this.fire("disconnect", "transport close");
   }
 
+  /** The subscribes sent as messages. */
   subscribes(): Array<{ job_id: string; since: number }> {
     return this.sent.filter((s) => s.event === "subscribe").map((s) => s.payload);
+  }
+
+  /** The jobs named in the latest connect payload. */
+  named(): Array<{ job_id: string; since: number }> {
+    return this.payloads.at(-1)?.subscriptions ?? [];
   }
 }
 
@@ -91,17 +116,19 @@ describe("Feed", () => {
 
   it("connects with the token in the auth payload", () => {
     feed.start("t0ken");
-    expect(socket.auth).toEqual({ token: "t0ken" });
+    socket.up();
+    expect(socket.payloads).toEqual([{ token: "t0ken", subscriptions: [] }]);
     expect(socket.active).toBe(true);
   });
 
-  it("subscribes on connect and shows the replay after the ack", async () => {
+  it("names followed jobs at connect and shows the replay after the answer", async () => {
     feed.start("t");
     follow();
     socket.acks.push(() => ({ ok: true, job: record(), last_seq: 2 }));
     socket.up();
     await flush();
-    expect(socket.subscribes()).toEqual([{ job_id: "job-1", since: 0 }]);
+    expect(socket.named()).toEqual([{ job_id: "job-1", since: 0 }]);
+    expect(socket.subscribes()).toEqual([]);
     socket.fire("job_event", event(1));
     socket.fire("job_event", event(2));
     expect(seqs(shown)).toEqual([1, 2]);
@@ -121,7 +148,8 @@ describe("Feed", () => {
     socket.up();
     await flush();
     expect(feed.connection).toMatchObject({ state: "live", reconnects: 1 });
-    expect(socket.subscribes().at(-1)).toEqual({ job_id: "job-1", since: 2 });
+    expect(socket.named()).toEqual([{ job_id: "job-1", since: 2 }]);
+    expect(socket.subscribes()).toEqual([]);
     // the replay, with a duplicate from the user room interleaved
     for (const seq of [3, 4, 4, 2, 5]) socket.fire("job_event", event(seq));
     expect(seqs(shown)).toEqual([1, 2, 3, 4, 5]);
@@ -137,9 +165,24 @@ describe("Feed", () => {
     socket.acks.push(() => ({ ok: true, job: record(), last_seq: 3 }));
     socket.fire("resync", { job_id: "job-1", since: 1, reason: "slow consumer" });
     await flush();
-    expect(socket.subscribes().at(-1)).toEqual({ job_id: "job-1", since: 1 });
+    expect(socket.subscribes()).toEqual([{ job_id: "job-1", since: 1 }]);
     socket.fire("resync", { job_id: "job-other", since: 1 });
-    expect(socket.subscribes()).toHaveLength(2);
+    expect(socket.subscribes()).toHaveLength(1);
+  });
+
+  it("subscribes by message a job followed after the connect payload went out", async () => {
+    let answers = 0;
+    feed.start("t");
+    socket.open();
+    feed.follow("job-1", () => answers++);
+    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 1 }));
+    socket.confirm();
+    await flush();
+    expect(socket.named()).toEqual([]);
+    expect(socket.subscribes()).toEqual([{ job_id: "job-1", since: 0 }]);
+    expect(answers).toBe(1);
+    socket.fire("subscribed", { job_id: "job-1", ok: true, job: record(), last_seq: 9 });
+    expect(answers).toBe(1); // an answer to a job this connection did not name is ignored
   });
 
   it("resubscribes when a gap opens and shows the lost range if the replay cannot fill it", async () => {

@@ -5,12 +5,14 @@ reconnect, as a desktop status bar needs."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
 from jobwire.auth.tokens import issue_token
 from jobwire.client.http import JobwireClient
 from jobwire.contract.events import EventType, JobEvent
+from tests.helpers import assert_eventually
 from tests.support.cli_stack import CliStack
 from tests.support.processes import ROOT
 
@@ -84,3 +86,29 @@ async def test_the_readmes_client_example_runs_as_written(
     printed = capsys.readouterr().out.splitlines()
     assert printed[0].startswith("1 job.created")
     assert printed[-1].split()[1] == "job.completed"
+
+
+async def test_the_readmes_socketio_example_gets_every_event_in_order_across_an_api_restart(
+    cli_stack: CliStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### From any Socket.IO client", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)
+    user = cli_stack.user("alice")
+    token = issue_token(cli_stack.settings, user)
+    job, _ = await cli_stack.jobs.submit(user, slow_trade())
+    following = asyncio.create_task(namespace["follow"](cli_stack.api_url, token, job.job_id))
+
+    async def printed() -> list[str]:
+        return capsys.readouterr().out.splitlines()
+
+    lines = await assert_eventually(printed, timeout=60, message="the example printed nothing")
+    await cli_stack.api.kill()
+    await cli_stack.restart_api()
+    await asyncio.wait_for(following, 120)
+    lines += capsys.readouterr().out.splitlines()
+    numbers = [int(line.split()[0]) for line in lines]
+    assert numbers == list(range(1, len(numbers) + 1)), numbers
+    assert lines[-1].split()[1] == "job.completed"

@@ -16,6 +16,7 @@ import socketio
 from redis.asyncio import Redis
 from temporalio.client import Client
 
+from jobwire.client.feed import EventMessage, SocketIOConnector
 from jobwire.settings import Settings
 from tests.helpers import assert_eventually
 from tests.support.api_stack import Api, api_serving
@@ -243,3 +244,26 @@ async def test_clients_that_subscribed_before_the_job_published_anything_get_eve
         assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
         assert events[0]["type"] == "job.created" and events[-1]["type"] == "job.completed"
     assert left.events(job_id) == []
+
+
+async def test_the_client_library_names_its_jobs_at_connect_and_gets_them_in_order(
+    api: Api,
+) -> None:
+    status_bar = await FeedClient(api.base_url, api.token("alice")).connect()
+    job_id = await submit(api, "alice", items=200, item_seconds=0.01)
+    try:
+        await wait_until_published(api, job_id, 5)
+        conn = await SocketIOConnector(api.base_url, api.token("alice"))({job_id: 5})
+        try:
+            ack = await conn.subscribe(job_id, 5)
+            got: list[int] = []
+            while len(got) < 20:
+                message = await asyncio.wait_for(conn.receive(), 15)
+                if isinstance(message, EventMessage) and message.event.job_id == job_id:
+                    got.append(message.event.seq)
+        finally:
+            await conn.close()
+    finally:
+        await status_bar.close()
+    assert ack.last_seq >= 15
+    assert got == list(range(6, 26)), "the replay, then live, in order on the socket"

@@ -17,6 +17,7 @@ from jobwire.client.feed import (
     FeedMessage,
     ResyncMessage,
     SessionExpiredMessage,
+    Subscriptions,
 )
 from jobwire.client.models import EventPage, Problem, SubscribeAck
 from jobwire.contract.events import EventType, JobEvent
@@ -95,11 +96,14 @@ class FakeFeedServer:
         self.refuse_unauthorized = False
         self.closed = 0
         self.connects = 0
+        self.named_at_connect: list[dict[str, int | None]] = []
         self.seq: dict[str, int] = {}
 
     # -- FeedConnector --
-    async def __call__(self) -> FakeConnection:
+    async def __call__(self, subscriptions: Subscriptions | None = None) -> FakeConnection:
+        """Records the connect-time jobs; ``subscribe`` still does the work here."""
         self.connects += 1
+        self.named_at_connect.append(dict(subscriptions or {}))
         if self.refuse_unauthorized:
             raise Unauthorized(Problem(title="Unauthorized", status=401, detail="token expired"))
         if not self.up:

@@ -31,10 +31,12 @@ GOOD = "good-token"
 class StubFeed:
     def __init__(self) -> None:
         self.events: dict[str, list[JobEvent]] = {}
+        self.named_at_connect: list[list[dict]] = []
         self.sio = socketio.AsyncServer(async_mode="asgi")
         self.app = socketio.ASGIApp(self.sio)
         self.sio.on("connect", self.connect, namespace=NS)
-        self.sio.on("subscribe", self.subscribe, namespace=NS)
+        self.sio.on("subscribe", self.subscribe_message, namespace=NS)
+        self.messages = 0
 
     async def connect(self, sid, environ, auth):
         if not isinstance(auth, dict) or auth.get("token") != GOOD:
@@ -42,6 +44,24 @@ class StubFeed:
                 "invalid token", {"code": "unauthorized"}
             )
         await self.sio.enter_room(sid, "user:alice", namespace=NS)
+        named = auth.get("subscriptions", [])
+        self.named_at_connect.append(named)
+        if named:
+            self.sio.start_background_task(self.answer_named, sid, named)
+
+    async def answer_named(self, sid, named) -> None:
+        """Answers the jobs named at connect once the client knows it is connected."""
+        while not self.sio.manager.is_connected(sid, NS):  # noqa: ASYNC110 (no hook for it)
+            await asyncio.sleep(0.001)
+        for subscription in named:
+            ack = await self.subscribe(sid, subscription)
+            await self.sio.emit(
+                "subscribed", {"job_id": subscription["job_id"]} | ack, to=sid, namespace=NS
+            )
+
+    async def subscribe_message(self, sid, data):
+        self.messages += 1
+        return await self.subscribe(sid, data)
 
     async def subscribe(self, sid, data):
         job_id = data["job_id"]
@@ -131,6 +151,27 @@ async def test_subscribe_acks_with_the_record_then_replays(stub):
         await conn.close()
 
 
+async def test_jobs_named_at_connect_are_answered_without_a_subscribe_message(stub):
+    feed, server = stub
+    feed.append("job-1")
+    conn = await connector(server)({"job-1": 0, "job-missing": None})
+    try:
+        ack = await conn.subscribe("job-1", 0)
+        assert ack.job.job_id == "job-1" and ack.last_seq == 1
+        with pytest.raises(NotFound):
+            await conn.subscribe("job-missing", None)
+        [got] = [await asyncio.wait_for(conn.receive(), 5)]
+        assert isinstance(got, EventMessage) and got.event.seq == 1
+        assert feed.named_at_connect == [
+            [{"job_id": "job-1", "since": 0}, {"job_id": "job-missing"}]
+        ]
+        assert feed.messages == 0
+        await conn.subscribe("job-1", 0)  # a second time is a message
+        assert feed.messages == 1
+    finally:
+        await conn.close()
+
+
 async def test_an_error_ack_raises_the_matching_error(stub):
     _, server = stub
     conn = await connector(server)()
@@ -176,3 +217,5 @@ async def test_watch_survives_a_server_restart_without_loss_or_repeat(stub):
     await asyncio.wait_for(task, 10)
     assert [e.seq for e in got] == [1, 2, 3, 4, 5]
     assert watch.reconnects >= 1
+    assert feed.named_at_connect[-1] == [{"job_id": "job-1", "since": 2}]
+    assert feed.messages == 0, "every subscribe was named at connect"

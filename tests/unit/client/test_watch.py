@@ -192,6 +192,7 @@ async def test_reconnects_after_a_drop_and_resubscribes_from_the_last_seq(server
     await asyncio.wait_for(task, 5)
     assert seqs(got) == [1, 2, 3, 4]
     assert server.subscriptions == [(JOB, 0), (JOB, 2)]
+    assert server.named_at_connect == [{JOB: 0}, {JOB: 2}], "named in the connect payload too"
     assert len(sleeps.delays) == 1
 
 
