@@ -188,6 +188,11 @@ class Settings(BaseSettings):
     research_max_redirects: int = Field(
         default=5, ge=0, description="Redirects followed per source."
     )
+    allow_private_sources: bool = Field(
+        default=False,
+        description="Let research sources and analysis datasets come from loopback, private or"
+        " link-local addresses. Off, a job's URL cannot reach the worker's own network.",
+    )
     trade_max_notional: float = Field(
         default=1_000_000.0, gt=0, description="Pre-trade risk: largest order value."
     )

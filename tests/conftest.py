@@ -85,4 +85,5 @@ def settings(temporal_dev: TemporalDevServer, redis_dev: RedisServer, tmp_path: 
         heartbeat_throttle_seconds=0.2,
         retry_initial_interval_seconds=0.2,
         retry_maximum_interval_seconds=1,
+        allow_private_sources=True,  # the tests' pages are served on loopback
     )

@@ -27,6 +27,7 @@ from activities.analysis.models import (
     UrlDataset,
 )
 from activities.files import resolve_under_root
+from activities.public_net import BlockedAddress, fetch_client
 from jobwire.errors import InvalidSpec, JobFailed
 from jobwire.settings import Settings
 
@@ -160,7 +161,8 @@ async def _url_lines(url: str, offset: int, settings: Settings) -> AsyncGenerato
     timeout = httpx.Timeout(settings.analysis_fetch_timeout_seconds)
     headers = {"Range": f"bytes={offset}-"} if offset else {}
     async with (
-        httpx.AsyncClient(follow_redirects=True, timeout=timeout) as http,
+        fetch_client(settings, follow_redirects=True, timeout=timeout) as http,
+        _refusing_blocked(url),
         http.stream("GET", url, headers=headers) as response,
     ):
         if response.status_code >= 400:
@@ -177,6 +179,15 @@ async def _url_lines(url: str, offset: int, settings: Settings) -> AsyncGenerato
                 yield line + b"\n"
         if pending:
             yield pending
+
+
+@contextlib.asynccontextmanager
+async def _refusing_blocked(url: str) -> AsyncIterator[None]:
+    """A dataset URL that leads to a non-public address fails the job: retrying cannot help."""
+    try:
+        yield
+    except BlockedAddress as exc:
+        raise JobFailed("DatasetUnavailable", f"{url}: {exc}") from None
 
 
 async def _csv_chunks(

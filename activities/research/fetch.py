@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 
 from activities.files import resolve_under_root
+from activities.public_net import BlockedAddress, fetch_client
 from activities.research.extract import (
     READABLE_TYPES,
     content_type_of,
@@ -46,7 +47,8 @@ def source_name(source: Source) -> str:
 
 def http_client(settings: Settings) -> httpx.AsyncClient:
     """One client per fetch phase: redirects and their limit are client settings in httpx."""
-    return httpx.AsyncClient(
+    return fetch_client(
+        settings,
         follow_redirects=True,
         max_redirects=settings.research_max_redirects,
         timeout=httpx.Timeout(settings.research_fetch_timeout_seconds),
@@ -70,6 +72,8 @@ async def fetch_source(
         raise SourceFailed(
             f"timed out after {settings.research_fetch_timeout_seconds:g} s"
         ) from None
+    except BlockedAddress as exc:
+        raise SourceFailed(str(exc)) from None
     except httpx.TooManyRedirects:
         raise SourceFailed(f"more than {settings.research_max_redirects} redirects") from None
     except httpx.HTTPError as exc:

@@ -132,6 +132,17 @@ async def test_a_dataset_url_that_fails_fails_the_job(site: Site) -> None:
     assert caught.value.error_type == "DatasetUnavailable"
 
 
+async def test_by_default_a_dataset_on_the_workers_own_network_fails_the_job(
+    site: Site,
+) -> None:
+    site.pages["/prices.csv"] = ("text/csv", "close\n1\n2\n")
+    spec = {"type": "analysis", "dataset": {"kind": "url", "url": site.url("/prices.csv")}}
+    with pytest.raises(JobFailed, match="not a public address") as caught:
+        await Harness(unit_settings(allow_private_sources=False)).run(spec, "scan")
+    assert caught.value.error_type == "DatasetUnavailable"
+    assert site.hits["/prices.csv"] == 0
+
+
 async def test_an_empty_csv_fails_the_job(site: Site) -> None:
     site.pages["/empty.csv"] = ("text/csv", "")
     spec = {"type": "analysis", "dataset": {"kind": "url", "url": site.url("/empty.csv")}}

@@ -224,3 +224,20 @@ async def test_synthesis_without_an_llm_configured_says_so(site: Site) -> None:
     assert result["synthesis_model"] is None and result["report"] == result["extract"]
     logs = [e.data["message"] for e in harness.events.events if e.type is EventType.LOG]
     assert any("no LLM is configured" in line for line in logs)
+
+
+async def test_by_default_a_source_on_the_workers_own_network_is_refused(site: Site) -> None:
+    site.pages["/notes.txt"] = ("text/plain", "internal notes")
+    spec = {
+        "type": "research",
+        "question": QUESTION,
+        "sources": [
+            {"kind": "url", "url": site.url("/notes.txt")},
+            {"kind": "text", "title": "memo", "text": "A checkpoint lets a worker resume."},
+        ],
+    }
+    result = await Harness(unit_settings(allow_private_sources=False)).run_all(spec)
+    first = result["sources"][0]
+    assert first["status"] == "failed" and "not a public address" in first["error"], first
+    assert site.hits["/notes.txt"] == 0, "nothing was asked of the private address"
+    assert result["sources"][1]["status"] == "fetched"

@@ -94,6 +94,7 @@ def unit_settings(**overrides: Any) -> Settings:
         "heartbeat_throttle_seconds": 0,
         "progress_event_seconds": 0,
         "progress_report_seconds": 0,
+        "allow_private_sources": True,  # the tests' pages are served on loopback
     }
     return Settings(_env_file=None, **(values | overrides))
 
