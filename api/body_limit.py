@@ -13,7 +13,8 @@ import json
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
+from api.problems import PROBLEM_MEDIA_TYPE
+from jobwire.problems import PROBLEM_BASE
 
 
 class BodyTooLarge(HTTPException):

@@ -16,14 +16,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RPCError
 
-from jobwire.errors import IllegalTransition, InvalidSpec, JobwireError, field_path
+from jobwire.errors import JobwireError, field_path
+from jobwire.problems import PROBLEM_BASE, is_foreseen, problem_details
 
 log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-PROBLEM_BASE = "https://jobwire.dev/problems/"
 
 
 class FieldError(BaseModel):
@@ -71,17 +71,22 @@ def problem_response(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
-    problem = Problem(
-        type=f"{PROBLEM_BASE}{slug}" if slug else "about:blank",
-        title=title or HTTPStatus(status).phrase,
-        status=status,
-        detail=detail,
-        instance=request.url.path,
-        **extra,
-    )
+    body = {
+        "type": f"{PROBLEM_BASE}{slug}" if slug else "about:blank",
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    return _answer(request, body | extra, headers)
+
+
+def _answer(
+    request: Request, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> JSONResponse:
+    problem = Problem.model_validate(body | {"instance": request.url.path})
     return JSONResponse(
         problem.model_dump(mode="json", exclude_none=True),
-        status_code=status,
+        status_code=problem.status,
         media_type=PROBLEM_MEDIA_TYPE,
         headers=headers,
     )
@@ -102,17 +107,7 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
 
 async def _domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, JobwireError)
-    extra: dict[str, Any] = {}
-    if isinstance(exc, InvalidSpec):
-        extra["errors"] = [
-            FieldError(field=e.get("field") or "", message=e["message"]) for e in exc.errors
-        ]
-    if isinstance(exc, IllegalTransition):
-        extra["state"] = exc.state
-    slug = type(exc).__name__
-    return problem_response(
-        request, exc.status, title=exc.title, detail=exc.detail, slug=_kebab(slug), **extra
-    )
+    return _answer(request, problem_details(exc))
 
 
 async def _problem(request: Request, exc: Exception) -> JSONResponse:
@@ -134,24 +129,15 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
 
 async def _temporal(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RPCError)
-    if exc.status in {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}:
-        return problem_response(
-            request,
-            503,
-            detail="Temporal is unreachable; try again shortly",
-            slug="temporal-unavailable",
-            headers={"Retry-After": "5"},
-        )
-    return await _unexpected(request, exc)
+    body = problem_details(exc)
+    if not is_foreseen(body):
+        return await _unexpected(request, exc)
+    return _answer(request, body, headers={"Retry-After": "5"})
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem_response(request, 500, detail="The server failed; the error was logged.")
-
-
-def _kebab(name: str) -> str:
-    return "".join(f"-{c.lower()}" if c.isupper() else c for c in name).lstrip("-")
+    return _answer(request, problem_details(exc))
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -9,7 +9,8 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from jobwire.errors import IllegalTransition, InvalidSpec, JobwireError, field_path
+from jobwire.errors import InvalidSpec
+from jobwire.problems import problem_details
 
 MAX_MESSAGE_BYTES = 16_384
 MAX_CONNECT_SUBSCRIPTIONS = 100
@@ -63,29 +64,9 @@ def parse(model: type[M], data: Any) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = [
-            {"field": field_path(e["loc"]), "message": e["msg"]}
-            for e in exc.errors(include_url=False)
-        ]
-        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-        raise InvalidSpec(summary, errors=errors) from exc
-
-
-def problem(exc: Exception) -> dict[str, Any]:
-    if not isinstance(exc, JobwireError):
-        return {"type": "about:blank", "title": "Internal error", "status": 500}
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": exc.title,
-        "status": exc.status,
-        "detail": exc.detail,
-    }
-    if isinstance(exc, InvalidSpec):
-        body["errors"] = exc.errors
-    if isinstance(exc, IllegalTransition):
-        body["state"] = exc.state
-    return body
+        raise InvalidSpec.from_validation_error(exc) from exc
 
 
 def refused(exc: Exception) -> dict[str, Any]:
-    return {"ok": False, "error": problem(exc)}
+    """The ack of a message that was not carried out: the REST API's problem details."""
+    return {"ok": False, "error": problem_details(exc)}

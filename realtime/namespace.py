@@ -16,13 +16,13 @@ from jobwire.auth.tokens import InvalidToken, verify_token
 from jobwire.contract.states import JobAction
 from jobwire.contract.workflow_api import is_job_id
 from jobwire.errors import InvalidSpec, JobNotFound
+from jobwire.problems import is_foreseen, problem_details
 from realtime.messages import (
     ConnectAuth,
     ControlMessage,
     SubscribeMessage,
     UnsubscribeMessage,
     parse,
-    problem,
     refused,
 )
 
@@ -58,8 +58,8 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         sid = args[0] if args else None
         if sid is not None:
             detail = f"unknown event {event!r}; use subscribe, unsubscribe or control"
-            await self.emit("client_error", problem(InvalidSpec(detail)), to=sid)
-        return {"ok": False, "error": problem(InvalidSpec(f"unknown event {event!r}"))}
+            await self.emit("client_error", problem_details(InvalidSpec(detail)), to=sid)
+        return refused(InvalidSpec(f"unknown event {event!r}"))
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
@@ -127,9 +127,10 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         return {"ok": True, "job": record.model_dump(mode="json")}
 
     def _refusal(self, exc: Exception) -> dict[str, Any]:
-        if not isinstance(exc, InvalidSpec | JobNotFound) and not hasattr(exc, "status"):
+        ack = refused(exc)
+        if not is_foreseen(ack["error"]):
             log.exception("socket handler failed", exc_info=exc)
-        return refused(exc)
+        return ack
 
 
 def _owned_id(job_id: str) -> str:

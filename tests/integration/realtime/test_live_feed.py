@@ -90,6 +90,10 @@ async def test_another_users_job_is_refused_and_their_events_never_arrive(api: A
         refused = await mallory.call("subscribe", {"job_id": alice_job, "since": 0})
         assert refused == {"ok": False, "error": refused["error"]}
         assert refused["error"]["status"] == 404
+        async with api.client("mallory") as http:
+            rest = (await http.get(f"/api/jobs/{alice_job}")).json()
+        del rest["instance"]
+        assert refused["error"] == rest, "the socket refuses with the REST API's problem"
         control = await mallory.call("control", {"job_id": alice_job, "action": "cancel"})
         assert control["ok"] is False and control["error"]["status"] == 404
         await alice.call("subscribe", {"job_id": alice_job, "since": 0})
