@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import typer
-import uvicorn
 
 from jobwire.logs import configure_logging
 from jobwire.settings import Settings
@@ -15,7 +14,9 @@ def register(app: typer.Typer) -> None:
 
 def api() -> None:
     """Serve the API until SIGINT or SIGTERM; several of these can run behind a load balancer."""
-    from api.app import asgi_app
+    import uvicorn
+
+    from api.app import asgi_app  # the server's imports, paid only by this command
 
     settings = Settings()
     configure_logging(settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -13,8 +14,10 @@ from rich.table import Table
 from jobwire.auth.tokens import issue_token
 from jobwire.devstack.ports import PortInUse
 from jobwire.devstack.processes import ProcessFailed
-from jobwire.devstack.stack import DevStack
 from jobwire.settings import Settings
+
+if TYPE_CHECKING:
+    from jobwire.devstack.stack import DevStack
 
 DEV_USER = "dev"
 
@@ -25,6 +28,8 @@ def register(app: typer.Typer) -> None:
 
 def dev() -> None:
     """Start Temporal, Redis, a worker and the API; stop them all on Ctrl-C or SIGTERM."""
+    from jobwire.devstack.stack import DevStack  # a second of imports no other command needs
+
     console = Console(stderr=True)
     settings = Settings()
     try:

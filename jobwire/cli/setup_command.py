@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from jobwire.settings import Settings
-from jobwire.temporal_setup import connect_when_up, ensure_search_attributes
 
 
 def register(app: typer.Typer) -> None:
@@ -21,6 +20,8 @@ def setup(
     ] = False,
 ) -> None:
     """Register jobwire's search attributes on the configured namespace (safe to repeat)."""
+    from jobwire.temporal_setup import connect_when_up, ensure_search_attributes
+
     settings = Settings()
 
     async def run() -> list[str]:

@@ -7,10 +7,8 @@ import signal
 
 import typer
 
-from jobwire.contract.registry import job_types
 from jobwire.logs import configure_logging
 from jobwire.settings import Settings
-from jobwire.worker import run_worker
 
 
 def register(app: typer.Typer) -> None:
@@ -19,6 +17,8 @@ def register(app: typer.Typer) -> None:
 
 def worker() -> None:
     """Run JobWorkflow and every job type's activities until SIGINT or SIGTERM."""
+    from jobwire.contract.registry import job_types
+
     settings = Settings()
     configure_logging(settings)
     job_types.load(settings.job_type_modules)
@@ -26,6 +26,8 @@ def worker() -> None:
 
 
 async def _serve(settings: Settings) -> None:
+    from jobwire.worker import run_worker  # the SDK's worker, paid only by this command
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -12,14 +12,16 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import socketio
 from pydantic import ValidationError
 
 from jobwire.client.errors import FeedUnavailable, Unauthorized, error_for
 from jobwire.client.models import Problem, SubscribeAck
 from jobwire.contract.events import JobEvent
+
+if TYPE_CHECKING:
+    import socketio
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +195,8 @@ class SocketIOConnection:
 
     async def _call(self, event: str, payload: dict[str, Any]) -> Any:
         """``sio.call`` that gives up as soon as the link drops instead of at its timeout."""
+        import socketio  # python-socketio imports its Redis and aiohttp parts: only when used
+
         call = self._sio.call(event, payload, namespace=self._namespace, timeout=self._ack_timeout)
         try:
             return await self._until_gone(asyncio.ensure_future(call), f"the {event} ack")
@@ -263,6 +267,8 @@ class SocketIOConnector:
     async def __call__(self, subscriptions: Subscriptions | None = None) -> SocketIOConnection:
         token = await self.token_provider() if self.token_provider else self.token
         named = dict(list((subscriptions or {}).items())[:MAX_CONNECT_SUBSCRIPTIONS])
+        import socketio  # python-socketio imports its Redis and aiohttp parts: only when used
+
         sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
         connection = SocketIOConnection(sio, self.namespace, self.timeout, named)
         auth: dict[str, Any] = {"token": token or ""}
