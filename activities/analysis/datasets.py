@@ -190,6 +190,19 @@ async def _refusing_blocked(url: str) -> AsyncIterator[None]:
         raise JobFailed("DatasetUnavailable", f"{url}: {exc}") from None
 
 
+async def _records(lines: AsyncIterator[bytes]) -> AsyncGenerator[bytes, None]:
+    """Whole CSV records: a quoted field may hold line breaks (RFC 4180), so lines are joined
+    until their quotes pair up (a quote inside a quoted field is doubled, so pairs hold)."""
+    pending = b""
+    async for line in lines:
+        pending += line
+        if pending.count(b'"') % 2 == 0:
+            yield pending
+            pending = b""
+    if pending:
+        yield pending
+
+
 async def _csv_chunks(
     spec: AnalysisInput,
     lines: AsyncIterator[bytes],
@@ -197,10 +210,10 @@ async def _csv_chunks(
     column_index: int | None,
     on_header: Callable[[int], None] | None,
 ) -> AsyncGenerator[Chunk, None]:
-    """Parses one record per line; the cursor after a chunk is the byte offset of its end."""
+    """Parses record by record; the cursor after a chunk is the byte offset of its end."""
     values: list[float | None] = []
     position = cursor
-    async for raw in lines:
+    async for raw in _records(lines):
         position += len(raw)
         text = raw.decode("utf-8", errors="replace").strip("\r\n")
         if column_index is None:

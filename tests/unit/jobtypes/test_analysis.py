@@ -142,3 +142,29 @@ def test_windows_must_be_ordered() -> None:
         job_types.parse_spec(
             {"type": "analysis", "dataset": {"kind": "generated"}, "fast": 30, "slow": 10}
         )
+
+
+async def test_quoted_fields_may_span_lines_and_a_resume_lands_between_records(
+    tmp_path: Path,
+) -> None:
+    lines = ["date,note,close"]
+    closes = []
+    for i in range(1500):
+        close = 100 + (i % 17) * 0.5
+        closes.append(close)
+        note = f'"day {i}\r\nsaid ""hold"",\nthen left"' if i % 3 == 0 else "plain"
+        lines.append(f"2026-02-{i % 28 + 1:02d},{note},{close}")
+    (tmp_path / "notes.csv").write_text("\r\n".join(lines) + "\r\n", newline="")
+    spec = {
+        "type": "analysis",
+        "dataset": {"kind": "file", "path": "notes.csv"},
+        "chunk_rows": 100,
+        "fast": 3,
+        "slow": 8,
+    }
+    settings = unit_settings(files_root=tmp_path)
+    whole = await uninterrupted(Harness(settings), spec)
+    resumed = await interrupted(Harness(settings), spec, [2, 3, 1])
+    assert resumed == whole
+    assert whole["rows"] == 1500 and whole["skipped_rows"] == 0
+    assert whole["stats"]["mean"] == pytest.approx(statistics.fmean(closes), rel=1e-9)
