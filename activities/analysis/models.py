@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, HttpUrl, field_validator, model_validator
+from pydantic import BaseModel, Field, HttpUrl, ValidationInfo, field_validator
 
 from activities.files import check_relative
 from jobwire.contract.specs import JobInput
@@ -83,11 +83,14 @@ class AnalysisInput(JobInput):
             raise ValueError("quantiles are ranks between 0 and 1")
         return sorted(set(value))
 
-    @model_validator(mode="after")
-    def _windows(self) -> AnalysisInput:
-        if self.fast >= self.slow:
-            raise ValueError(f"fast ({self.fast}) must be shorter than slow ({self.slow})")
-        return self
+    @field_validator("slow")
+    @classmethod
+    def _slower_than_fast(cls, slow: int, info: ValidationInfo) -> int:
+        """On ``slow``, not the model, so the error names a field a form can show it beside."""
+        fast = info.data.get("fast")
+        if fast is not None and fast >= slow:
+            raise ValueError(f"must be longer than fast ({fast})")
+        return slow
 
 
 class Stats(BaseModel):

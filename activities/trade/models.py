@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from activities.files import check_relative
 from jobwire.contract.specs import JobInput
@@ -66,17 +66,20 @@ class TradeInput(JobInput):
     broker: Literal["paper"] = "paper"
     prices: PriceSource = Field(default_factory=RandomWalkPrices)
 
-    @model_validator(mode="after")
-    def _profile_matches(self) -> TradeInput:
-        if self.volume_profile is not None:
-            if len(self.volume_profile) != self.slices:
-                raise ValueError(
-                    f"volume_profile has {len(self.volume_profile)} weights for"
-                    f" {self.slices} slices"
-                )
-            if any(w < 0 for w in self.volume_profile) or sum(self.volume_profile) <= 0:
-                raise ValueError("volume_profile needs non-negative weights with a positive sum")
-        return self
+    @field_validator("volume_profile")
+    @classmethod
+    def _profile_matches(
+        cls, profile: list[float] | None, info: ValidationInfo
+    ) -> list[float] | None:
+        """On the field, not the model, so the error names a field a form can show it beside."""
+        if profile is None:
+            return None
+        slices = info.data.get("slices")
+        if slices is not None and len(profile) != slices:
+            raise ValueError(f"volume_profile has {len(profile)} weights for {slices} slices")
+        if any(w < 0 for w in profile) or sum(profile) <= 0:
+            raise ValueError("volume_profile needs non-negative weights with a positive sum")
+        return profile
 
 
 class Fill(BaseModel):

@@ -138,10 +138,11 @@ async def test_a_column_without_numbers_fails_the_job() -> None:
 def test_windows_must_be_ordered() -> None:
     from jobwire.contract.registry import job_types
 
-    with pytest.raises(InvalidSpec, match="fast"):
+    with pytest.raises(InvalidSpec, match="fast") as caught:
         job_types.parse_spec(
             {"type": "analysis", "dataset": {"kind": "generated"}, "fast": 30, "slow": 10}
         )
+    assert [e["field"] for e in caught.value.errors] == ["slow"], "a form can show it there"
 
 
 async def test_quoted_fields_may_span_lines_and_a_resume_lands_between_records(

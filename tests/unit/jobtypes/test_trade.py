@@ -50,8 +50,9 @@ def test_vwap_weights_follow_the_profile_and_twap_is_even() -> None:
 
 
 def test_a_volume_profile_must_match_the_slices() -> None:
-    with pytest.raises(InvalidSpec, match="volume_profile"):
+    with pytest.raises(InvalidSpec, match="volume_profile") as caught:
         spec(quantity="10", slices=3, volume_profile=[1, 2])
+    assert [e["field"] for e in caught.value.errors] == ["volume_profile"]
 
 
 def test_the_notional_limit_refuses_before_any_order() -> None:
