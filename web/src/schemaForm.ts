@@ -3,7 +3,8 @@
  * the form's raw inputs → the JSON body to POST. Pure, so it is tested without a DOM.
  *
  * Understood: string (with format/pattern/length), number and integer with bounds, enum and
- * const, boolean, arrays of strings or numbers, nested objects, `anyOf [X, null]` (optional),
+ * const, boolean, arrays of strings or numbers, arrays of fixed choices (checkboxes), nested
+ * objects, `anyOf [X, null]` (optional),
  * `$ref` into `$defs`. Anything else (unions of objects, arrays of objects) becomes a JSON
  * text field, so every job type can still be submitted.
  */
@@ -18,6 +19,7 @@ export type FieldKind =
   | "boolean"
   | "enum"
   | "list"
+  | "choices"
   | "object"
   | "json"
   | "const";
@@ -104,8 +106,11 @@ function fieldFor(
   if (type === "array" && schema.items) {
     const item = unwrapOptional(resolve(schema.items, root), root).schema;
     const itemType = primaryType(item);
+    if (item.enum && item.enum.every(isScalar)) {
+      return { ...base, kind: "choices", options: item.enum as Array<string | number> };
+    }
     if (itemType === "string" || itemType === "number" || itemType === "integer") {
-      if (!item.enum && !item.anyOf && !item.oneOf) return { ...base, kind: "list", itemKind: itemType };
+      if (!item.anyOf && !item.oneOf) return { ...base, kind: "list", itemKind: itemType };
     }
     return base;
   }
@@ -216,7 +221,9 @@ export type RawValue = string | boolean;
 export function toRaw(field: FieldModel, value: unknown): RawValue {
   if (field.kind === "boolean") return value === true;
   if (value === undefined || value === null) return "";
-  if (field.kind === "list" && Array.isArray(value)) return value.map(String).join("\n");
+  if ((field.kind === "list" || field.kind === "choices") && Array.isArray(value)) {
+    return value.map(String).join("\n");
+  }
   if (field.kind === "json") return JSON.stringify(value, null, 2);
   return String(value);
 }
@@ -273,6 +280,7 @@ export function buildValue(fields: FieldModel[], raw: Record<string, RawValue>):
 function parse(field: FieldModel, raw: RawValue | undefined): { value: unknown } | { error: string } {
   if (field.kind === "const") return { value: field.defaultValue };
   if (field.kind === "boolean") return { value: raw === true };
+  if (field.kind === "choices") return parseChoices(field, raw);
   const text = typeof raw === "string" ? raw.trim() : "";
   if (text === "") {
     if (field.required && field.defaultValue === undefined && field.kind !== "list") {
@@ -308,6 +316,18 @@ function parse(field: FieldModel, raw: RawValue | undefined): { value: unknown }
     default:
       return { value: text };
   }
+}
+
+/**
+ * The ticked choices, in the schema's order. None ticked is sent as `[]` (the server says
+ * whether that is allowed) rather than left out, which would bring back the default.
+ */
+function parseChoices(field: FieldModel, raw: RawValue | undefined): { value: unknown } | { error: string } {
+  const ticked = new Set(typeof raw === "string" ? raw.split("\n").map((s) => s.trim()).filter(Boolean) : []);
+  const options = field.options ?? [];
+  const unknown = [...ticked].filter((choice) => !options.some((o) => String(o) === choice));
+  if (unknown.length) return { error: `not a choice: ${unknown.join(", ")}` };
+  return { value: options.filter((o) => ticked.has(String(o))) };
 }
 
 export function getPath(value: Record<string, unknown>, path: string): unknown {

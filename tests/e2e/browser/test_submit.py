@@ -35,9 +35,15 @@ BAD_VALUES = {
 
 
 async def assert_prefilled_with(page: Page, spec: dict[str, Any]) -> None:
-    """The generated form shows the type's example: scalars as text, the rest as JSON."""
+    """The generated form shows the type's example: scalars as text, fixed choices ticked,
+    the rest as JSON."""
     for name, value in spec.items():
         if name in ("type", "broker"):  # constants: the form sends them, shows no input
+            continue
+        choices = page.locator(f'[data-field="{name}"] [role="group"]')
+        if await choices.count():
+            ticked = choices.locator("input:checked")
+            assert [await box.get_attribute("value") for box in await ticked.all()] == value
             continue
         shown = await field(page, name).input_value()
         if isinstance(value, dict | list):

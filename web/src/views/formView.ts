@@ -16,8 +16,10 @@ export interface RenderedForm {
 
 const idFor = (path: string) => `f-${path.replace(/[^a-zA-Z0-9_-]/g, "-")}`;
 
+type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | HTMLElement;
+
 export function renderForm(fields: FieldModel[], initial: Record<string, RawValue>): RenderedForm {
-  const inputs = new Map<string, HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>();
+  const inputs = new Map<string, Control>();
   const errors = new Map<string, HTMLElement>();
 
   const renderField = (field: FieldModel): HTMLElement | null => {
@@ -38,7 +40,7 @@ export function renderForm(fields: FieldModel[], initial: Record<string, RawValu
     inputs.set(field.path, input);
     const error = h("p", { id: `${id}-error`, class: "field-error", "aria-live": "polite" });
     errors.set(field.path, error);
-    const label = h("label", { for: id }, field.label, field.required ? h("span", { class: "req", "aria-hidden": "true" }, " *") : null);
+    const label = h("label", { for: id, id: `${id}-label` }, field.label, field.required ? h("span", { class: "req", "aria-hidden": "true" }, " *") : null);
     if (field.kind === "boolean") {
       return h("div", { class: "field field-check", "data-field": field.path }, input, label, h("p", { id: `${id}-help`, class: "muted" }, help), error);
     }
@@ -50,9 +52,7 @@ export function renderForm(fields: FieldModel[], initial: Record<string, RawValu
     element,
     read() {
       const out: Record<string, RawValue> = {};
-      for (const [path, input] of inputs) {
-        out[path] = input instanceof HTMLInputElement && input.type === "checkbox" ? input.checked : input.value;
-      }
+      for (const [path, input] of inputs) out[path] = readControl(input);
       return out;
     },
     showErrors(byField) {
@@ -70,14 +70,34 @@ export function renderForm(fields: FieldModel[], initial: Record<string, RawValu
   };
 }
 
-function control(
-  field: FieldModel,
-  id: string,
-  value: RawValue | undefined,
-  describedBy: string,
-): HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement {
+function readControl(input: Control): RawValue {
+  if (input instanceof HTMLInputElement && input.type === "checkbox") return input.checked;
+  if (input instanceof HTMLInputElement || input instanceof HTMLSelectElement || input instanceof HTMLTextAreaElement) {
+    return input.value;
+  }
+  // a group of choices: the ticked ones, one per line
+  const ticked = input.querySelectorAll<HTMLInputElement>("input[type=checkbox]:checked");
+  return Array.from(ticked, (box) => box.value).join("\n");
+}
+
+function control(field: FieldModel, id: string, value: RawValue | undefined, describedBy: string): Control {
   const common = { id, name: field.path, "aria-describedby": describedBy, required: field.required && field.kind !== "boolean" };
   switch (field.kind) {
+    case "choices": {
+      const ticked = new Set(typeof value === "string" ? value.split("\n") : []);
+      return h(
+        "div",
+        { id, class: "choices", role: "group", tabindex: "-1", "aria-labelledby": `${id}-label`, "aria-describedby": describedBy },
+        ...(field.options ?? []).map((option) =>
+          h(
+            "label",
+            { class: "choice" },
+            h("input", { type: "checkbox", name: field.path, value: String(option), checked: ticked.has(String(option)) }),
+            ` ${String(option)}`,
+          ),
+        ),
+      );
+    }
     case "boolean":
       return h("input", { ...common, type: "checkbox", checked: value === true });
     case "enum":
