@@ -100,7 +100,6 @@ async def scan(ctx: PhaseContext) -> dict[str, Any]:
 async def report(ctx: PhaseContext) -> dict[str, Any]:
     spec = _spec(ctx)
     aggregates = ctx.previous["scan"]["aggregates"]
-    await ctx.set_step("computing the figures")
     rows = int(aggregates["rows"])
     result = AnalysisResult(
         dataset=describe(spec),

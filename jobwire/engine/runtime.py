@@ -88,6 +88,10 @@ class PhaseRuntime:
         )
         if info.attempt > 1:
             await self._announce_recovery(ctx, info.attempt, from_heartbeat)
+        elif resumed is None:
+            # Every phase names itself as it starts, even one that reports nothing else, so
+            # a timeline shows it and the step says what is going on.
+            await ctx.set_step(phase.description or phase.name)
         keepalive = asyncio.create_task(_keep_heartbeating(ctx, self.resources))
         work: asyncio.Task[dict[str, Any]] = asyncio.ensure_future(phase.run(ctx))
         try:

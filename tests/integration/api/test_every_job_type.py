@@ -43,6 +43,10 @@ async def test_each_example_runs_to_a_result_through_the_api(real_api: Api, name
     assert record.phases == job_types.get(spec["type"]).phase_names
     assert events[-1]["type"] == "job.completed"
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    announced = [e["data"]["phase"] for e in events if e["type"] == "job.progress"]
+    assert sorted(set(announced), key=record.phases.index) == record.phases, (
+        "each phase names itself in a progress event, so a timeline can show it"
+    )
 
 
 def test_every_job_type_has_an_example() -> None:
