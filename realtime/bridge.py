@@ -88,8 +88,8 @@ class Bridge:
         return self.connections[sid]
 
     def open(self, sid: str, user_id: str, expires_at: datetime | None) -> Connection:
-        """A new connection that is not yet sent its user's events: the subscriptions named
-        at connect are set up first, so their replays are queued ahead of anything live."""
+        """A new connection that is not yet sent its user's events: the jobs named at connect
+        are held first, so nothing live of them is queued ahead of their replays."""
         engineio_sid = self.sio.manager.eio_sid_from_sid(sid, NAMESPACE)
 
         async def send(item: Outgoing) -> None:
@@ -163,6 +163,7 @@ class Bridge:
         """Queues what the client missed (after the ack goes out) and returns the last seq."""
         job_id = record.job_id
         connection.subscribed.add(job_id)
+        connection.release(job_id)
         already = connection.delivered.get(job_id)
         if since is not None and already is not None and since < already:
             return await self._backfill(connection, record, since, already)
@@ -178,7 +179,8 @@ class Bridge:
             replay = await read_since(self.redis, job_id, since)
         except (RedisError, OSError):
             connection.resume(job_id, since or 0)
-            connection.deliver(snapshot_event(record, since or 0))
+            snapshot = snapshot_event(record, since or 0)
+            asyncio.get_running_loop().call_soon(connection.deliver, snapshot)
             return since or 0
         now = connection.delivered.get(job_id)
         if now is not None and now > since and job_id not in connection.stalled:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -39,6 +39,10 @@ class Connection:
     subscribed: set[str] = field(default_factory=set)
     stalled: set[str] = field(default_factory=set)
     """Jobs whose events overflowed the buffer; nothing more is queued until a resubscribe."""
+    held: set[str] = field(default_factory=set)
+    """Jobs named at connect whose owner is still being checked: nothing of theirs is queued
+    until their subscribe runs, which replays from their ``since``."""
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
     queue: asyncio.Queue[Outgoing] = field(init=False)
     sender: asyncio.Task[None] | None = None
 
@@ -51,7 +55,15 @@ class Connection:
             self._send_forever(ready), name=f"socket-sender-{self.sid}"
         )
 
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Runs ``work`` for this connection; closing the connection cancels it."""
+        task = asyncio.create_task(work)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
     async def close(self) -> None:
+        for task in list(self.tasks):
+            task.cancel()
         if self.sender is not None:
             self.sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -59,6 +71,8 @@ class Connection:
 
     def expects(self, event: JobEvent) -> bool | None:
         """True: the next event of its job; None: already delivered; False: there is a gap."""
+        if event.job_id in self.held:
+            return None
         last = self.delivered.get(event.job_id)
         if last is None or event.type is EventType.SNAPSHOT:
             return True
@@ -103,6 +117,24 @@ class Connection:
                 "resync", {"job_id": job_id, "since": since, "reason": "you fell too far behind"}
             )
         )
+
+    def hold(self, job_id: str, since: int | None) -> None:
+        """A job named at connect: it starts after ``since`` once ``release``d, and the user
+        room's events of it wait for that (the replay brings them, in order)."""
+        self.subscribed.add(job_id)
+        self.held.add(job_id)
+        self.resume(job_id, since)
+
+    def release(self, job_id: str) -> None:
+        self.held.discard(job_id)
+
+    def forget(self, job_id: str) -> None:
+        """A job named at connect that was refused (not the user's, or unknown)."""
+        if job_id in self.held:
+            self.held.discard(job_id)
+            self.subscribed.discard(job_id)
+            self.delivered.pop(job_id, None)
+            self.first_seen.pop(job_id, None)
 
     def resume(self, job_id: str, since: int | None) -> None:
         """A (re)subscribe: delivery of this job restarts after ``since``."""

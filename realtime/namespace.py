@@ -7,6 +7,7 @@ asked for no ack); nothing a client sends can break another client's connection.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -75,11 +76,25 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             raise Refused(exc.detail, "invalid_auth", exc.errors) from exc
         connection = self.bridge.open(sid, principal.user_id, principal.expires_at)
         for message in subscriptions:
-            outcome = await self._subscribe(sid, connection, message)
-            connection.notify("subscribed", {"job_id": message.job_id} | outcome)
+            connection.hold(message.job_id, message.since)
         await self.enter_room(sid, f"user:{principal.user_id}")
         if not await self.bridge.connected(connection):
             raise Refused("the client left while connecting", "gone")
+        if subscriptions:
+            # Answered after the connect: each needs Temporal to say whose job it is, which
+            # must not hold up the handshake (a query can take seconds without a worker).
+            connection.spawn(self._answer_named(sid, connection, subscriptions))
+
+    async def _answer_named(
+        self, sid: str, connection: Connection, subscriptions: list[SubscribeMessage]
+    ) -> None:
+        async def answer(message: SubscribeMessage) -> None:
+            outcome = await self._subscribe(sid, connection, message)
+            if not outcome["ok"]:
+                connection.forget(message.job_id)
+            connection.notify("subscribed", {"job_id": message.job_id} | outcome)
+
+        await asyncio.gather(*(answer(message) for message in subscriptions))
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         await self.bridge.disconnected(sid)

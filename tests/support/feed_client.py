@@ -42,7 +42,7 @@ class FeedClient:
 
         return record
 
-    async def connect(self) -> FeedClient:
+    async def connect(self, wait_timeout: float = 10) -> FeedClient:
         auth: dict[str, Any] = {"token": self.token}
         if self.subscriptions is not None:
             auth["subscriptions"] = self.subscriptions
@@ -51,7 +51,7 @@ class FeedClient:
             auth=auth,
             namespaces=[NS],
             transports=["websocket"],
-            wait_timeout=10,
+            wait_timeout=wait_timeout,
         )
         return self
 

@@ -218,9 +218,12 @@ async def test_clients_that_subscribed_before_the_job_published_anything_get_eve
         )
         await by_message.connect()
         try:
-            # together: with no worker to answer its query, each subscribe waits 5 s for it
+            # With no worker to answer its query, a subscribe waits 5 s for it; a connect
+            # naming the job does not: its answer comes after the handshake.
             ack, *_ = await asyncio.gather(
-                by_message.call("subscribe", {"job_id": job_id}), named.connect(), left.connect()
+                by_message.call("subscribe", {"job_id": job_id}),
+                named.connect(wait_timeout=3),
+                left.connect(wait_timeout=3),
             )
             await named.until(lambda: bool(named.of("subscribed")), what="no answer")
             await left.until(lambda: bool(left.of("subscribed")), what="no answer")

@@ -114,3 +114,16 @@ async def test_nothing_is_sent_before_the_connection_is_ready() -> None:
     await drained(conn)
     await conn.close()
     assert [data["seq"] for _, data in emit.sent] == [1, 2]
+
+
+def test_a_held_job_takes_nothing_live_until_released_and_a_refused_one_is_forgotten() -> None:
+    conn = connection(Recorder())
+    conn.hold("job-1", 4)
+    conn.hold("job-2", None)
+    assert conn.expects(event(9)) is None, "held: the replay from 4 brings it, in order"
+    conn.release("job-1")
+    assert conn.expects(event(5)) is True and conn.expects(event(9)) is False
+    conn.forget("job-2")
+    assert "job-2" not in conn.subscribed and "job-2" not in conn.held
+    conn.forget("job-1")  # released: a refusal of it can no longer arrive
+    assert "job-1" in conn.subscribed and conn.delivered["job-1"] == 4
