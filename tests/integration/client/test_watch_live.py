@@ -71,12 +71,16 @@ async def test_a_status_bar_watch_survives_an_api_restart_and_takes_in_new_jobs(
     assert seen[later_id][0].type is EventType.CREATED, "the new job from its first event"
 
 
+def readme_python(heading: str) -> str:
+    """The first Python example under ``heading`` in the README, as a user would copy it."""
+    section = (ROOT / "README.md").read_text().split(heading, 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
 async def test_the_readmes_client_example_runs_as_written(
     cli_stack: CliStack, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Driving jobs from a terminal or a script", 1)[1]
-    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    code = readme_python("## Driving jobs from a terminal or a script")
     code = code.replace('"http://127.0.0.1:8000"', repr(cli_stack.api_url))
     body = "".join(f"    {line}\n" for line in code.splitlines())
     namespace: dict[str, object] = {}
@@ -91,11 +95,8 @@ async def test_the_readmes_client_example_runs_as_written(
 async def test_the_readmes_socketio_example_gets_every_event_in_order_across_an_api_restart(
     cli_stack: CliStack, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("### From any Socket.IO client", 1)[1]
-    code = section.split("```python\n", 1)[1].split("```", 1)[0]
     namespace: dict[str, Any] = {}
-    exec(code, namespace)
+    exec(readme_python("### From any Socket.IO client"), namespace)
     user = cli_stack.user("alice")
     token = issue_token(cli_stack.settings, user)
     job, _ = await cli_stack.jobs.submit(user, slow_trade())
