@@ -266,7 +266,7 @@ class Bridge:
 
     async def _catch_up(self) -> None:
         for connection in list(self.connections.values()):
-            for job_id in list(connection.subscribed):
+            for job_id in list(connection.subscribed - connection.held):
                 since = connection.delivered.get(job_id, 0)
                 with contextlib.suppress(RedisError, OSError):
                     replay = await read_since(self.redis, job_id, since)
@@ -279,7 +279,7 @@ class Bridge:
         seen: dict[tuple[str, str], tuple[Any, ...]] = {}
         while True:
             for connection in list(self.connections.values()):
-                for job_id in list(connection.subscribed):
+                for job_id in list(connection.subscribed - connection.held):
                     try:
                         record = await self.jobs.get(connection.user_id, job_id)
                     except Exception as exc:

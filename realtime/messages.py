@@ -24,10 +24,9 @@ class SubscribeMessage(BaseModel):
 
 
 class ConnectAuth(BaseModel):
-    """The connect payload. Jobs named in ``subscriptions`` are followed from the first
-    packet on: their replays are queued before the user room's live events, which a
-    ``subscribe`` sent after connecting cannot promise (the room may already have brought
-    newer events of the job by then)."""
+    """The connect payload. Nothing live of a job named in ``subscriptions`` is sent before
+    its replay, which a ``subscribe`` sent after connecting cannot promise (the user room may
+    already have brought newer events of the job by then)."""
 
     model_config = ConfigDict(extra="forbid")
     token: str = Field(min_length=1)
