@@ -159,11 +159,22 @@ class Bridge:
 
     # ---- subscribe and replay --------------------------------------------------------
 
-    async def subscribe(self, connection: Connection, record: JobRecord, since: int | None) -> int:
-        """Queues what the client missed (after the ack goes out) and returns the last seq."""
+    async def subscribe(
+        self,
+        connection: Connection,
+        record: JobRecord,
+        since: int | None,
+        *,
+        announce: Callable[[int], None] | None = None,
+    ) -> int:
+        """Queues what the client missed (after the ack goes out) and returns the last seq.
+
+        A job held since the connect (``Connection.hold``) is answered through ``announce``
+        (with its last seq), which is queued ahead of its replay."""
         job_id = record.job_id
+        if job_id in connection.held:
+            return await self._subscribe_held(connection, record, since, announce)
         connection.subscribed.add(job_id)
-        connection.release(job_id)
         already = connection.delivered.get(job_id)
         if since is not None and already is not None and since < already:
             return await self._backfill(connection, record, since, already)
@@ -192,6 +203,39 @@ class Bridge:
         connection.resume(job_id, since)
         asyncio.get_running_loop().call_soon(self._replay, connection, record, since, replay)
         return max(replay.last_seq, since)
+
+    async def _subscribe_held(
+        self,
+        connection: Connection,
+        record: JobRecord,
+        since: int | None,
+        announce: Callable[[int], None] | None,
+    ) -> int:
+        """The replay is read while the user room's events of the job are still held back,
+        so the answer and the replay go out first, in order; what the room brought meanwhile
+        is read from the stream once more."""
+        job_id = record.job_id
+        try:
+            replay = None if since is None else await read_since(self.redis, job_id, since)
+            last = await latest_seq(self.redis, job_id) if replay is None else replay.last_seq
+        except (RedisError, OSError):
+            if announce is not None:
+                announce(since or 0)
+            connection.release(job_id)
+            connection.resume(job_id, since or 0)
+            connection.deliver(snapshot_event(record, since or 0))
+            return since or 0
+        last = max(last, since or 0)
+        if announce is not None:
+            announce(last)
+        connection.release(job_id)
+        if replay is None or since is None:
+            connection.resume(job_id, last)
+        else:
+            connection.resume(job_id, since)
+            self._replay(connection, record, since, replay)
+        await self._catch_up_job(connection, job_id)
+        return last
 
     async def _backfill(
         self, connection: Connection, record: JobRecord, since: int, already: int
@@ -267,12 +311,16 @@ class Bridge:
     async def _catch_up(self) -> None:
         for connection in list(self.connections.values()):
             for job_id in list(connection.subscribed - connection.held):
-                since = connection.delivered.get(job_id, 0)
-                with contextlib.suppress(RedisError, OSError):
-                    replay = await read_since(self.redis, job_id, since)
-                    for event in replay.events:
-                        if connection.expects(event):
-                            connection.deliver(event)
+                await self._catch_up_job(connection, job_id)
+
+    async def _catch_up_job(self, connection: Connection, job_id: str) -> None:
+        """Whatever the stream holds after the last event queued for this job."""
+        since = connection.delivered.get(job_id, 0)
+        with contextlib.suppress(RedisError, OSError):
+            replay = await read_since(self.redis, job_id, since)
+            for event in replay.events:
+                if connection.expects(event):
+                    connection.deliver(event)
 
     async def _poll_temporal(self) -> None:
         """While Redis is down, subscribed jobs' progress comes from Temporal queries."""

@@ -28,6 +28,9 @@ from realtime.messages import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from jobwire.contract.records import JobRecord
     from realtime.bridge import Bridge
     from realtime.connection import Connection
 
@@ -89,10 +92,18 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self, sid: str, connection: Connection, subscriptions: list[SubscribeMessage]
     ) -> None:
         async def answer(message: SubscribeMessage) -> None:
-            outcome = await self._subscribe(sid, connection, message)
+            answered = False
+
+            def announce(ack: dict[str, Any]) -> None:
+                nonlocal answered
+                answered = True
+                connection.notify("subscribed", {"job_id": message.job_id} | ack)
+
+            outcome = await self._subscribe(sid, connection, message, announce)
             if not outcome["ok"]:
                 connection.forget(message.job_id)
-            connection.notify("subscribed", {"job_id": message.job_id} | outcome)
+            if not answered:
+                announce(outcome)
 
         await asyncio.gather(*(answer(message) for message in subscriptions))
 
@@ -108,17 +119,27 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         return await self._subscribe(sid, connection, message)
 
     async def _subscribe(
-        self, sid: str, connection: Connection, message: SubscribeMessage
+        self,
+        sid: str,
+        connection: Connection,
+        message: SubscribeMessage,
+        announce: Callable[[dict[str, Any]], None] | None = None,
     ) -> dict[str, Any]:
-        """The ack of a subscribe, whether sent as a message or named at connect."""
+        """The ack of a subscribe, whether sent as a message or named at connect; a job named
+        at connect may be answered through ``announce`` before its replay is queued."""
         try:
             job_id = _owned_id(message.job_id)
             record = await self.bridge.jobs.get(connection.user_id, job_id)
             await self.enter_room(sid, f"job:{job_id}")
-            last_seq = await self.bridge.subscribe(connection, record, message.since)
+            last_seq = await self.bridge.subscribe(
+                connection,
+                record,
+                message.since,
+                announce=None if announce is None else lambda last: announce(_ack(record, last)),
+            )
         except Exception as exc:
             return self._refusal(exc)
-        return {"ok": True, "job": record.model_dump(mode="json"), "last_seq": last_seq}
+        return _ack(record, last_seq)
 
     async def on_unsubscribe(self, sid: str, data: Any = None) -> dict[str, Any]:
         try:
@@ -146,6 +167,10 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         if not is_foreseen(ack["error"]):
             log.exception("socket handler failed", exc_info=exc)
         return ack
+
+
+def _ack(record: JobRecord, last_seq: int) -> dict[str, Any]:
+    return {"ok": True, "job": record.model_dump(mode="json"), "last_seq": last_seq}
 
 
 def _owned_id(job_id: str) -> str:

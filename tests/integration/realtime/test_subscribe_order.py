@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 import pytest
 import socketio
@@ -20,6 +20,7 @@ from jobwire.contract.events import EventDraft, EventType, JobEvent
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobState
 from jobwire.feed.publisher import RedisEventPublisher
+from jobwire.feed.reader import read_since
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
 from realtime.bridge import Bridge
@@ -114,3 +115,43 @@ async def test_events_the_user_room_sends_while_a_replay_is_read_are_not_sent_ag
     await s.bridge._on_event(s.user, third)
     await subscribing
     assert sorted(await s.sent_once_all_are_out()) == [1, 2, 3]
+
+
+async def test_a_job_named_at_connect_is_answered_then_replayed_and_loses_nothing_held_back(
+    settings: Settings, redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = await scene(settings, redis)
+    s.connection.hold(s.record.job_id, 1)
+    for event in s.events:  # the user room brings 1 to 3 while the owner is being checked
+        await s.bridge._on_event(s.user, event)
+    replay_read, go_on = asyncio.Event(), asyncio.Event()
+
+    async def read_then_wait(*args: Any, **kwargs: Any) -> Any:
+        replay = await read_since(*args, **kwargs)
+        replay_read.set()
+        await go_on.wait()
+        return replay
+
+    monkeypatch.setattr("realtime.bridge.read_since", read_then_wait)
+    subscribing = asyncio.create_task(
+        s.bridge.subscribe(
+            s.connection,
+            s.record,
+            1,
+            announce=lambda last: s.connection.notify("subscribed", {"last_seq": last}),
+        )
+    )
+    await replay_read.wait()  # the replay (2 and 3) is read, the job still held ...
+    draft = EventDraft(
+        job_id=s.record.job_id, user_id=s.user, type=EventType.PROGRESS, state=JobState.RUNNING,
+        progress=4.0,
+    )  # fmt: skip
+    fourth = await RedisEventPublisher(redis, settings).publish(draft)
+    assert fourth is not None
+    await s.bridge._on_event(s.user, fourth)  # ... when the room brings 4, held back too
+    monkeypatch.setattr("realtime.bridge.read_since", read_since)
+    go_on.set()
+    assert await subscribing == 3
+    s.events.append(fourth)
+    sent = await s.sent_once_all_are_out()
+    assert sent == [None, 2, 3, 4], "the answer, the replay, then what was held back"
