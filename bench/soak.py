@@ -557,7 +557,7 @@ def render(report: Report) -> str:
             "",
             "Each client counts what arrived on its raw socket, reordering and dropping "
             "nothing; on every reconnect it names its job and `since` in the connect payload, "
-            "so the replay is queued ahead of the user room's live events.",
+            "and the server holds the job's live events back until its replay is out.",
         ]
     )
 
