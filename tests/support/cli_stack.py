@@ -5,11 +5,12 @@ runs it, in a subprocess with its URL and token in the environment."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ class CliStack:
     api_url: str
     home: Path
     run: str
+    spawned: list[asyncio.subprocess.Process] = field(default_factory=list)
 
     def user(self, name: str) -> str:
         return f"{name}-{self.run}"
@@ -74,7 +76,7 @@ class CliStack:
         self, *args: str, user: str | None = "alice", stdin: int = asyncio.subprocess.DEVNULL
     ) -> asyncio.subprocess.Process:
         """``jobwire *args`` left running, its output readable line by line."""
-        return await asyncio.create_subprocess_exec(
+        process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "jobwire.cli.main",
@@ -85,6 +87,15 @@ class CliStack:
             env=self.env(user),
             cwd=ROOT,
         )
+        self.spawned.append(process)
+        return process
+
+    def kill_spawned(self) -> None:
+        """What a test left running (it failed, or timed out waiting) dies with the test."""
+        for process in self.spawned:
+            if process.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
 
     async def cli(self, *args: str, user: str | None = "alice", stdin: str = "") -> CliResult:
         """``jobwire *args`` to its end, as ``user`` (None: with no token at all)."""
@@ -123,4 +134,5 @@ async def cli_stack(
         async with running_worker(settings, services, feed_publisher(services), job_types):
             yield stack
     finally:
+        stack.kill_spawned()
         await api.stop(grace=5)
