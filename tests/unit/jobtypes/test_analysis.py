@@ -13,11 +13,19 @@ import pytest
 import activities  # noqa: F401
 from activities.analysis.datasets import GENERATED_BLOCK
 from jobwire.errors import InvalidSpec, JobFailed
+from jobwire.settings import Settings
 from tests.unit.jobtypes.harness import Harness, Stop, unit_settings
 
 
-async def uninterrupted(harness: Harness, spec: dict[str, Any]) -> dict[str, Any]:
-    return await harness.run_all(spec)
+async def resumed_equals_whole(
+    settings: Settings, spec: dict[str, Any], stops: list[int]
+) -> dict[str, Any]:
+    """Runs ``spec`` once straight through and once stopped after each count in ``stops``;
+    checks both give the same result and returns it."""
+    whole = await Harness(settings).run_all(spec)
+    resumed = await interrupted(Harness(settings), spec, stops)
+    assert resumed == whole
+    return whole
 
 
 async def interrupted(harness: Harness, spec: dict[str, Any], stops: list[int]) -> dict[str, Any]:
@@ -52,9 +60,7 @@ async def test_a_resumed_generated_scan_equals_an_uninterrupted_one(chunk_rows: 
         "dataset": {"kind": "generated", "rows": 7 * GENERATED_BLOCK + 123, "seed": 3},
         "chunk_rows": chunk_rows,
     }
-    whole = await uninterrupted(Harness(unit_settings()), spec)
-    resumed = await interrupted(Harness(unit_settings()), spec, [2, 1, 3])
-    assert resumed == whole
+    whole = await resumed_equals_whole(unit_settings(), spec, [2, 1, 3])
     assert whole["rows"] == 7 * GENERATED_BLOCK + 123
     assert whole["stats"]["count"] == whole["rows"]
 
@@ -68,10 +74,7 @@ async def test_a_resumed_file_scan_equals_an_uninterrupted_one(tmp_path: Path) -
         "fast": 5,
         "slow": 20,
     }
-    settings = unit_settings(files_root=tmp_path)
-    whole = await uninterrupted(Harness(settings), spec)
-    resumed = await interrupted(Harness(settings), spec, [1, 4, 2])
-    assert resumed == whole
+    whole = await resumed_equals_whole(unit_settings(files_root=tmp_path), spec, [1, 4, 2])
     valid = [p for i, p in enumerate(prices) if i % 50 != 3]
     assert whole["rows"] == len(prices)
     assert whole["skipped_rows"] == len(prices) - len(valid)
@@ -163,9 +166,6 @@ async def test_quoted_fields_may_span_lines_and_a_resume_lands_between_records(
         "fast": 3,
         "slow": 8,
     }
-    settings = unit_settings(files_root=tmp_path)
-    whole = await uninterrupted(Harness(settings), spec)
-    resumed = await interrupted(Harness(settings), spec, [2, 3, 1])
-    assert resumed == whole
+    whole = await resumed_equals_whole(unit_settings(files_root=tmp_path), spec, [2, 3, 1])
     assert whole["rows"] == 1500 and whole["skipped_rows"] == 0
     assert whole["stats"]["mean"] == pytest.approx(statistics.fmean(closes), rel=1e-9)
