@@ -32,6 +32,8 @@ class StubFeed:
     def __init__(self) -> None:
         self.events: dict[str, list[JobEvent]] = {}
         self.named_at_connect: list[list[dict]] = []
+        self.silent = False
+        """Never answers the jobs named at connect, as a server that lost them would."""
         self.sio = socketio.AsyncServer(async_mode="asgi")
         self.app = socketio.ASGIApp(self.sio)
         self.sio.on("connect", self.connect, namespace=NS)
@@ -46,7 +48,7 @@ class StubFeed:
         await self.sio.enter_room(sid, "user:alice", namespace=NS)
         named = auth.get("subscriptions", [])
         self.named_at_connect.append(named)
-        if named:
+        if named and not self.silent:
             self.sio.start_background_task(self.answer_named, sid, named)
 
     async def answer_named(self, sid, named) -> None:
@@ -168,6 +170,20 @@ async def test_jobs_named_at_connect_are_answered_without_a_subscribe_message(st
         assert feed.messages == 0
         await conn.subscribe("job-1", 0)  # a second time is a message
         assert feed.messages == 1
+    finally:
+        await conn.close()
+
+
+async def test_a_named_job_left_unanswered_is_a_feed_to_reconnect_to(stub):
+    feed, server = stub
+    feed.append("job-1")
+    feed.silent = True
+    conn = await SocketIOConnector(f"http://127.0.0.1:{server.port}", GOOD, timeout=0.5)(
+        {"job-1": 0}
+    )
+    try:
+        with pytest.raises(FeedUnavailable, match="no answer in time"):
+            await conn.subscribe("job-1", 0)
     finally:
         await conn.close()
 
