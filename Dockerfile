@@ -5,7 +5,7 @@ WORKDIR /src
 COPY web/package.json web/package-lock.json web/
 RUN npm ci --prefix web --no-audit --no-fund
 COPY web web
-RUN mkdir -p jobwire/console && npm run --prefix web build
+RUN mkdir -p api/console && npm run --prefix web build
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 JOBWIRE_ENVIRONMENT=production \
@@ -19,7 +19,7 @@ COPY workflows workflows
 COPY activities activities
 COPY api api
 COPY realtime realtime
-COPY --from=console /src/jobwire/console/dist jobwire/console/dist
+COPY --from=console /src/api/console/dist api/console/dist
 RUN pip install --no-cache-dir --no-deps . && useradd --system jobwire
 USER jobwire
 EXPOSE 8000

@@ -15,19 +15,19 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.body_limit import BodySizeLimit
+from api.console import mount_console
+from api.error_handlers import Problem, install_problem_handlers
 from api.metrics import ApiMetrics, RequestTimer
-from api.problems import Problem, install_problem_handlers
 from api.rate_limit import SubmissionLimiter
 from api.routes import health, meta
 from api.routes.jobs import jobs_router
 from jobwire import __version__
-from jobwire.console import mount_console
+from jobwire.connections.services import Services
 from jobwire.contract.registry import JobTypeRegistry, job_types
-from jobwire.feed.reader import events_published
 from jobwire.jobs.service import JobService
-from jobwire.services import Services
 from jobwire.settings import Settings
 from realtime.bridge import Bridge, create_server
+from realtime.replay import events_published
 
 DESCRIPTION = """Submit, list, inspect and control durable jobs that run as Temporal workflows.
 

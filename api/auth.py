@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.problems import ProblemError
+from api.error_handlers import ProblemError
 from jobwire.auth.tokens import InvalidToken, Principal, verify_token
 from jobwire.settings import Settings
 

@@ -13,7 +13,7 @@ import json
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import PROBLEM_MEDIA_TYPE
+from api.error_handlers import PROBLEM_MEDIA_TYPE
 from jobwire.problems import PROBLEM_BASE
 
 

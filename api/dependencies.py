@@ -9,9 +9,9 @@ from redis.asyncio import Redis
 
 from api.metrics import ApiMetrics
 from api.rate_limit import SubmissionLimiter
+from jobwire.connections.services import Services
 from jobwire.contract.registry import JobTypeRegistry
 from jobwire.jobs.service import JobService
-from jobwire.services import Services
 
 
 def _services(request: Request) -> Services:

@@ -16,7 +16,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 from redis.asyncio import Redis
 
-from api.problems import ProblemError
+from api.error_handlers import ProblemError
 from jobwire.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -20,10 +20,10 @@ from redis.asyncio import Redis
 
 from bench.report import add_docs_option, table, write_section
 from bench.stack import Stack, bench_stack, percentiles
+from bench.support.counting import counting_registry
 from jobwire.auth.tokens import issue_token
+from jobwire.connections.temporal_client import connect_temporal
 from jobwire.jobs.service import JobService
-from jobwire.temporal_client import connect_temporal
-from tests.support.counting import counting_registry
 
 SPEC = {"type": "count", "items": 1}
 

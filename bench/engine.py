@@ -23,17 +23,17 @@ from redis.asyncio import Redis
 from temporalio.api.enums.v1 import PendingActivityState
 from temporalio.client import Client
 
+from activities.runtime.context import PhaseContext, PhaseResources
+from activities.runtime.publisher import RedisEventPublisher
 from bench.report import add_docs_option, table, write_section
 from bench.stack import Stack, bench_stack
+from bench.support.counting import CountInput, counting_registry, processed_items
+from jobwire.connections.temporal_client import connect_temporal
 from jobwire.contract.events import EventType
 from jobwire.contract.phases import PhaseInput, ProgressReport
 from jobwire.contract.states import JobAction
-from jobwire.engine.context import PhaseContext, PhaseResources
-from jobwire.feed.publisher import RedisEventPublisher
-from jobwire.feed.reader import read_since
 from jobwire.jobs.service import JobService
-from jobwire.temporal_client import connect_temporal
-from tests.support.counting import CountInput, counting_registry, processed_items
+from realtime.replay import read_since
 
 ITEMS = 100_000
 HEARTBEAT_TIMEOUT = 2.0

@@ -32,9 +32,9 @@ from redis.asyncio import Redis
 from bench.plot import Series, latency_plot
 from bench.report import add_docs_option, table, write_section
 from bench.stack import ROOT, Stack, bench_stack, percentiles
+from jobwire import redis_keys as keys
 from jobwire.auth.tokens import issue_token
-from jobwire.devstack.ports import free_port
-from jobwire.feed import keys
+from jobwire.cli.devstack.ports import free_port
 
 JOBS = 50
 

@@ -42,16 +42,16 @@ from redis.asyncio import Redis
 from activities.trade.paper import fills_key
 from bench.report import add_docs_option, table, write_section
 from bench.stack import ROOT, Stack, stack_settings
+from bench.support.counting import processed_items
+from bench.support.throwaway import api_ready, throwaway_servers
+from jobwire import redis_keys as keys
 from jobwire.auth.tokens import issue_token
-from jobwire.devstack.ports import free_port
-from jobwire.devstack.processes import ManagedProcess
-from jobwire.devstack.redis_server import RedisServer
-from jobwire.devstack.temporal_server import TemporalDevServer
-from jobwire.feed import keys
-from jobwire.feed.reader import latest_seq
+from jobwire.cli.devstack.ports import free_port
+from jobwire.cli.devstack.processes import ManagedProcess
+from jobwire.cli.devstack.redis_server import RedisServer
+from jobwire.cli.devstack.temporal_server import TemporalDevServer
 from jobwire.settings import Settings
-from tests.support.counting import processed_items
-from tests.support.throwaway import api_ready, throwaway_servers
+from realtime.replay import latest_seq
 
 log = logging.getLogger("soak")
 

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jobwire.devstack.ports import free_port
-from jobwire.devstack.processes import ManagedProcess
-from jobwire.devstack.redis_server import RedisServer
-from jobwire.devstack.temporal_server import TemporalDevServer
+from bench.support.processes import settings_env
+from bench.support.throwaway import api_ready, throwaway_servers
+from jobwire.cli.devstack.ports import free_port
+from jobwire.cli.devstack.processes import ManagedProcess
+from jobwire.cli.devstack.redis_server import RedisServer
+from jobwire.cli.devstack.temporal_server import TemporalDevServer
 from jobwire.settings import Settings
-from tests.support.processes import settings_env
-from tests.support.throwaway import api_ready, throwaway_servers
 
 ROOT = Path(__file__).resolve().parents[1]
-PLUGIN = ["tests.support.counting_plugin"]
+PLUGIN = ["bench.support.counting_plugin"]
 
 
 @dataclass

@@ -22,14 +22,14 @@ from redis.exceptions import RedisError
 
 from jobwire.contract.events import JobEvent
 from jobwire.contract.records import JobRecord
-from jobwire.feed.reader import latest_seq, read_since
-from jobwire.feed.snapshot import snapshot_event
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
 from realtime import packets
 from realtime.connection import Connection
 from realtime.namespace import NAMESPACE, JobsNamespace
 from realtime.packets import Outgoing
+from realtime.replay import latest_seq, read_since
+from realtime.snapshot import snapshot_event
 from realtime.user_streams import UserStreams
 
 log = logging.getLogger(__name__)

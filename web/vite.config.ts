@@ -4,7 +4,7 @@ import { defineConfig } from "vite";
 
 // The console ships inside the Python package: `jobwire api` serves this folder at `/`
 // (index.html) and `/assets`, so an installed jobwire needs no Node.js.
-const outDir = fileURLToPath(new URL("../jobwire/console/dist", import.meta.url));
+const outDir = fileURLToPath(new URL("../api/console/dist", import.meta.url));
 
 export default defineConfig({
   base: "/",

@@ -2,7 +2,7 @@
 
 from activities.analysis.models import AnalysisInput, AnalysisResult
 from activities.analysis.phases import report, scan
-from jobwire.engine import Phase, job_types
+from activities.runtime import Phase, job_types
 
 EXAMPLE = {
     "type": "analysis",

@@ -29,7 +29,7 @@ from activities.analysis.models import (
     GeneratedDataset,
     InlineDataset,
 )
-from jobwire.engine import JobFailed, PhaseContext
+from activities.runtime import JobFailed, PhaseContext
 
 
 def _spec(ctx: PhaseContext) -> AnalysisInput:

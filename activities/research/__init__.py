@@ -2,7 +2,7 @@
 
 from activities.research.models import ResearchInput, ResearchResult
 from activities.research.phases import fetch, rank_passages, write_report
-from jobwire.engine import Phase, job_types
+from activities.runtime import Phase, job_types
 
 EXAMPLE = {
     "type": "research",

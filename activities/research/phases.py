@@ -26,7 +26,7 @@ from activities.research.models import (
 )
 from activities.research.ranking import Passage, rank, split_passages
 from activities.research.synthesis import synthesize
-from jobwire.engine import JobFailed, PhaseContext
+from activities.runtime import JobFailed, PhaseContext
 from jobwire.errors import InvalidSpec
 
 

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 import httpx
 
 from activities.research.models import Citation
-from jobwire.engine import PhaseContext
+from activities.runtime import PhaseContext
 from jobwire.settings import Settings
 
 SYSTEM = (

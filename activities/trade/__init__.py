@@ -1,8 +1,8 @@
 """The trade job type: input model, phases, and its registration line."""
 
+from activities.runtime import Phase, job_types
 from activities.trade.models import TradeInput, TradeResult
 from activities.trade.phases import check, execute, settle
-from jobwire.engine import Phase, job_types
 
 EXAMPLE = {
     "type": "trade",

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from activities.files import resolve_under_root
+from activities.runtime import JobFailed, PhaseContext
 from activities.trade.broker import Broker, ChildOrder, OrderState, client_order_id
 from activities.trade.models import CsvPrices, Fill, SliceReport, TradeInput, TradeResult
 from activities.trade.paper import PaperBroker
@@ -21,7 +22,6 @@ from activities.trade.prices import CsvFeed, PriceFeed, RandomWalkFeed
 from activities.trade.risk import check_risk
 from activities.trade.slicing import slice_quantities
 from jobwire.contract.events import utc_now
-from jobwire.engine import JobFailed, PhaseContext
 
 
 def _spec(ctx: PhaseContext) -> TradeInput:

@@ -15,15 +15,15 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from api.auth import CurrentUser
 from api.dependencies import Jobs, Limiter, Metrics, RedisDep
+from api.error_handlers import ProblemError, problem_responses
 from api.models import EventPage, RestartRequest
-from api.problems import ProblemError, problem_responses
 from jobwire.contract.records import JobPage, JobRecord, JobStats
 from jobwire.contract.registry import JobTypeRegistry
 from jobwire.contract.states import JobAction, JobState
 from jobwire.contract.workflow_api import is_job_id
 from jobwire.errors import InvalidSpec, JobNotFound
-from jobwire.feed.reader import read_since
-from jobwire.feed.snapshot import snapshot_event
+from realtime.replay import read_since
+from realtime.snapshot import snapshot_event
 
 MAX_SEQ = 2**53 - 1
 """The largest integer every JSON client (JavaScript included) reads exactly."""

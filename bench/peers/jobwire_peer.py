@@ -21,13 +21,13 @@ from bench.peers.measure import Peer
 from bench.peers.shape import HEARTBEAT_TIMEOUT, RETRY_INITIAL_SECONDS, JobShape, Watched
 from bench.peers.workers import STARTUP_SECONDS, kill_job_worker, polling
 from bench.stack import Stack, bench_stack
+from bench.support.counting import processed_items
+from bench.support.throwaway import api_ready
 from jobwire.auth.tokens import issue_token
+from jobwire.cli.devstack.ports import free_port
+from jobwire.connections.temporal_client import connect_temporal
 from jobwire.contract.states import JobState
 from jobwire.contract.workflow_api import SA_STATE
-from jobwire.devstack.ports import free_port
-from jobwire.temporal_client import connect_temporal
-from tests.support.counting import processed_items
-from tests.support.throwaway import api_ready
 
 NAMESPACE = "/jobs"
 TERMINAL = {"job.completed", "job.failed", "job.cancelled"}

@@ -18,7 +18,7 @@ from temporalio.client import Client
 
 from bench.engine import running_worker_pid
 from bench.stack import ROOT, Stack
-from jobwire.devstack.processes import ManagedProcess, ReadinessCheck
+from jobwire.cli.devstack.processes import ManagedProcess, ReadinessCheck
 
 STARTUP_SECONDS = 60.0
 

@@ -12,12 +12,12 @@ from rich.console import Console
 from rich.table import Table
 
 from jobwire.auth.tokens import issue_token
-from jobwire.devstack.ports import PortInUse
-from jobwire.devstack.processes import ProcessFailed
+from jobwire.cli.devstack.ports import PortInUse
+from jobwire.cli.devstack.processes import ProcessFailed
 from jobwire.settings import Settings
 
 if TYPE_CHECKING:
-    from jobwire.devstack.stack import DevStack
+    from jobwire.cli.devstack.stack import DevStack
 
 DEV_USER = "dev"
 
@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
 
 def dev() -> None:
     """Start Temporal, Redis, a worker and the API; stop them all on Ctrl-C or SIGTERM."""
-    from jobwire.devstack.stack import DevStack  # a second of imports no other command needs
+    from jobwire.cli.devstack.stack import DevStack  # a second of imports no other command needs
 
     console = Console(stderr=True)
     settings = Settings()

@@ -20,7 +20,7 @@ def setup(
     ] = False,
 ) -> None:
     """Register jobwire's search attributes on the configured namespace (safe to repeat)."""
-    from jobwire.temporal_setup import connect_when_up, ensure_search_attributes
+    from jobwire.connections.temporal_setup import connect_when_up, ensure_search_attributes
 
     settings = Settings()
 

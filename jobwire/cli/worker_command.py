@@ -26,7 +26,7 @@ def worker() -> None:
 
 
 async def _serve(settings: Settings) -> None:
-    from jobwire.worker import run_worker  # the SDK's worker, paid only by this command
+    from jobwire.cli.server.worker import run_worker  # the SDK's worker, paid only by this command
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

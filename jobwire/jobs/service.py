@@ -52,7 +52,7 @@ from jobwire.contract.workflow_api import (
 )
 from jobwire.errors import IllegalTransition, InvalidSpec, JobNotFound
 from jobwire.jobs.activity_pause import temporal_pause_of, unpause_activity
-from jobwire.jobs.fallback import record_from_visibility
+from jobwire.jobs.visibility import record_from_visibility
 from jobwire.settings import Settings
 
 _UPDATES = {

@@ -16,17 +16,17 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from api.app import asgi_app
+from bench.support.counting import counting_registry
 from jobwire.auth.tokens import issue_token
+from jobwire.cli.devstack.ports import free_port
+from jobwire.cli.server.worker import feed_publisher, running_worker
+from jobwire.connections.services import Services
 from jobwire.contract.records import JobRecord
 from jobwire.contract.registry import JobTypeRegistry
 from jobwire.contract.states import JobState
-from jobwire.devstack.ports import free_port
 from jobwire.jobs.service import JobService
-from jobwire.services import Services
 from jobwire.settings import Settings
-from jobwire.worker import feed_publisher, running_worker
 from tests.helpers import assert_eventually
-from tests.support.counting import counting_registry
 from tests.support.serving import serving
 
 

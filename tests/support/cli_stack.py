@@ -18,16 +18,16 @@ import pytest_asyncio
 from redis.asyncio import Redis
 from temporalio.client import Client
 
+from bench.support.processes import ROOT, jobwire_process
+from bench.support.throwaway import api_ready
 from jobwire.auth.tokens import issue_token
+from jobwire.cli.devstack.ports import free_port
+from jobwire.cli.devstack.processes import ManagedProcess
+from jobwire.cli.server.worker import feed_publisher, running_worker
+from jobwire.connections.services import Services
 from jobwire.contract.registry import job_types
-from jobwire.devstack.ports import free_port
-from jobwire.devstack.processes import ManagedProcess
 from jobwire.jobs.service import JobService
-from jobwire.services import Services
 from jobwire.settings import Settings
-from jobwire.worker import feed_publisher, running_worker
-from tests.support.processes import ROOT, jobwire_process
-from tests.support.throwaway import api_ready
 
 CLI_TIMEOUT = 180.0
 

@@ -20,16 +20,16 @@ from redis.asyncio import Redis
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from activities.runtime.context import PhaseResources
+from bench.support.counting import COUNT_PHASES, CountInput
+from bench.support.throwaway import throwaway_servers
+from jobwire.cli.server.worker import build_worker
 from jobwire.contract.publishing import NullPublisher
 from jobwire.contract.records import JobRecord
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.contract.states import JobAction
-from jobwire.engine.context import PhaseResources
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
-from jobwire.worker import build_worker
-from tests.support.counting import COUNT_PHASES, CountInput
-from tests.support.throwaway import throwaway_servers
 
 HISTORIES = Path(__file__).resolve().parents[1] / "replay" / "histories"
 USER = "replay"

@@ -21,13 +21,13 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from jobwire.devstack.ports import free_port
-from jobwire.devstack.redis_server import RedisServer
-from jobwire.devstack.temporal_server import TemporalDevServer
+from bench.support.processes import ROOT, jobwire_process
+from jobwire.cli.devstack.ports import free_port
+from jobwire.cli.devstack.redis_server import RedisServer
+from jobwire.cli.devstack.temporal_server import TemporalDevServer
 from jobwire.settings import Settings
 from tests.conftest import TEST_JWT_SECRET
 from tests.e2e.browser.stack import ARTIFACTS, CHROMIUM, ConsoleStack, chromium_missing
-from tests.support.processes import ROOT, jobwire_process
 
 # Every expect() polls; on two shared cores a page may take a while to catch up.
 expect.set_options(timeout=60_000)

@@ -9,14 +9,14 @@ from typing import Any
 
 import httpx
 
+from bench.support.processes import ROOT
+from bench.support.throwaway import api_ready
 from jobwire.auth.tokens import issue_token
+from jobwire.cli.devstack.processes import ManagedProcess
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobState
-from jobwire.devstack.processes import ManagedProcess
 from jobwire.settings import Settings
 from tests.helpers import assert_eventually
-from tests.support.processes import ROOT
-from tests.support.throwaway import api_ready
 
 CHROMIUM = Path("/usr/bin/chromium")
 """Debian's Chromium: the only browser these tests use (a test tool's download fails here)."""

@@ -15,7 +15,7 @@ import httpx
 import psutil
 import pytest
 
-from jobwire.devstack.ports import free_port
+from jobwire.cli.devstack.ports import free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from api.app import create_app
-from jobwire.devstack.ports import free_port
-from jobwire.services import Services
+from bench.support.counting import counting_registry
+from jobwire.cli.devstack.ports import free_port
+from jobwire.connections.services import Services
 from jobwire.settings import Settings
 from tests.support.api_stack import Api
-from tests.support.counting import counting_registry
 from tests.support.serving import serving
 
 pytestmark = pytest.mark.integration

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from bench.support.processes import ROOT
 from jobwire.auth.tokens import issue_token
 from jobwire.client.http import JobwireClient
 from jobwire.contract.events import EventType, JobEvent
 from tests.helpers import assert_eventually
 from tests.support.cli_stack import CliStack
-from tests.support.processes import ROOT
 
 pytestmark = pytest.mark.integration
 

@@ -10,13 +10,13 @@ import pytest_asyncio
 from redis.asyncio import Redis
 from temporalio.client import Client
 
+from activities.runtime.context import PhaseResources
+from bench.support.counting import counting_registry
+from jobwire.cli.server.worker import build_worker
 from jobwire.contract.events import EventType, JobEvent
 from jobwire.contract.publishing import MemoryPublisher
-from jobwire.engine.context import PhaseResources
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
-from jobwire.worker import build_worker
-from tests.support.counting import counting_registry
 
 
 @dataclass

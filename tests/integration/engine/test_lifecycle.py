@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from bench.support.counting import processed_items
 from jobwire.contract.events import EventType
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobAction, JobState
 from jobwire.errors import IllegalTransition, InvalidSpec, JobNotFound
 from tests.helpers import assert_eventually
 from tests.integration.engine.conftest import Engine
-from tests.support.counting import processed_items
 
 pytestmark = pytest.mark.integration
 

@@ -10,14 +10,14 @@ import pytest_asyncio
 from redis.asyncio import Redis
 from temporalio.client import Client, WorkflowExecutionStatus
 
+from activities.runtime.context import PhaseResources
+from bench.support.counting import counting_registry, processed_items
+from jobwire.cli.server.worker import build_worker
 from jobwire.contract.publishing import MemoryPublisher
 from jobwire.contract.states import JobState
-from jobwire.engine.context import PhaseResources
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
-from jobwire.worker import build_worker
 from tests.helpers import assert_eventually
-from tests.support.counting import counting_registry, processed_items
 
 pytestmark = pytest.mark.integration
 

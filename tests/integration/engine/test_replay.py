@@ -11,8 +11,8 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from jobwire.cli.server.worker import workflow_runner
 from jobwire.contract.registry import job_types
-from jobwire.worker import workflow_runner
 from workflows.job_workflow import JobWorkflow
 
 HISTORIES = sorted((Path(__file__).parents[2] / "replay" / "histories").glob("*.json"))

@@ -11,16 +11,16 @@ from redis.asyncio import Redis
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from activities.runtime.context import PhaseResources
+from bench.support.counting import counting_registry, processed_items
+from jobwire.cli.devstack.ports import free_port
+from jobwire.cli.devstack.temporal_server import TemporalDevServer
+from jobwire.cli.server.worker import build_worker
 from jobwire.contract.publishing import MemoryPublisher
 from jobwire.contract.states import JobState
-from jobwire.devstack.ports import free_port
-from jobwire.devstack.temporal_server import TemporalDevServer
-from jobwire.engine.context import PhaseResources
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
-from jobwire.worker import build_worker
 from tests.helpers import assert_eventually
-from tests.support.counting import counting_registry, processed_items
 
 pytestmark = pytest.mark.integration
 

@@ -7,12 +7,12 @@ import asyncio
 
 import pytest
 
+from bench.support.counting import processed_items
+from jobwire.cli.devstack.binaries import temporal_binary
 from jobwire.contract.events import EventType
 from jobwire.contract.states import JobAction, JobState
-from jobwire.devstack.binaries import temporal_binary
 from tests.helpers import assert_eventually
 from tests.integration.engine.conftest import Engine
-from tests.support.counting import processed_items
 
 pytestmark = pytest.mark.integration
 

@@ -9,11 +9,11 @@ import pytest
 from redis.asyncio import Redis
 from temporalio.client import Client
 
+from activities.runtime.context import PhaseResources
+from bench.support.counting import counting_registry
+from jobwire.cli.server.worker import build_worker
 from jobwire.contract.publishing import MemoryPublisher
-from jobwire.engine.context import PhaseResources
 from jobwire.settings import Settings
-from jobwire.worker import build_worker
-from tests.support.counting import counting_registry
 
 pytestmark = pytest.mark.integration
 

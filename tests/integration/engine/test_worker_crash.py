@@ -10,14 +10,14 @@ import pytest
 from redis.asyncio import Redis
 from temporalio.client import Client
 
+from bench.support.counting import counting_registry, processed_items
+from bench.support.processes import jobwire_process
 from jobwire.contract.events import EventType
 from jobwire.contract.states import JobState
-from jobwire.feed.reader import read_since
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
+from realtime.replay import read_since
 from tests.helpers import assert_eventually
-from tests.support.counting import counting_registry, processed_items
-from tests.support.processes import jobwire_process
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +31,7 @@ async def test_kill_9_of_the_worker_redoes_at_most_one_heartbeat_of_work(
     settings = settings.model_copy(
         update={"heartbeat_timeout_seconds": 2.0, "heartbeat_throttle_seconds": 0.1}
     )
-    plugin = ["tests.support.counting_plugin"]
+    plugin = ["bench.support.counting_plugin"]
     jobs = JobService(temporal_client, settings, counting_registry())
     first = jobwire_process("worker", settings, tmp_path / "first", job_type_modules=plugin)
     second = jobwire_process("worker", settings, tmp_path / "second", job_type_modules=plugin)

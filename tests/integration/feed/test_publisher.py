@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
+from activities.runtime.publisher import RedisEventPublisher
+from jobwire import redis_keys as keys
+from jobwire.cli.devstack.ports import free_port
 from jobwire.contract.events import EventDraft, EventType
 from jobwire.contract.states import JobState
-from jobwire.devstack.ports import free_port
-from jobwire.feed import keys
-from jobwire.feed.publisher import RedisEventPublisher
-from jobwire.feed.reader import read_since
 from jobwire.settings import Settings
+from realtime.replay import read_since
 
 pytestmark = pytest.mark.integration
 

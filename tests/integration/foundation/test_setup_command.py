@@ -12,7 +12,7 @@ from temporalio.client import Client
 from typer.testing import CliRunner
 
 from jobwire.cli.main import app
-from jobwire.temporal_setup import missing_search_attributes
+from jobwire.connections.temporal_setup import missing_search_attributes
 from tests.helpers import assert_eventually
 
 pytestmark = pytest.mark.integration

@@ -28,15 +28,15 @@ from starlette.routing import Route
 from temporalio.client import Client
 
 import activities  # noqa: F401
+from activities.runtime.context import PhaseResources
+from jobwire.cli.devstack.ports import free_port
+from jobwire.cli.server.worker import build_worker
 from jobwire.contract.publishing import MemoryPublisher
 from jobwire.contract.records import JobRecord
 from jobwire.contract.registry import job_types
 from jobwire.contract.states import JobState
-from jobwire.devstack.ports import free_port
-from jobwire.engine.context import PhaseResources
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
-from jobwire.worker import build_worker
 from tests.helpers import assert_eventually
 from tests.support.serving import serving
 

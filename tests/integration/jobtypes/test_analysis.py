@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from temporalio.client import Client
 
+from bench.support.processes import jobwire_process
 from jobwire.contract.registry import job_types
 from jobwire.contract.states import JobAction, JobState
 from jobwire.errors import JobFailed
@@ -18,7 +19,6 @@ from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
 from tests.helpers import assert_eventually
 from tests.integration.jobtypes.conftest import Jobs, Site
-from tests.support.processes import jobwire_process
 from tests.unit.jobtypes.harness import Harness, Stop, unit_settings
 
 pytestmark = pytest.mark.integration

@@ -17,13 +17,13 @@ from activities.trade.broker import ChildOrder, OrderState
 from activities.trade.models import RandomWalkPrices
 from activities.trade.paper import PaperBroker, fills_key
 from activities.trade.prices import RandomWalkFeed
+from bench.support.processes import jobwire_process
 from jobwire.contract.registry import job_types
 from jobwire.contract.states import JobState
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
 from tests.helpers import assert_eventually
 from tests.integration.jobtypes.conftest import Jobs
-from tests.support.processes import jobwire_process
 
 pytestmark = pytest.mark.integration
 

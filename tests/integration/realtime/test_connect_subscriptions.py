@@ -16,11 +16,11 @@ import socketio
 from redis.asyncio import Redis
 from temporalio.client import Client
 
+from bench.support.counting import counting_registry
 from jobwire.client.feed import EventMessage, SocketIOConnector
 from jobwire.settings import Settings
 from tests.helpers import assert_eventually
 from tests.support.api_stack import Api, api_serving
-from tests.support.counting import counting_registry
 from tests.support.feed_client import FeedClient
 
 pytestmark = pytest.mark.integration

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 import socketio
 
+from jobwire import redis_keys as keys
 from jobwire.auth.tokens import issue_token
 from jobwire.contract.states import JobState
-from jobwire.feed import keys
 from tests.support.api_stack import Api
 from tests.support.feed_client import FeedClient
 

@@ -8,8 +8,8 @@ from redis.asyncio import Redis
 from temporalio.client import Client
 
 from activities.analysis import AnalysisInput
+from jobwire.cli.devstack.redis_server import RedisServer
 from jobwire.contract.registry import JobTypeRegistry, job_types
-from jobwire.devstack.redis_server import RedisServer
 from jobwire.settings import Settings
 from tests.support.api_stack import api_stack
 from tests.support.feed_client import FeedClient

@@ -16,16 +16,16 @@ import pytest
 import socketio
 from redis.asyncio import Redis
 
+from activities.runtime.publisher import RedisEventPublisher
 from jobwire.contract.events import EventDraft, EventType, JobEvent
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobState
-from jobwire.feed.publisher import RedisEventPublisher
-from jobwire.feed.reader import read_since
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
 from realtime.bridge import Bridge
 from realtime.connection import Connection
 from realtime.packets import Outgoing
+from realtime.replay import read_since
 
 pytestmark = pytest.mark.integration
 

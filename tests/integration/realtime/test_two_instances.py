@@ -10,19 +10,19 @@ import pytest
 from redis.asyncio import Redis
 from temporalio.client import Client
 
+from bench.support.counting import counting_registry
+from bench.support.processes import jobwire_process
+from bench.support.throwaway import api_ready
 from jobwire.auth.tokens import issue_token
-from jobwire.devstack.ports import free_port
-from jobwire.services import Services
+from jobwire.cli.devstack.ports import free_port
+from jobwire.cli.server.worker import feed_publisher, running_worker
+from jobwire.connections.services import Services
 from jobwire.settings import Settings
-from jobwire.worker import feed_publisher, running_worker
-from tests.support.counting import counting_registry
 from tests.support.feed_client import FeedClient
-from tests.support.processes import jobwire_process
-from tests.support.throwaway import api_ready
 
 pytestmark = pytest.mark.integration
 
-PLUGIN = ["tests.support.counting_plugin"]
+PLUGIN = ["bench.support.counting_plugin"]
 
 
 async def test_a_client_of_the_second_instance_follows_a_job_started_on_the_first(

@@ -15,12 +15,12 @@ import pytest_asyncio
 import socketio
 import uvicorn
 
+from jobwire.cli.devstack.ports import free_port
 from jobwire.client.errors import FeedUnavailable, NotFound, Unauthorized
 from jobwire.client.feed import EventMessage, SocketIOConnector
 from jobwire.client.watch import Backoff, JobWatch
 from jobwire.contract.events import EventType, JobEvent
 from jobwire.contract.states import JobState
-from jobwire.devstack.ports import free_port
 from tests.helpers import assert_eventually
 from tests.unit.client.fakes import make_event, make_record
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from jobwire.console import console_dir, mount_console
+from api.console import console_dir, mount_console
 
 
 def _build(root: Path) -> Path:

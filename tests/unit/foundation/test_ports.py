@@ -6,8 +6,8 @@ import socket
 
 import pytest
 
-from jobwire.devstack.ports import PortInUse, ensure_port_free, free_port, port_is_free
-from jobwire.devstack.stack import DevStack
+from jobwire.cli.devstack.ports import PortInUse, ensure_port_free, free_port, port_is_free
+from jobwire.cli.devstack.stack import DevStack
 from jobwire.settings import Settings
 
 

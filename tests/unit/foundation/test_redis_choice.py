@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from jobwire.devstack import binaries
-from jobwire.devstack.redis_server import choose_redis
+from jobwire.cli.devstack import binaries
+from jobwire.cli.devstack.redis_server import choose_redis
 from jobwire.settings import Settings
 
 

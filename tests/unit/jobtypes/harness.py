@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from activities.runtime.context import PhaseContext, PhaseResources
 from jobwire.contract.events import utc_now
 from jobwire.contract.phases import Checkpoint, PhaseInput, ProgressReport
 from jobwire.contract.publishing import MemoryPublisher
 from jobwire.contract.registry import JobTypeRegistry, job_types
-from jobwire.engine.context import PhaseContext, PhaseResources
 from jobwire.settings import Settings
 
 

@@ -11,8 +11,8 @@ from types import ModuleType
 
 import pytest
 
-import activities  # noqa: F401
-import jobwire.engine
+import activities
+import activities.runtime
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.errors import JobFailed
 from tests.unit.jobtypes.harness import Harness, Stop, unit_settings
@@ -27,7 +27,7 @@ def doc_example(monkeypatch: pytest.MonkeyPatch) -> JobTypeRegistry:
     assert block, "docs/adding-a-job-type.md lost its example"
     registry = JobTypeRegistry()
     registry._loaded = True  # no built-ins: only what the doc registers
-    monkeypatch.setattr(jobwire.engine, "job_types", registry)
+    monkeypatch.setattr(activities.runtime, "job_types", registry)
     module = ModuleType("primes_from_docs")
     monkeypatch.setitem(sys.modules, module.__name__, module)
     exec(compile(block.group(1), str(DOC), "exec"), module.__dict__)

@@ -17,12 +17,12 @@ from temporalio.api.enums.v1 import TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 
-from jobwire.devstack.ports import ensure_port_free
-from jobwire.devstack.processes import ManagedProcess, ReadinessCheck
-from jobwire.devstack.redis_server import RedisChoice, RedisServer, choose_redis
-from jobwire.devstack.temporal_server import TemporalDevServer
+from jobwire.cli.devstack.ports import ensure_port_free
+from jobwire.cli.devstack.processes import ManagedProcess, ReadinessCheck
+from jobwire.cli.devstack.redis_server import RedisChoice, RedisServer, choose_redis
+from jobwire.cli.devstack.temporal_server import TemporalDevServer
+from jobwire.connections.temporal_client import connect_temporal
 from jobwire.settings import Settings
-from jobwire.temporal_client import connect_temporal
 
 
 @dataclass

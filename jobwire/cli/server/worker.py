@@ -13,12 +13,12 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.runtime.context import PhaseResources
+from activities.runtime.phase_activities import PhaseRuntime
+from activities.runtime.publisher import RedisEventPublisher
+from jobwire.connections.services import Services
 from jobwire.contract.publishing import EventPublisher
 from jobwire.contract.registry import JobTypeRegistry, job_types
-from jobwire.engine.context import PhaseResources
-from jobwire.engine.runtime import PhaseRuntime
-from jobwire.feed.publisher import RedisEventPublisher
-from jobwire.services import Services
 from jobwire.settings import Settings
 from workflows.job_workflow import JobWorkflow
 

@@ -15,9 +15,9 @@ from temporalio.api.operatorservice.v1 import (
 )
 from temporalio.client import Client
 
+from jobwire.connections.temporal_client import connect_temporal
 from jobwire.contract.workflow_api import SEARCH_ATTRIBUTES
 from jobwire.settings import Settings
-from jobwire.temporal_client import connect_temporal
 
 
 async def missing_search_attributes(client: Client, namespace: str) -> dict[str, int]:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from jobwire.devstack.processes import ManagedProcess
+from jobwire.cli.devstack.processes import ManagedProcess
 from jobwire.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

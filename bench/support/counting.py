@@ -9,9 +9,9 @@ from typing import Any, Literal
 from pydantic import Field
 from redis.asyncio import Redis
 
+from activities.runtime import JobFailed, Phase, PhaseContext
 from jobwire.contract.registry import JobTypeRegistry
 from jobwire.contract.specs import JobInput
-from jobwire.engine import JobFailed, Phase, PhaseContext
 
 
 class CountInput(JobInput):

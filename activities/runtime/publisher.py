@@ -14,8 +14,8 @@ import time
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from jobwire import redis_keys as keys
 from jobwire.contract.events import EventDraft, EventType, JobEvent
-from jobwire.feed import keys
 from jobwire.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from temporalio.client import Client
 
+from jobwire.cli.devstack.binaries import temporal_binary
+from jobwire.cli.devstack.processes import ManagedProcess
 from jobwire.contract.workflow_api import SEARCH_ATTRIBUTES
-from jobwire.devstack.binaries import temporal_binary
-from jobwire.devstack.processes import ManagedProcess
 
 _SA_TYPES = {"KEYWORD": "Keyword", "DOUBLE": "Double", "INT": "Int", "TEXT": "Text"}
 

@@ -2,7 +2,7 @@
 
 A new job type is one module::
 
-    from jobwire.engine import JobFailed, Phase, PhaseContext, job_types
+    from activities.runtime import JobFailed, Phase, PhaseContext, job_types
 
     async def crunch(ctx: PhaseContext) -> dict[str, Any]:
         position = ctx.state.get("row", 0)          # where a crashed attempt got to
@@ -15,9 +15,9 @@ A new job type is one module::
     job_types.register(CrunchInput, [Phase("crunch", crunch)])
 """
 
+from activities.runtime.context import PhaseContext, PhaseResources
 from jobwire.contract.phases import Checkpoint
 from jobwire.contract.registry import Phase, job_types
-from jobwire.engine.context import PhaseContext, PhaseResources
 from jobwire.errors import InvalidSpec, JobFailed
 
 __all__ = [

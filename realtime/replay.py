@@ -8,8 +8,8 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from jobwire import redis_keys as keys
 from jobwire.contract.events import EventDraft, JobEvent
-from jobwire.feed import keys
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from temporalio.client import Client
 
-from jobwire.redis_client import connect_redis
+from jobwire.connections.redis_client import connect_redis
+from jobwire.connections.temporal_client import connect_temporal
 from jobwire.settings import Settings
-from jobwire.temporal_client import connect_temporal
 
 
 @dataclass

@@ -18,12 +18,12 @@ from pydantic import ValidationError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.runtime.context import HandBack, PhaseContext, PhaseResources
 from jobwire.contract.events import EventDraft, EventType, JobEvent, utc_now
 from jobwire.contract.phases import Checkpoint, PhaseInput, PhaseOutcome, ProgressReport
 from jobwire.contract.publishing import EventPublisher
 from jobwire.contract.registry import JobTypeDefinition, JobTypeRegistry, Phase, job_types
 from jobwire.contract.workflow_api import PUBLISH_ACTIVITY, SIGNAL_REPORT_PROGRESS
-from jobwire.engine.context import HandBack, PhaseContext, PhaseResources
 from jobwire.errors import InvalidSpec, JobFailed
 from jobwire.settings import Settings
 
