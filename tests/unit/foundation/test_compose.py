@@ -56,3 +56,19 @@ def test_every_variable_in_compose_is_a_setting_and_validates() -> None:
 def test_the_load_balancer_config_passes_websockets() -> None:
     nginx = (ROOT / "deploy" / "nginx.conf").read_text()
     assert "Upgrade" in nginx and "api-1" in nginx and "api-2" in nginx
+
+
+def test_only_the_proxy_is_reachable_from_outside() -> None:
+    published = {name for name, service in COMPOSE["services"].items() if service.get("ports")}
+    assert published == {"lb"}
+    assert COMPOSE["networks"]["backend"]["internal"] is True
+    for name in ("temporal", "temporal-ui", "postgresql", "redis"):
+        assert COMPOSE["services"][name]["networks"] == ["backend"], name
+
+
+def test_temporal_ui_is_served_only_behind_basic_auth() -> None:
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    ui_server = nginx[nginx.index("listen 8080") :]
+    assert "proxy_pass http://temporal-ui:8080" in ui_server
+    assert "auth_basic_user_file" in ui_server
+    assert nginx.count("proxy_pass http://temporal-ui") == 1
