@@ -6,6 +6,7 @@ itself, so a test or a second replica can run with other values in the same proc
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +21,22 @@ DEVELOPMENT_JWT_SECRET = "jobwire-development-secret-do-not-use-in-production"
 """Signs tokens when no secret is configured; refused outside development."""
 
 
+def _refuse_beyond_loopback(host: str) -> None:
+    """The development secret is public (it is in this file): tokens it signs may only be
+    accepted by an API that no one else can reach."""
+    if host == "localhost":
+        return
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return
+    except ValueError:
+        pass
+    raise ValueError(
+        f"the API listens on {host}, beyond loopback: set JOBWIRE_JWT_SECRET (the development"
+        " secret signs tokens anyone can forge)"
+    )
+
+
 class Settings(BaseSettings):
     """jobwire's configuration: ``JOBWIRE_*`` variables, then ``.env``, then defaults."""
 
@@ -29,6 +46,8 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         populate_by_name=True,
+        # A refused value is named, never echoed: it may be a secret or a key.
+        hide_input_in_errors=True,
     )
 
     environment: Literal["development", "test", "production"] = Field(
@@ -226,6 +245,8 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_development_secrets_elsewhere(self) -> Settings:
         if self.environment == "development":
+            if self.jwt_algorithm == "HS256" and self.jwt_signing_secret == DEVELOPMENT_JWT_SECRET:
+                _refuse_beyond_loopback(self.api_host)
             return self
         if self.jwt_algorithm == "HS256":
             secret = self.jwt_secret.get_secret_value() if self.jwt_secret else None

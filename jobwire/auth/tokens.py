@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -9,6 +10,10 @@ import jwt
 from pydantic import BaseModel
 
 from jobwire.settings import Settings
+
+
+MAX_SUBJECT_LENGTH = 200
+"""A user id is a key in search attributes, Redis keys and rooms; longer is no one's name."""
 
 
 class InvalidToken(Exception):
@@ -74,12 +79,32 @@ def verify_token(settings: Settings, token: str) -> Principal:
         raise InvalidToken("token expired") from exc
     except jwt.PyJWTError as exc:
         raise InvalidToken(f"invalid token: {exc}") from exc
-    subject = claims.get("sub")
-    if not isinstance(subject, str) or not subject:
-        raise InvalidToken("token has no subject")
+    subject = _valid_subject(claims.get("sub"))
     scope = claims.get("scope", "")
     return Principal(
         user_id=subject,
-        expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+        expires_at=_expiry(claims["exp"]),
         scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(),
     )
+
+
+def _valid_subject(subject: Any) -> str:
+    """A signed ``sub`` still becomes part of visibility queries and Redis keys, so one that
+    no user id can be (control characters, a NUL, megabytes) is refused here, as a 401, rather
+    than failing deep inside Temporal as a 503."""
+    if not isinstance(subject, str) or not subject:
+        raise InvalidToken("token has no subject")
+    if len(subject) > MAX_SUBJECT_LENGTH:
+        raise InvalidToken(f"token subject is longer than {MAX_SUBJECT_LENGTH} characters")
+    if any(unicodedata.category(char).startswith("C") for char in subject):
+        raise InvalidToken("token subject holds control characters")
+    return subject
+
+
+def _expiry(exp: Any) -> datetime:
+    """PyJWT checked that ``exp`` is a number in the future; one past what a datetime holds
+    (year 9999) is refused instead of overflowing into a 500."""
+    try:
+        return datetime.fromtimestamp(exp, UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise InvalidToken("token expiry is out of range") from exc

@@ -38,6 +38,9 @@ def forged_tokens(api: Api) -> dict[str, str]:
         "expired": issue_token(api.settings, "alice", ttl=timedelta(seconds=-5)),
         "no subject": jwt.encode({"exp": 4_000_000_000}, secret, algorithm="HS256"),
         "HS512 not allowed": hs512,
+        "expiry past year 9999": jwt.encode({"sub": "alice", "exp": 10**20}, secret, "HS256"),
+        "a NUL in the subject": jwt.encode({"sub": "al\x00ice", "exp": 4_000_000_000}, secret),
+        "a 10,000-character subject": jwt.encode({"sub": "a" * 10_000, "exp": 4 * 10**9}, secret),
     }
 
 

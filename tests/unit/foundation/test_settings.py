@@ -71,3 +71,30 @@ def test_out_of_range_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_production_refuses_a_short_secret() -> None:
     with pytest.raises(ValidationError, match="32 characters"):
         Settings(_env_file=None, environment="production", jwt_secret="short")
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10", "api.example.com"])
+def test_development_refuses_its_public_secret_beyond_loopback(host: str) -> None:
+    with pytest.raises(ValidationError, match="beyond loopback"):
+        Settings(_env_file=None, api_host=host)
+    with pytest.raises(ValidationError, match="beyond loopback"):
+        Settings(_env_file=None, api_host=host, jwt_secret=DEVELOPMENT_JWT_SECRET)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "localhost"])
+def test_development_keeps_its_secret_on_loopback(host: str) -> None:
+    assert Settings(_env_file=None, api_host=host).jwt_signing_secret == DEVELOPMENT_JWT_SECRET
+
+
+def test_a_real_secret_may_listen_anywhere() -> None:
+    settings = Settings(_env_file=None, api_host="0.0.0.0", jwt_secret="r" * 40)
+    assert settings.api_host == "0.0.0.0"
+
+
+def test_a_refused_value_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOBWIRE_TEMPORAL_API_KEY", '["hunter2-very-secret"]')
+    monkeypatch.setenv("JOBWIRE_JWT_SECRET", '{"hunter3": "also-secret"}')
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None, environment="production")
+    assert "hunter" not in str(refused.value)
+    assert "also-secret" not in str(refused.value)
