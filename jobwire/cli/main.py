@@ -1,10 +1,11 @@
-"""The ``jobwire`` command: one Typer app, each command group in its own module."""
+"""The root ``jobwire`` app: it mounts the command groups and holds no command of its own."""
 
 from __future__ import annotations
 
 import typer
 
-from jobwire.cli import api_command, dev_command, jobs, setup_command, token_command, worker_command
+from jobwire.cli import jobs
+from jobwire.cli.server.group import app as server_app
 
 app = typer.Typer(
     name="jobwire",
@@ -12,11 +13,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-api_command.register(app)
-dev_command.register(app)
-setup_command.register(app)
-token_command.register(app)
-worker_command.register(app)
+app.add_typer(server_app)
 jobs.register(app)
 
 
