@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jobwire.cli import jobs
+from jobwire.cli.jobs.group import client_app
 from jobwire.cli.server.group import app as server_app
 
 app = typer.Typer(
@@ -14,7 +14,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(server_app)
-jobs.register(app)
+app.add_typer(client_app())
 
 
 if __name__ == "__main__":
