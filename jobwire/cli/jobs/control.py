@@ -46,7 +46,7 @@ def cancel(target: ApiTarget, job_ids: JobIdsArgument) -> None:
 def _apply(target: ApiTarget, job_ids: list[str], verb: str, action: Action) -> None:
     """Applies ``action`` to each job in turn; the first refusal stops the rest."""
 
-    async def body(client: JobwireClient) -> int:
+    async def body(client: JobwireClient) -> None:
         done = []
         for job_id in job_ids:
             job = await action(client, job_id)
@@ -55,7 +55,6 @@ def _apply(target: ApiTarget, job_ids: list[str], verb: str, action: Action) -> 
                 output.print_job_line(f"{verb}:", job)
         if target.json:
             output.print_json(done if len(done) > 1 else done[0])
-        return 0
 
     target.run(body)
 

@@ -30,7 +30,7 @@ def list_jobs(
 ) -> None:
     """List your jobs, newest first (running ones before finished ones)."""
 
-    async def body(client: JobwireClient) -> int:
+    async def body(client: JobwireClient) -> None:
         page = await client.list_jobs(state=state, type=job_type, limit=limit, cursor=cursor)
         if every:
             while page.next_cursor:
@@ -39,7 +39,6 @@ def list_jobs(
                 )
                 page = more.model_copy(update={"items": page.items + more.items})
         output.print_result(page, json_output=target.json, human=output.print_jobs)
-        return 0
 
     target.run(body)
 
@@ -49,18 +48,17 @@ def list_jobs(
 def show(target: ApiTarget, job_id: JobIdArgument) -> None:
     """Show one job: state, progress, step, checkpoint, allowed actions, result or error."""
 
-    async def body(client: JobwireClient) -> int:
+    async def body(client: JobwireClient) -> None:
         job = await client.get_job(job_id)
         if target.json:
             output.print_json(job)
-            return 0
+            return
         link = None
         try:
             link = (await client.meta()).temporal_link(job_id)
         except Exception:  # the link is a nicety; the job itself was shown
             link = None
         output.print_job(job, temporal_link=link)
-        return 0
 
     target.run(body)
 
@@ -74,10 +72,9 @@ def events(
 ) -> None:
     """Print a job's recorded events after --since."""
 
-    async def body(client: JobwireClient) -> int:
+    async def body(client: JobwireClient) -> None:
         page = await client.events(job_id, since=since)
         output.print_result(page, json_output=target.json, human=output.print_events)
-        return 0
 
     target.run(body)
 
@@ -87,9 +84,8 @@ def events(
 def stats(target: ApiTarget) -> None:
     """Count your jobs by state and by type."""
 
-    async def body(client: JobwireClient) -> int:
+    async def body(client: JobwireClient) -> None:
         counts = await client.stats()
         output.print_result(counts, json_output=target.json, human=output.print_stats)
-        return 0
 
     target.run(body)
