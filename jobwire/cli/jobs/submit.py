@@ -6,7 +6,8 @@ from the input model), so a new job type needs no CLI code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import inspect
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Protocol
 
@@ -47,12 +48,12 @@ class JobTypeDefinition(Protocol):
     def input_model(self) -> type[JobInput]: ...
     @property
     def description(self) -> str: ...
-    @property
-    def examples(self) -> Sequence[Mapping[str, Any]]: ...
 
 
 class JobTypes(Protocol):
-    """The job type registry, as far as ``submit`` depends on it."""
+    """The job type registry, as far as ``submit`` depends on it: a protocol rather than the
+    registry class, so the CLI rests on ``definitions()`` and three attributes, not on how the
+    registry is built (tests hand in one of their own)."""
 
     def definitions(self) -> Sequence[JobTypeDefinition]: ...
 
@@ -85,7 +86,7 @@ def _definitions(registry: JobTypes) -> Sequence[JobTypeDefinition]:
         return []
 
 
-def _submit_file_command(models: dict[str, type[JobInput]]) -> Any:
+def _submit_file_command(models: dict[str, type[JobInput]]) -> Callable[..., None]:
     @client_command
     def submit_file(
         ctx: typer.Context,
@@ -116,7 +117,7 @@ def _submit_file_command(models: dict[str, type[JobInput]]) -> Any:
     return submit_file
 
 
-def _typed_submit_parameters() -> list[Any]:
+def _typed_submit_parameters() -> list[inspect.Parameter]:
     """The options every ``submit TYPE`` has ahead of the model's own fields (the shared client
     options follow them, added by ``client_command``)."""
     return [
