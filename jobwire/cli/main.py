@@ -1,10 +1,11 @@
-"""The ``jobwire`` command: one Typer app, each command group in its own module."""
+"""The root ``jobwire`` app: it mounts the command groups and holds no command of its own."""
 
 from __future__ import annotations
 
 import typer
 
-from jobwire.cli import api_command, dev_command, jobs, setup_command, token_command, worker_command
+from jobwire.cli.jobs.group import client_app
+from jobwire.cli.server.group import app as server_app
 
 app = typer.Typer(
     name="jobwire",
@@ -12,12 +13,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-api_command.register(app)
-dev_command.register(app)
-setup_command.register(app)
-token_command.register(app)
-worker_command.register(app)
-jobs.register(app)
+app.add_typer(server_app)
+app.add_typer(client_app())
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import httpx
 import typer
 from pydantic import BaseModel, Field
 
-from jobwire.cli import jobs
+from jobwire.cli.jobs.group import client_app
 from jobwire.client.config import ClientSettings
 from jobwire.client.http import JobwireClient
 from jobwire.client.watch import Backoff
@@ -74,7 +74,7 @@ class FakeApi:
 
     def app(self) -> typer.Typer:
         app = typer.Typer()
-        jobs.register(app, registry())
+        app.add_typer(client_app(registry()))
         return app
 
     def factory(self, settings: ClientSettings) -> JobwireClient:

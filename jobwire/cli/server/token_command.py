@@ -11,10 +11,6 @@ from jobwire.auth.tokens import InvalidToken, issue_token
 from jobwire.settings import Settings
 
 
-def register(app: typer.Typer) -> None:
-    app.command("token")(token)
-
-
 def token(
     sub: Annotated[str, typer.Option("--sub", help="The user the token speaks for.")],
     ttl: Annotated[

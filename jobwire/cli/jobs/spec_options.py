@@ -4,15 +4,18 @@ input model, so a new job type gets its submit command without CLI code.
 Every field becomes an option named after it (``max_sources`` → ``--max-sources``). Values
 stay strings until pydantic validates the whole spec against the model, so the model alone
 decides types, bounds and defaults; a structured field (object, list of objects) takes JSON.
+A ``--file`` spec is read here too, and overlaid with the flags that were given.
 """
 
 from __future__ import annotations
 
 import inspect
 import json
+import sys
 import types
 import typing
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -20,7 +23,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from jobwire.cli.client_options import UsageError
+from jobwire.cli.jobs.exit_codes import UsageError
+from jobwire.cli.jobs.signatures import with_signature
 from jobwire.contract.specs import JobInput
 
 RESERVED_FIELDS = ("schema_version", "type")
@@ -184,9 +188,18 @@ def build_command(
     def command(**values: Any) -> None:
         run(model, options, values)
 
-    parameters = [*common, *(option.parameter() for option in options)]
-    command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
-    command.__annotations__ = {p.name: p.annotation for p in parameters}
     command.__doc__ = description
     command.__name__ = f"submit_{model.model_fields['type'].default}"
-    return command
+    return with_signature(command, [*common, *(option.parameter() for option in options)])
+
+
+def read_json_file(path: Path) -> Any:
+    """A spec file's JSON (``-`` reads stdin); a ``UsageError`` that says what is wrong."""
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path} is not valid JSON: {exc}") from None

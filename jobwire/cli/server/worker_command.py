@@ -5,14 +5,8 @@ from __future__ import annotations
 import asyncio
 import signal
 
-import typer
-
 from jobwire.logs import configure_logging
 from jobwire.settings import Settings
-
-
-def register(app: typer.Typer) -> None:
-    app.command("worker")(worker)
 
 
 def worker() -> None:

@@ -11,27 +11,18 @@ import typer
 from pydantic import SecretStr
 
 from jobwire.auth.tokens import issue_token
-from jobwire.cli import output
-from jobwire.cli.client_options import (
-    EXIT_CODES_HELP,
-    ConfigOption,
-    Connection,
-    JsonOption,
-    TokenOption,
-    UrlOption,
-    UsageError,
-    exit_code_for_states,
-    read_json_file,
-)
-from jobwire.cli.watch_view import follow_jobs
+from jobwire.cli.jobs import output
+from jobwire.cli.jobs.client_options import ApiTarget, client_command
+from jobwire.cli.jobs.exit_codes import EXIT_CODES_HELP, UsageError, exit_code_for_states
+from jobwire.cli.jobs.spec_options import read_json_file
+from jobwire.cli.jobs.watch_view import follow_jobs
 from jobwire.client.http import JobwireClient
 from jobwire.settings import Settings
 
 DEMO_USER = "dev"
 
 
-def register(app: typer.Typer) -> None:
-    app.command("demo", epilog=EXIT_CODES_HELP)(demo)
+app = typer.Typer()
 
 
 def default_examples_dir() -> Path:
@@ -39,29 +30,26 @@ def default_examples_dir() -> Path:
     here = Path("examples")
     if here.is_dir():
         return here
-    return Path(__file__).resolve().parents[2] / "examples"
+    return Path(__file__).resolve().parents[3] / "examples"
 
 
+@app.command("demo", epilog=EXIT_CODES_HELP)
+@client_command
 def demo(
-    ctx: typer.Context,
+    target: ApiTarget,
     examples: Annotated[
         Path | None,
         typer.Option("--examples", help="Folder of example specs [default: ./examples]."),
     ] = None,
-    url: UrlOption = None,
-    token: TokenOption = None,
-    config: ConfigOption = None,
-    json_output: JsonOption = False,
 ) -> None:
     """Against the running `jobwire dev` stack: submit every example, watch them, link Temporal.
 
     Without a token it signs a development one for user 'dev' with the development secret,
     as `jobwire dev` does.
     """
-    conn = Connection(ctx, url, token, config, json_output)
-    if conn.settings.token is None:
+    if target.settings.token is None:
         dev_token = issue_token(Settings(), DEMO_USER, ttl=timedelta(hours=1))
-        conn.settings = conn.settings.model_copy(update={"token": SecretStr(dev_token)})
+        target.settings = target.settings.model_copy(update={"token": SecretStr(dev_token)})
     folder = examples or default_examples_dir()
 
     async def body(client: JobwireClient) -> int:
@@ -72,11 +60,11 @@ def demo(
         for path in files:
             job = await client.submit(read_json_file(path))
             jobs.append(job)
-            if not json_output:
+            if not target.json:
                 output.print_job_line(f"submitted {path.name} as", job)
-        states = await follow_jobs(client, [job.job_id for job in jobs], json_output=json_output)
+        states = await follow_jobs(client, [job.job_id for job in jobs], json_output=target.json)
         meta = await client.meta()
-        if not json_output:
+        if not target.json:
             console = output.stdout()
             console.print("\nThe same jobs in the Temporal UI:")
             for job in jobs:
@@ -84,4 +72,4 @@ def demo(
                 console.print(f"  {job.type:<10} {link}")
         return exit_code_for_states(states)
 
-    conn.run(body)
+    target.run(body)

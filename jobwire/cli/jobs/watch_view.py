@@ -7,6 +7,7 @@ event instead, so logs and tests read the same facts without escape codes.
 from __future__ import annotations
 
 from collections import deque
+from functools import partial
 
 from rich.console import Console, Group, RenderableType
 from rich.live import Live
@@ -14,7 +15,8 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from jobwire.cli import output
+from jobwire.cli.jobs import output
+from jobwire.cli.jobs.exit_codes import exit_code_for_states
 from jobwire.client.http import JobwireClient
 from jobwire.client.watch import JobWatch
 from jobwire.contract.events import EventType, JobEvent
@@ -116,3 +118,19 @@ async def follow_jobs(
         for job_id in job_ids:
             output.print_job_line("finished", final[job_id])
     return states
+
+
+async def report_and_follow(
+    client: JobwireClient, job: JobRecord, *, verb: str, watch_it: bool, json_output: bool
+) -> int:
+    """Says a job was started (``submitted``, ``restarted as``) and, with ``--watch``, follows
+    it to its end; the exit code says how it ended."""
+    if not watch_it:
+        output.print_result(
+            job, json_output=json_output, human=partial(output.print_job_line, verb)
+        )
+        return 0
+    if not json_output:
+        output.print_job_line(verb, job)
+    states = await follow_jobs(client, [job.job_id], json_output=json_output)
+    return exit_code_for_states(states)

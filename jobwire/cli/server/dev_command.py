@@ -22,10 +22,6 @@ if TYPE_CHECKING:
 DEV_USER = "dev"
 
 
-def register(app: typer.Typer) -> None:
-    app.command("dev")(dev)
-
-
 def dev() -> None:
     """Start Temporal, Redis, a worker and the API; stop them all on Ctrl-C or SIGTERM."""
     from jobwire.cli.devstack.stack import DevStack  # a second of imports no other command needs

@@ -10,10 +10,6 @@ import typer
 from jobwire.settings import Settings
 
 
-def register(app: typer.Typer) -> None:
-    app.command("setup")(setup)
-
-
 def setup(
     wait: Annotated[
         bool, typer.Option("--wait", help="Retry for up to two minutes until Temporal is up.")

@@ -7,9 +7,9 @@ Kept apart from the commands so every command prints the same things the same wa
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from rich.console import Console
@@ -21,6 +21,8 @@ from jobwire.client.models import EventPage, JobPage, JobStats
 from jobwire.contract.events import EventType, JobEvent
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobState
+
+T = TypeVar("T", bound=BaseModel)
 
 STATE_STYLES: dict[str, str] = {
     JobState.CREATED: "cyan",
@@ -107,6 +109,14 @@ def to_jsonable(value: BaseModel | Iterable[BaseModel] | dict[str, Any]) -> Any:
 def print_json(value: BaseModel | Iterable[BaseModel] | dict[str, Any]) -> None:
     """One JSON document on stdout, plain (no colour), for scripts."""
     stdout().out(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False), highlight=False)
+
+
+def print_result(value: T, *, json_output: bool, human: Callable[[T], None]) -> None:
+    """``value`` as JSON for ``--json``, else as ``human`` prints it for a person."""
+    if json_output:
+        print_json(value)
+    else:
+        human(value)
 
 
 def print_json_line(value: BaseModel) -> None:

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import typer
-
 from jobwire.logs import configure_logging
 from jobwire.settings import Settings
-
-
-def register(app: typer.Typer) -> None:
-    app.command("api")(api)
 
 
 def api() -> None:

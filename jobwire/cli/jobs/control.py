@@ -1,0 +1,82 @@
+"""The commands that change a job: ``pause``, ``resume``, ``cancel`` and ``restart``."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jobwire.cli.jobs import output
+from jobwire.cli.jobs.arguments import JobIdArgument, JobIdsArgument, WatchFlag
+from jobwire.cli.jobs.client_options import ApiTarget, client_command
+from jobwire.cli.jobs.exit_codes import EXIT_CODES_HELP
+from jobwire.cli.jobs.spec_options import read_json_file
+from jobwire.cli.jobs.watch_view import report_and_follow
+from jobwire.client.http import JobwireClient
+from jobwire.contract.records import JobRecord
+
+Action = Callable[[JobwireClient, str], Awaitable[JobRecord]]
+
+app = typer.Typer()
+
+
+@app.command("pause", epilog=EXIT_CODES_HELP)
+@client_command
+def pause(target: ApiTarget, job_ids: JobIdsArgument) -> None:
+    """Pause jobs at their next checkpoint (resume continues from it)."""
+    _apply(target, job_ids, "pause", lambda client, job_id: client.pause(job_id))
+
+
+@app.command("resume", epilog=EXIT_CODES_HELP)
+@client_command
+def resume(target: ApiTarget, job_ids: JobIdsArgument) -> None:
+    """Resume paused jobs (or a failed one) from the last checkpoint."""
+    _apply(target, job_ids, "resume", lambda client, job_id: client.resume(job_id))
+
+
+@app.command("cancel", epilog=EXIT_CODES_HELP)
+@client_command
+def cancel(target: ApiTarget, job_ids: JobIdsArgument) -> None:
+    """Cancel jobs."""
+    _apply(target, job_ids, "cancel", lambda client, job_id: client.cancel(job_id))
+
+
+def _apply(target: ApiTarget, job_ids: list[str], verb: str, action: Action) -> None:
+    """Applies ``action`` to each job in turn; the first refusal stops the rest."""
+
+    async def body(client: JobwireClient) -> None:
+        done = []
+        for job_id in job_ids:
+            job = await action(client, job_id)
+            done.append(job)
+            if not target.json:
+                output.print_job_line(f"{verb}:", job)
+        if target.json:
+            output.print_json(done if len(done) > 1 else done[0])
+
+    target.run(body)
+
+
+@app.command("restart", epilog=EXIT_CODES_HELP)
+@client_command
+def restart(
+    target: ApiTarget,
+    job_id: JobIdArgument,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", "-f", help="An amended JSON spec for the new run."),
+    ] = None,
+    watch_it: WatchFlag = False,
+) -> None:
+    """Start a fresh run of a finished job, from its original or an amended spec."""
+
+    async def body(client: JobwireClient) -> int:
+        spec = read_json_file(file) if file else None
+        job = await client.restart(job_id, spec)
+        return await report_and_follow(
+            client, job, verb="restarted as", watch_it=watch_it, json_output=target.json
+        )
+
+    target.run(body)

@@ -1,0 +1,91 @@
+"""The reading commands: ``ls``, ``show``, ``events`` and ``stats``; none of them changes a job."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from jobwire.cli.jobs import output
+from jobwire.cli.jobs.arguments import JobIdArgument
+from jobwire.cli.jobs.client_options import ApiTarget, client_command
+from jobwire.cli.jobs.exit_codes import EXIT_CODES_HELP
+from jobwire.client.http import JobwireClient
+from jobwire.contract.states import JobState
+
+app = typer.Typer()
+
+
+@app.command("ls", epilog=EXIT_CODES_HELP)
+@client_command
+def list_jobs(
+    target: ApiTarget,
+    state: Annotated[
+        JobState | None, typer.Option("--state", help="Only jobs in this state.")
+    ] = None,
+    job_type: Annotated[str | None, typer.Option("--type", help="Only jobs of this type.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Page size.")] = 20,
+    cursor: Annotated[str | None, typer.Option("--cursor", help="Next page from `ls`.")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Follow every page.")] = False,
+) -> None:
+    """List your jobs, newest first (running ones before finished ones)."""
+
+    async def body(client: JobwireClient) -> None:
+        page = await client.list_jobs(state=state, type=job_type, limit=limit, cursor=cursor)
+        if every:
+            while page.next_cursor:
+                more = await client.list_jobs(
+                    state=state, type=job_type, limit=limit, cursor=page.next_cursor
+                )
+                page = more.model_copy(update={"items": page.items + more.items})
+        output.print_result(page, json_output=target.json, human=output.print_jobs)
+
+    target.run(body)
+
+
+@app.command("show", epilog=EXIT_CODES_HELP)
+@client_command
+def show(target: ApiTarget, job_id: JobIdArgument) -> None:
+    """Show one job: state, progress, step, checkpoint, allowed actions, result or error."""
+
+    async def body(client: JobwireClient) -> None:
+        job = await client.get_job(job_id)
+        if target.json:
+            output.print_json(job)
+            return
+        link = None
+        try:
+            link = (await client.meta()).temporal_link(job_id)
+        except Exception:  # the link is a nicety; the job itself was shown
+            link = None
+        output.print_job(job, temporal_link=link)
+
+    target.run(body)
+
+
+@app.command("events", epilog=EXIT_CODES_HELP)
+@client_command
+def events(
+    target: ApiTarget,
+    job_id: JobIdArgument,
+    since: Annotated[int, typer.Option("--since", min=0, help="Only events after this seq.")] = 0,
+) -> None:
+    """Print a job's recorded events after --since."""
+
+    async def body(client: JobwireClient) -> None:
+        page = await client.events(job_id, since=since)
+        output.print_result(page, json_output=target.json, human=output.print_events)
+
+    target.run(body)
+
+
+@app.command("stats", epilog=EXIT_CODES_HELP)
+@client_command
+def stats(target: ApiTarget) -> None:
+    """Count your jobs by state and by type."""
+
+    async def body(client: JobwireClient) -> None:
+        counts = await client.stats()
+        output.print_result(counts, json_output=target.json, human=output.print_stats)
+
+    target.run(body)
