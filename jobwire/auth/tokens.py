@@ -11,7 +11,6 @@ from pydantic import BaseModel
 
 from jobwire.settings import Settings
 
-
 MAX_SUBJECT_LENGTH = 200
 """A user id is a key in search attributes, Redis keys and rooms; longer is no one's name."""
 

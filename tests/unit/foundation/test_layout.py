@@ -9,6 +9,8 @@ benchmarks may hold longer modules (a benchmark is one script), never longer fun
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,13 @@ def test_the_limit_check_sees_a_long_function(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text(f"def too_long() -> None:\n{body}\n")
     assert long_functions(sample, root=tmp_path) == ["sample.py:1 too_long (61 lines)"]
+
+
+def test_the_import_contracts_hold() -> None:
+    """The layering (the kernel imports no tier, nothing imports the edge, no cycle inside a
+    package) is import-linter's contracts in pyproject.toml; a broken one fails here too."""
+    linter = Path(sys.executable).with_name("lint-imports")
+    done = subprocess.run(
+        [str(linter), "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
