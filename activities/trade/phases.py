@@ -20,6 +20,7 @@ from activities.trade.models import CsvPrices, Fill, SliceReport, TradeInput, Tr
 from activities.trade.paper import PaperBroker
 from activities.trade.prices import CsvFeed, PriceFeed, RandomWalkFeed
 from activities.trade.risk import check_risk
+from activities.trade.settings import TradeSettings
 from activities.trade.slicing import slice_quantities
 from jobwire.contract.events import utc_now
 
@@ -42,7 +43,7 @@ def broker_for(ctx: PhaseContext, spec: TradeInput, feed: PriceFeed) -> Broker:
     redis = ctx.resources.redis
     if redis is None:
         raise JobFailed("BrokerUnavailable", "the paper broker needs Redis; none is configured")
-    return PaperBroker(redis, feed, ctx.resources.settings.paper_broker_ttl_seconds)
+    return PaperBroker(redis, feed, ctx.settings(TradeSettings).paper_broker_ttl_seconds)
 
 
 async def check(ctx: PhaseContext) -> dict[str, Any]:
@@ -51,7 +52,7 @@ async def check(ctx: PhaseContext) -> dict[str, Any]:
     feed = price_feed(ctx, spec)
     broker = broker_for(ctx, spec, feed)
     arrival = await broker.arrival_price(spec.symbol)
-    check_risk(spec, arrival, ctx.resources.settings, utc_now())
+    check_risk(spec, arrival, ctx.settings(TradeSettings), utc_now())
     plan = slice_quantities(
         spec.quantity, spec.slices, spec.strategy, spec.volume_profile, feed.volumes(spec.slices)
     )
