@@ -15,6 +15,7 @@ from activities.runtime.binding import PhaseBindingError, bind_phases
 from activities.runtime.context import PhaseResources
 from activities.runtime.phase_activities import PhaseRuntime
 from bench.support.counting import COUNT_TYPE
+from jobwire.cli.server.worker import run_worker
 from jobwire.contract.job_settings import JobTypeSettingsError, validate_job_type_settings
 from jobwire.contract.job_type import JobTypeDefinition, Phase
 from jobwire.contract.publishing import MemoryPublisher
@@ -77,6 +78,14 @@ def test_a_bad_setting_stops_the_worker_naming_its_variable() -> None:
     runtime = PhaseRuntime(PhaseResources(settings=settings), MemoryPublisher(), registry)
     with pytest.raises(JobTypeSettingsError, match="JOBWIRE_JOB_TYPES__RESEARCH__MAX_SOURCES"):
         runtime.activities()
+
+
+async def test_a_misconfigured_worker_stops_before_reaching_any_server() -> None:
+    settings = unit_settings(
+        temporal_address="127.0.0.1:1", job_types={"trade": {"market_hours": "9-17"}}
+    )
+    with pytest.raises(JobTypeSettingsError, match="JOBWIRE_JOB_TYPES__TRADE__MARKET_HOURS"):
+        await run_worker(settings)
 
 
 def test_settings_of_an_unknown_type_or_field_are_refused() -> None:
