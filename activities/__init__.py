@@ -1,10 +1,7 @@
-"""Activities: all of a job's I/O; each job type registers its input model and phases here.
+"""Activities: all of a job's I/O, and the built-in job types (``research``, ``trade``,
+``analysis``), one package each.
 
-Importing this package registers the built-in job types (``research``, ``trade``,
-``analysis``); each lives in its own subpackage with its input model, its phases and its
-registration line.
+Importing this package imports nothing else: each type's ``contract`` module is what the API
+and CLI load (found through the ``jobwire.job_types`` entry points in ``pyproject.toml``), and
+its ``phases`` module, with the heavy dependencies, is loaded by the worker alone.
 """
-
-import activities.analysis
-import activities.research
-import activities.trade  # noqa: F401

@@ -10,7 +10,7 @@ import ipaddress
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,6 +44,8 @@ class Settings(BaseSettings):
         env_prefix="JOBWIRE_",
         env_file=".env",
         env_file_encoding="utf-8",
+        # Only `job_types` is a nested field: JOBWIRE_JOB_TYPES__<TYPE>__<FIELD>.
+        env_nested_delimiter="__",
         extra="ignore",
         populate_by_name=True,
         # A refused value is named, never echoed: it may be a secret or a key.
@@ -182,64 +184,21 @@ class Settings(BaseSettings):
     retry_maximum_attempts: int = Field(default=0, ge=0, description="0 retries without end.")
     job_type_modules: list[str] = Field(
         default_factory=list,
-        description="Extra modules that register job types (besides installed plugins).",
+        description="Extra modules whose `JOB_TYPE` is a job type's contract (besides installed"
+        " plugins).",
     )
     files_root: Path | None = Field(
         default=None, description="Jobs may read local files only below this folder."
-    )
-
-    # Built-in job types
-    research_max_sources: int = Field(
-        default=20, ge=1, description="Most sources one research job may name."
-    )
-    research_concurrency: int = Field(
-        default=4, ge=1, description="Sources a research job fetches at once."
-    )
-    research_fetch_timeout_seconds: float = Field(
-        default=20.0, gt=0, description="Longest one source fetch may take."
-    )
-    research_max_source_bytes: int = Field(
-        default=2_000_000, ge=1024, description="Largest body read from one source."
-    )
-    research_max_source_chars: int = Field(
-        default=50_000, ge=100, description="Text kept per source after extraction."
-    )
-    research_max_redirects: int = Field(
-        default=5, ge=0, description="Redirects followed per source."
     )
     allow_private_sources: bool = Field(
         default=False,
         description="Let research sources and analysis datasets come from loopback, private or"
         " link-local addresses. Off, a job's URL cannot reach the worker's own network.",
     )
-    trade_max_notional: float = Field(
-        default=1_000_000.0, gt=0, description="Pre-trade risk: largest order value."
-    )
-    trade_price_band_pct: float = Field(
-        default=10.0, gt=0, description="Pre-trade risk: a limit this far from arrival is refused."
-    )
-    trade_market_hours: str | None = Field(
-        default=None,
-        pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$",
-        description="Pre-trade risk: trading window 'HH:MM-HH:MM'; unset trades at any time.",
-    )
-    trade_market_timezone: str = Field(
-        default="UTC", description="Time zone of the trading window."
-    )
-    paper_broker_ttl_seconds: int = Field(
-        default=30 * 24 * 3600, ge=60, description="How long paper orders stay in Redis."
-    )
-    analysis_fetch_timeout_seconds: float = Field(
-        default=60.0, gt=0, description="Read timeout of a dataset streamed from a URL."
-    )
-    llm_base_url: str | None = Field(
-        default=None,
-        description="OpenAI-compatible API (…/v1) for research synthesis; unset turns it off.",
-    )
-    llm_api_key: SecretStr | None = Field(default=None, description="Bearer key of that API.")
-    llm_model: str = Field(default="gpt-4o-mini", description="Model research synthesis asks.")
-    llm_timeout_seconds: float = Field(
-        default=120.0, gt=0, description="Longest a synthesis may stream."
+    job_types: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Each job type's own settings, by type and field:"
+        " `JOBWIRE_JOB_TYPES__RESEARCH__MAX_SOURCES=8` (see the job types' settings below).",
     )
 
     @model_validator(mode="after")

@@ -138,7 +138,6 @@ def _update_series(
     for offset, price in enumerate(values):
         if price is None or price <= 0:
             continue
-        row = first_row + offset
         prev = r["prev"]
         r["prev"] = price
         if r["first"] is None:
@@ -146,48 +145,66 @@ def _update_series(
         r["last"] = price
         if prev is not None:
             ret = price / prev - 1.0
-            _welford(r, ret)
-            window.append(ret)
-            r["w_sum"] += ret
-            r["w_sq"] += ret * ret
-            if len(window) > spec.window:
-                old = window.popleft()
-                r["w_sum"] -= old
-                r["w_sq"] -= old * old
-            if len(window) == spec.window:
-                n = spec.window
-                variance = max((r["w_sq"] - r["w_sum"] * r["w_sum"] / n) / (n - 1), 0.0)
-                vol = math.sqrt(variance) * scale
-                r["vol_last"] = vol
-                r["vol_min"] = vol if r["vol_min"] is None else min(r["vol_min"], vol)
-                r["vol_max"] = vol if r["vol_max"] is None else max(r["vol_max"], vol)
+            _add_return(spec, r, window, ret, scale)
             if backtest:
-                # Yesterday's signal earns today's return: no look-ahead.
-                earned = ret if b["position"] else 0.0
-                b["equity"] *= 1.0 + earned
-                if b["equity"] > b["peak"]:
-                    b["peak"] = b["equity"]
-                drawdown = 1.0 - b["equity"] / b["peak"]
-                if drawdown > b["max_drawdown"]:
-                    b["max_drawdown"] = drawdown
-                b["exposed"] += b["position"]
-                _welford(b, earned)
+                _earn(b, ret)
         if backtest:
-            fast.append(price)
-            slow.append(price)
-            b["f_sum"] += price
-            b["s_sum"] += price
-            if len(fast) > spec.fast:
-                b["f_sum"] -= fast.popleft()
-            if len(slow) > spec.slow:
-                b["s_sum"] -= slow.popleft()
-            if len(slow) == spec.slow:
-                signal = 1 if b["f_sum"] / spec.fast > b["s_sum"] / spec.slow else 0
-                if signal != b["position"]:
-                    b["trades"] += 1
-                    b["position"] = signal
-            _add_curve_point(b, row)
+            _follow_crossover(spec, b, fast, slow, price)
+            _add_curve_point(b, first_row + offset)
     r["window"], b["fast"], b["slow"] = list(window), list(fast), list(slow)
+
+
+def _add_return(
+    spec: AnalysisInput, r: dict[str, Any], window: deque[float], ret: float, scale: float
+) -> None:
+    """One return into the running moments and the rolling volatility window."""
+    _welford(r, ret)
+    window.append(ret)
+    r["w_sum"] += ret
+    r["w_sq"] += ret * ret
+    if len(window) > spec.window:
+        old = window.popleft()
+        r["w_sum"] -= old
+        r["w_sq"] -= old * old
+    if len(window) == spec.window:
+        n = spec.window
+        variance = max((r["w_sq"] - r["w_sum"] * r["w_sum"] / n) / (n - 1), 0.0)
+        vol = math.sqrt(variance) * scale
+        r["vol_last"] = vol
+        r["vol_min"] = vol if r["vol_min"] is None else min(r["vol_min"], vol)
+        r["vol_max"] = vol if r["vol_max"] is None else max(r["vol_max"], vol)
+
+
+def _earn(b: dict[str, Any], ret: float) -> None:
+    """Yesterday's signal earns today's return: no look-ahead. Equity, drawdown, exposure."""
+    earned = ret if b["position"] else 0.0
+    b["equity"] *= 1.0 + earned
+    if b["equity"] > b["peak"]:
+        b["peak"] = b["equity"]
+    drawdown = 1.0 - b["equity"] / b["peak"]
+    if drawdown > b["max_drawdown"]:
+        b["max_drawdown"] = drawdown
+    b["exposed"] += b["position"]
+    _welford(b, earned)
+
+
+def _follow_crossover(
+    spec: AnalysisInput, b: dict[str, Any], fast: deque[float], slow: deque[float], price: float
+) -> None:
+    """The two moving averages take the price; the position follows their crossing."""
+    fast.append(price)
+    slow.append(price)
+    b["f_sum"] += price
+    b["s_sum"] += price
+    if len(fast) > spec.fast:
+        b["f_sum"] -= fast.popleft()
+    if len(slow) > spec.slow:
+        b["s_sum"] -= slow.popleft()
+    if len(slow) == spec.slow:
+        signal = 1 if b["f_sum"] / spec.fast > b["s_sum"] / spec.slow else 0
+        if signal != b["position"]:
+            b["trades"] += 1
+            b["position"] = signal
 
 
 def _add_curve_point(b: dict[str, Any], row: int) -> None:

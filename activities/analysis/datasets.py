@@ -26,6 +26,7 @@ from activities.analysis.models import (
     InlineDataset,
     UrlDataset,
 )
+from activities.analysis.settings import AnalysisSettings
 from activities.files import resolve_under_root
 from activities.public_net import BlockedAddress, fetch_client
 from jobwire.errors import InvalidSpec, JobFailed
@@ -73,9 +74,12 @@ async def chunks(
     column_index: int | None,
     carry: float | None = None,
     on_header: Callable[[int], None] | None = None,
+    *,
+    analysis: AnalysisSettings | None = None,
 ) -> AsyncGenerator[Chunk, None]:
     """The dataset's chunks from ``cursor`` on. For CSV sources, ``cursor == 0`` means "read
-    the header first"; its column index is handed to ``on_header`` to be checkpointed."""
+    the header first"; its column index is handed to ``on_header`` to be checkpointed.
+    ``analysis`` is the job type's settings (their defaults when left out)."""
     data = spec.dataset
     if isinstance(data, InlineDataset):
         async for chunk in _inline_chunks(spec, data, cursor):
@@ -87,7 +91,7 @@ async def chunks(
         lines = (
             _file_lines(resolve_under_root(settings, data.path, field="dataset.path"), cursor)
             if isinstance(data, FileDataset)
-            else _url_lines(str(data.url), cursor, settings)
+            else _url_lines(str(data.url), cursor, settings, analysis or AnalysisSettings())
         )
         async with contextlib.aclosing(lines):
             async for chunk in _csv_chunks(spec, lines, cursor, column_index, on_header):
@@ -156,9 +160,11 @@ async def _file_lines(path: Path, offset: int) -> AsyncGenerator[bytes, None]:
         await asyncio.to_thread(handle.close)
 
 
-async def _url_lines(url: str, offset: int, settings: Settings) -> AsyncGenerator[bytes, None]:
+async def _url_lines(
+    url: str, offset: int, settings: Settings, analysis: AnalysisSettings
+) -> AsyncGenerator[bytes, None]:
     """Streams the CSV; on resume asks for a byte range and skips ahead if it is refused."""
-    timeout = httpx.Timeout(settings.analysis_fetch_timeout_seconds)
+    timeout = httpx.Timeout(analysis.fetch_timeout_seconds)
     headers = {"Range": f"bytes={offset}-"} if offset else {}
     async with (
         fetch_client(settings, follow_redirects=True, timeout=timeout) as http,

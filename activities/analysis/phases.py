@@ -29,6 +29,7 @@ from activities.analysis.models import (
     GeneratedDataset,
     InlineDataset,
 )
+from activities.analysis.settings import AnalysisSettings
 from activities.runtime import JobFailed, PhaseContext
 
 
@@ -72,7 +73,15 @@ async def scan(ctx: PhaseContext) -> dict[str, Any]:
 
     # aclosing: a failure mid-scan (a bad value, a pause) closes the file or download now,
     # not whenever the garbage collector finalizes the generator.
-    stream = chunks(spec, ctx.resources.settings, cursor, column_index, carry, remember_header)
+    stream = chunks(
+        spec,
+        ctx.resources.settings,
+        cursor,
+        column_index,
+        carry,
+        remember_header,
+        analysis=ctx.settings(AnalysisSettings),
+    )
     async with contextlib.aclosing(stream):
         async for chunk in stream:
             aggregates = await asyncio.to_thread(fold, spec, aggregates, chunk.values)

@@ -22,6 +22,7 @@ from activities.research.extract import (
     readable_text,
 )
 from activities.research.models import FileSource, Source, TextSource, UrlSource
+from activities.research.settings import ResearchSettings
 from jobwire.settings import Settings
 
 
@@ -45,42 +46,44 @@ def source_name(source: Source) -> str:
     return source.title
 
 
-def http_client(settings: Settings) -> httpx.AsyncClient:
+def http_client(settings: Settings, limits: ResearchSettings) -> httpx.AsyncClient:
     """One client per fetch phase: redirects and their limit are client settings in httpx."""
     return fetch_client(
         settings,
         follow_redirects=True,
-        max_redirects=settings.research_max_redirects,
-        timeout=httpx.Timeout(settings.research_fetch_timeout_seconds),
+        max_redirects=limits.max_redirects,
+        timeout=httpx.Timeout(limits.fetch_timeout_seconds),
         headers={"User-Agent": "jobwire-research/1", "Accept": ", ".join(sorted(READABLE_TYPES))},
     )
 
 
 async def fetch_source(
-    source: Source, index: int, http: httpx.AsyncClient, settings: Settings
+    source: Source,
+    index: int,
+    http: httpx.AsyncClient,
+    settings: Settings,
+    limits: ResearchSettings,
 ) -> Fetched:
     """Reads one source within the per-source time limit; raises ``SourceFailed``."""
     if isinstance(source, TextSource):
-        return _finish(source.title, source.text, "text/plain", False, settings)
+        return _finish(source.title, source.text, "text/plain", False, limits)
     if isinstance(source, FileSource):
         path = resolve_under_root(settings, source.path, field=f"sources.{index}.path")
-        return await asyncio.to_thread(_read_file, path, source.path, settings)
+        return await asyncio.to_thread(_read_file, path, source.path, limits)
     try:
-        async with asyncio.timeout(settings.research_fetch_timeout_seconds):
-            return await _fetch_url(str(source.url), http, settings)
+        async with asyncio.timeout(limits.fetch_timeout_seconds):
+            return await _fetch_url(str(source.url), http, limits)
     except TimeoutError:
-        raise SourceFailed(
-            f"timed out after {settings.research_fetch_timeout_seconds:g} s"
-        ) from None
+        raise SourceFailed(f"timed out after {limits.fetch_timeout_seconds:g} s") from None
     except BlockedAddress as exc:
         raise SourceFailed(str(exc)) from None
     except httpx.TooManyRedirects:
-        raise SourceFailed(f"more than {settings.research_max_redirects} redirects") from None
+        raise SourceFailed(f"more than {limits.max_redirects} redirects") from None
     except httpx.HTTPError as exc:
         raise SourceFailed(f"{type(exc).__name__}: {exc}") from None
 
 
-async def _fetch_url(url: str, http: httpx.AsyncClient, settings: Settings) -> Fetched:
+async def _fetch_url(url: str, http: httpx.AsyncClient, limits: ResearchSettings) -> Fetched:
     async with http.stream("GET", url) as response:
         if response.status_code >= 400:
             raise SourceFailed(f"HTTP {response.status_code} {response.reason_phrase}")
@@ -91,34 +94,34 @@ async def _fetch_url(url: str, http: httpx.AsyncClient, settings: Settings) -> F
         truncated = False
         async for piece in response.aiter_bytes():
             body.extend(piece)
-            if len(body) > settings.research_max_source_bytes:
-                del body[settings.research_max_source_bytes :]
+            if len(body) > limits.max_source_bytes:
+                del body[limits.max_source_bytes :]
                 truncated = True
                 break
         text = bytes(body).decode(response.encoding or "utf-8", errors="replace")
     title = html_title(text) if content_type != "text/plain" else None
-    return _finish(title or url, text, content_type, truncated, settings)
+    return _finish(title or url, text, content_type, truncated, limits)
 
 
-def _read_file(path: Path, name: str, settings: Settings) -> Fetched:
+def _read_file(path: Path, name: str, limits: ResearchSettings) -> Fetched:
     content_type = content_type_of(None, name)
     if content_type not in READABLE_TYPES:
         raise SourceFailed(f"unsupported file type {content_type!r}")
     with path.open("rb") as handle:
-        raw = handle.read(settings.research_max_source_bytes + 1)
-    truncated = len(raw) > settings.research_max_source_bytes
-    text = raw[: settings.research_max_source_bytes].decode("utf-8", errors="replace")
+        raw = handle.read(limits.max_source_bytes + 1)
+    truncated = len(raw) > limits.max_source_bytes
+    text = raw[: limits.max_source_bytes].decode("utf-8", errors="replace")
     title = html_title(text) if content_type == "text/html" else None
-    return _finish(title or name, text, content_type, truncated, settings)
+    return _finish(title or name, text, content_type, truncated, limits)
 
 
 def _finish(
-    title: str, body: str, content_type: str, truncated: bool, settings: Settings
+    title: str, body: str, content_type: str, truncated: bool, limits: ResearchSettings
 ) -> Fetched:
     text = readable_text(body, content_type)
     if not text:
         raise SourceFailed("no readable text")
-    if len(text) > settings.research_max_source_chars:
-        text = text[: settings.research_max_source_chars]
+    if len(text) > limits.max_source_chars:
+        text = text[: limits.max_source_chars]
         truncated = True
     return Fetched(title=title, text=text, content_type=content_type, truncated=truncated)

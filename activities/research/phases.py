@@ -14,6 +14,7 @@ import base64
 import zlib
 from typing import Any
 
+from activities.research import ranking
 from activities.research.fetch import Fetched, SourceFailed, fetch_source, http_client, source_name
 from activities.research.models import (
     Citation,
@@ -24,7 +25,8 @@ from activities.research.models import (
     SourceReport,
     UrlSource,
 )
-from activities.research.ranking import Passage, rank, split_passages
+from activities.research.ranking import Passage, split_passages
+from activities.research.settings import ResearchSettings
 from activities.research.synthesis import synthesize
 from activities.runtime import JobFailed, PhaseContext
 from jobwire.errors import InvalidSpec
@@ -33,10 +35,10 @@ from jobwire.errors import InvalidSpec
 def _spec(ctx: PhaseContext) -> ResearchInput:
     spec = ctx.spec
     assert isinstance(spec, ResearchInput)
-    if len(spec.sources) > ctx.resources.settings.research_max_sources:
+    limit = ctx.settings(ResearchSettings).max_sources
+    if len(spec.sources) > limit:
         raise InvalidSpec(
-            f"{len(spec.sources)} sources; this server allows at most"
-            f" {ctx.resources.settings.research_max_sources}",
+            f"{len(spec.sources)} sources; this server allows at most {limit}",
             field="sources",
         )
     return spec
@@ -64,23 +66,26 @@ def _report_for(spec: ResearchInput, index: int) -> SourceReport:
 
 
 async def fetch(ctx: PhaseContext) -> dict[str, Any]:
-    """Reads every source, ``research_concurrency`` at a time, checkpointing after each."""
+    """Reads every source, ``concurrency`` at a time, checkpointing after each."""
     spec = _spec(ctx)
     settings = ctx.resources.settings
+    limits = ctx.settings(ResearchSettings)
     total = len(spec.sources)
     reports: dict[str, dict[str, Any]] = dict(ctx.state.get("reports", {}))
     texts: dict[str, str] = dict(ctx.state.get("texts", {}))
     pending = [index for index in range(total) if str(index) not in reports]
     if len(pending) < total:
         await ctx.log(f"{total - len(pending)} of {total} sources already fetched; not again")
-    gate = asyncio.Semaphore(settings.research_concurrency)
+    gate = asyncio.Semaphore(limits.concurrency)
 
-    async with http_client(settings) as http:
+    async with http_client(settings, limits) as http:
 
         async def one(index: int) -> tuple[int, Fetched | SourceFailed]:
             async with gate:
                 try:
-                    return index, await fetch_source(spec.sources[index], index, http, settings)
+                    return index, await fetch_source(
+                        spec.sources[index], index, http, settings, limits
+                    )
                 except SourceFailed as exc:
                     return index, exc
 
@@ -117,7 +122,7 @@ async def fetch(ctx: PhaseContext) -> dict[str, Any]:
     return {"reports": reports, "texts": texts}
 
 
-async def rank_passages(ctx: PhaseContext) -> dict[str, Any]:
+async def rank(ctx: PhaseContext) -> dict[str, Any]:
     """Splits every fetched text into passages and keeps the ``top_k`` BM25 ranks."""
     spec = _spec(ctx)
     fetched = ctx.previous["fetch"]
@@ -137,7 +142,7 @@ async def rank_passages(ctx: PhaseContext) -> dict[str, Any]:
         split = split_passages(document.index, document.text, spec.passage_words)
         reports[document.index].passages = len(split)
         passages.extend(split)
-    ranked = await asyncio.to_thread(rank, spec.question, passages, spec.top_k)
+    ranked = await asyncio.to_thread(ranking.rank, spec.question, passages, spec.top_k)
     citations = [
         Citation(
             n=n,
@@ -164,7 +169,7 @@ def _snippet(text: str, words: int = 40) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
-async def write_report(ctx: PhaseContext) -> dict[str, Any]:
+async def report(ctx: PhaseContext) -> dict[str, Any]:
     """An extractive report (the best passages in rank order, each with its [n] marker) and,
     when asked for and configured, an LLM's answer from those passages, streamed live."""
     spec = _spec(ctx)
@@ -186,7 +191,7 @@ async def write_report(ctx: PhaseContext) -> dict[str, Any]:
     result = ResearchResult(
         question=spec.question,
         report=answer or extract,
-        synthesis_model=ctx.resources.settings.llm_model if answer else None,
+        synthesis_model=ctx.settings(ResearchSettings).llm_model if answer else None,
         extract=extract,
         citations=citations,
         sources=sources,

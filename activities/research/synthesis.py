@@ -14,8 +14,8 @@ from collections.abc import AsyncIterator
 import httpx
 
 from activities.research.models import Citation
+from activities.research.settings import ResearchSettings
 from activities.runtime import PhaseContext
-from jobwire.settings import Settings
 
 SYSTEM = (
     "You answer questions only from the numbered passages given. Cite every claim with the"
@@ -30,7 +30,7 @@ def prompt(question: str, citations: list[Citation]) -> str:
 
 
 async def stream_answer(
-    settings: Settings, question: str, citations: list[Citation]
+    settings: ResearchSettings, question: str, citations: list[Citation]
 ) -> AsyncIterator[str]:
     """Yields the answer's text as the API streams it (server-sent events)."""
     assert settings.llm_base_url is not None
@@ -72,11 +72,11 @@ async def stream_answer(
 
 async def synthesize(ctx: PhaseContext, question: str, citations: list[Citation]) -> str | None:
     """The streamed answer, or ``None`` (with a log line saying why) when there is none."""
-    settings = ctx.resources.settings
+    settings = ctx.settings(ResearchSettings)
     if settings.llm_base_url is None:
         await ctx.log(
-            "synthesis was asked for but no LLM is configured (JOBWIRE_LLM_BASE_URL);"
-            " the report is extractive",
+            "synthesis was asked for but no LLM is configured"
+            " (JOBWIRE_JOB_TYPES__RESEARCH__LLM_BASE_URL); the report is extractive",
             level="warning",
         )
         return None

@@ -1,8 +1,10 @@
-"""What a job type needs to be written: the phase context, the registry, and its errors.
+"""What a job type's phases need: the phase context, its resources, and the errors to raise.
 
-A new job type is one module::
+A job type is two modules: a contract (input model, ``Phase`` names, settings model,
+examples; see ``jobwire.contract.job_type``) and a phases module, where each phase is an
+async function of the phase's name::
 
-    from activities.runtime import JobFailed, Phase, PhaseContext, job_types
+    from activities.runtime import JobFailed, PhaseContext
 
     async def crunch(ctx: PhaseContext) -> dict[str, Any]:
         position = ctx.state.get("row", 0)          # where a crashed attempt got to
@@ -11,13 +13,12 @@ A new job type is one module::
             await ctx.advance(done=row + 1, total=total, position=f"row {row + 1}",
                               state={"row": row + 1})
         return {"rows": total}
-
-    job_types.register(CrunchInput, [Phase("crunch", crunch)])
 """
 
+from activities.runtime.binding import PhaseFunction
 from activities.runtime.context import PhaseContext, PhaseResources
+from jobwire.contract.job_type import Phase
 from jobwire.contract.phases import Checkpoint
-from jobwire.contract.registry import Phase, job_types
 from jobwire.errors import InvalidSpec, JobFailed
 
 __all__ = [
@@ -26,6 +27,6 @@ __all__ = [
     "JobFailed",
     "Phase",
     "PhaseContext",
+    "PhaseFunction",
     "PhaseResources",
-    "job_types",
 ]

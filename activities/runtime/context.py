@@ -13,12 +13,14 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel
 from redis.asyncio import Redis
 
 from jobwire.contract.events import EventDraft, EventType, utc_now
+from jobwire.contract.job_settings import ENV_PREFIX
 from jobwire.contract.phases import Checkpoint, PhaseInput, ProgressReport
 from jobwire.contract.publishing import EventPublisher
 from jobwire.contract.specs import JobInput
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 
 Heartbeat = Callable[[Checkpoint], None]
 ReportProgress = Callable[[ProgressReport], Awaitable[None]]
+TypeSettings = TypeVar("TypeSettings", bound=BaseModel)
 
 
 @dataclass
@@ -38,6 +41,22 @@ class PhaseResources:
     settings: Settings
     redis: Redis | None = None
     http: httpx.AsyncClient | None = None
+    job_settings: dict[str, BaseModel] = field(default_factory=dict)
+    """Each job type's settings, validated when the worker started; by type name."""
+
+    def settings_of(self, job_type: str, model: type[TypeSettings]) -> TypeSettings:
+        """``job_type``'s settings as ``model``; validated from ``settings.job_types`` here
+        when the worker did not (a test that builds its own resources)."""
+        found = self.job_settings.get(job_type)
+        if found is None:
+            found = model.model_validate(self.settings.job_types.get(job_type, {}))
+            self.job_settings[job_type] = found
+        if not isinstance(found, model):
+            raise TypeError(
+                f"{ENV_PREFIX}__{job_type.upper()} holds {type(found).__name__},"
+                f" not {model.__name__}"
+            )
+        return found
 
 
 @dataclass
@@ -102,6 +121,10 @@ class PhaseContext:
     @property
     def phase(self) -> str:
         return self._input.phase
+
+    def settings(self, model: type[TypeSettings]) -> TypeSettings:
+        """This job type's own settings (``JOBWIRE_JOB_TYPES__<TYPE>__*``), typed as ``model``."""
+        return self.resources.settings_of(self.spec.type, model)
 
     @property
     def previous(self) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Turns each registered phase into a Temporal activity that resumes from its own heartbeats.
+"""Turns each registered phase, bound to its function, into a Temporal activity that
+resumes from its own heartbeats.
 
 The wrapper does what no job type should have to: read the checkpoint a crashed attempt left
 in ``heartbeat_details``, say ``job.recovered`` out loud, keep heartbeating while the phase
@@ -18,11 +19,13 @@ from pydantic import ValidationError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.runtime.binding import BoundPhase, bind_phases
 from activities.runtime.context import HandBack, PhaseContext, PhaseResources
 from jobwire.contract.events import EventDraft, EventType, JobEvent, utc_now
+from jobwire.contract.job_settings import validate_job_type_settings
 from jobwire.contract.phases import Checkpoint, PhaseInput, PhaseOutcome, ProgressReport
 from jobwire.contract.publishing import EventPublisher
-from jobwire.contract.registry import JobTypeDefinition, JobTypeRegistry, Phase, job_types
+from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.contract.workflow_api import PUBLISH_ACTIVITY, SIGNAL_REPORT_PROGRESS
 from jobwire.errors import InvalidSpec, JobFailed
 from jobwire.settings import Settings
@@ -44,7 +47,14 @@ class PhaseRuntime:
         self.registry = registry
 
     def activities(self) -> list[Callable[..., Any]]:
-        built = [self._phase_activity(d, phase) for d, phase in self.registry.phases()]
+        """One activity per phase of every type, plus the publish activity. Every type's
+        settings are validated and every phase bound to its function here, as the worker
+        starts, so a bad value or a missing function stops it before it takes any task."""
+        definitions = self.registry.definitions()
+        self.resources.job_settings.update(
+            validate_job_type_settings(definitions, self.resources.settings.job_types)
+        )
+        built = [self._phase_activity(bound) for bound in bind_phases(definitions)]
         return [*built, self._publish_activity()]
 
     def _publish_activity(self) -> Callable[..., Any]:
@@ -57,26 +67,41 @@ class PhaseRuntime:
 
         return publish_event
 
-    def _phase_activity(self, definition: JobTypeDefinition, phase: Phase) -> Callable[..., Any]:
+    def _phase_activity(self, bound: BoundPhase) -> Callable[..., Any]:
         runtime = self
 
-        @activity.defn(name=definition.activity_name(phase))
+        @activity.defn(name=bound.definition.activity_name(bound.phase))
         async def run_phase(phase_input: PhaseInput) -> PhaseOutcome:
-            return await runtime.run(definition, phase, phase_input)
+            return await runtime.run(bound, phase_input)
 
         return run_phase
 
-    async def run(
-        self, definition: JobTypeDefinition, phase: Phase, phase_input: PhaseInput
-    ) -> PhaseOutcome:
+    async def run(self, bound: BoundPhase, phase_input: PhaseInput) -> PhaseOutcome:
         info = activity.info()
         from_heartbeat = _checkpoint_from(info.heartbeat_details)
-        resumed = from_heartbeat or phase_input.resume_from
+        ctx = self._context(phase_input, from_heartbeat or phase_input.resume_from, info.attempt)
+        if info.attempt > 1:
+            await self._announce_recovery(ctx, info.attempt, from_heartbeat)
+        elif ctx.resumed is None:
+            # Every phase names itself as it starts, even one that reports nothing else, so
+            # a timeline shows it and the step says what is going on.
+            await ctx.set_step(bound.phase.description or bound.phase.name)
+        keepalive = asyncio.create_task(_keep_heartbeating(ctx, self.resources))
+        try:
+            return await self._until_finished(bound, ctx, info.attempt)
+        finally:
+            keepalive.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keepalive
+
+    def _context(
+        self, phase_input: PhaseInput, resumed: Checkpoint | None, attempt: int
+    ) -> PhaseContext:
         try:
             spec = self.registry.parse_spec(phase_input.spec)
         except InvalidSpec as exc:
             raise ApplicationError(exc.detail, type="InvalidSpec", non_retryable=True) from exc
-        ctx = PhaseContext(
+        return PhaseContext(
             phase_input=phase_input,
             spec=spec,
             resources=self.resources,
@@ -84,16 +109,15 @@ class PhaseRuntime:
             heartbeat=activity.heartbeat,
             report_progress=_signal_workflow(phase_input.job_id),
             resumed=resumed,
-            attempt=info.attempt,
+            attempt=attempt,
         )
-        if info.attempt > 1:
-            await self._announce_recovery(ctx, info.attempt, from_heartbeat)
-        elif resumed is None:
-            # Every phase names itself as it starts, even one that reports nothing else, so
-            # a timeline shows it and the step says what is going on.
-            await ctx.set_step(phase.description or phase.name)
-        keepalive = asyncio.create_task(_keep_heartbeating(ctx, self.resources))
-        work: asyncio.Task[dict[str, Any]] = asyncio.ensure_future(phase.run(ctx))
+
+    async def _until_finished(
+        self, bound: BoundPhase, ctx: PhaseContext, attempt: int
+    ) -> PhaseOutcome:
+        """The phase's outcome, completed or paused; its errors mapped to Temporal's: a
+        business error or a bad spec is final, anything else is retried."""
+        work: asyncio.Task[dict[str, Any]] = asyncio.ensure_future(bound.run(ctx))
         try:
             output = await _until_done_or_handed_back(work, ctx, self.resources.settings)
         except HandBack:
@@ -115,21 +139,11 @@ class PhaseRuntime:
             raise
         except Exception as exc:
             await ctx.log(
-                f"attempt {info.attempt} of phase {phase.name} failed: {exc}; it will be retried",
+                f"attempt {attempt} of phase {bound.phase.name} failed: {exc}; it will be retried",
                 level="warning",
             )
             raise _failure(str(exc) or type(exc).__name__, type(exc).__name__, ctx) from exc
-        finally:
-            keepalive.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await keepalive
-        if not isinstance(output, dict):
-            raise ApplicationError(
-                f"phase {phase.name} returned {type(output).__name__}, not a dict",
-                type="PhaseContractError",
-                non_retryable=True,
-            )
-        return PhaseOutcome(status="completed", output=output)
+        return _completed(bound, output)
 
     async def _announce_recovery(
         self, ctx: PhaseContext, attempt: int, checkpoint: Checkpoint | None
@@ -214,6 +228,16 @@ async def _keep_heartbeating(ctx: PhaseContext, resources: PhaseResources) -> No
         else:
             activity.heartbeat(checkpoint)
         await asyncio.sleep(interval)
+
+
+def _completed(bound: BoundPhase, output: Any) -> PhaseOutcome:
+    if not isinstance(output, dict):
+        raise ApplicationError(
+            f"phase {bound.phase.name} returned {type(output).__name__}, not a dict",
+            type="PhaseContractError",
+            non_retryable=True,
+        )
+    return PhaseOutcome(status="completed", output=output)
 
 
 def _failure(

@@ -20,6 +20,7 @@ from activities.trade.models import CsvPrices, Fill, SliceReport, TradeInput, Tr
 from activities.trade.paper import PaperBroker
 from activities.trade.prices import CsvFeed, PriceFeed, RandomWalkFeed
 from activities.trade.risk import check_risk
+from activities.trade.settings import TradeSettings
 from activities.trade.slicing import slice_quantities
 from jobwire.contract.events import utc_now
 
@@ -42,7 +43,7 @@ def broker_for(ctx: PhaseContext, spec: TradeInput, feed: PriceFeed) -> Broker:
     redis = ctx.resources.redis
     if redis is None:
         raise JobFailed("BrokerUnavailable", "the paper broker needs Redis; none is configured")
-    return PaperBroker(redis, feed, ctx.resources.settings.paper_broker_ttl_seconds)
+    return PaperBroker(redis, feed, ctx.settings(TradeSettings).paper_broker_ttl_seconds)
 
 
 async def check(ctx: PhaseContext) -> dict[str, Any]:
@@ -51,7 +52,7 @@ async def check(ctx: PhaseContext) -> dict[str, Any]:
     feed = price_feed(ctx, spec)
     broker = broker_for(ctx, spec, feed)
     arrival = await broker.arrival_price(spec.symbol)
-    check_risk(spec, arrival, ctx.resources.settings, utc_now())
+    check_risk(spec, arrival, ctx.settings(TradeSettings), utc_now())
     plan = slice_quantities(
         spec.quantity, spec.slices, spec.strategy, spec.volume_profile, feed.volumes(spec.slices)
     )
@@ -129,30 +130,8 @@ async def settle(ctx: PhaseContext) -> dict[str, Any]:
     for index, target in enumerate(plan):
         order_id = client_order_id(ctx.job_id, index)
         state = await broker.get_order(order_id) if target > 0 else None
-        if state is None:
-            slices.append(
-                SliceReport(
-                    slice=index,
-                    client_order_id=order_id,
-                    target_quantity=target,
-                    filled_quantity=Decimal(0),
-                    price=None,
-                    status="skipped" if target <= 0 else "missing",
-                )
-            )
-            continue
-        slices.append(
-            SliceReport(
-                slice=index,
-                client_order_id=order_id,
-                target_quantity=target,
-                filled_quantity=state.filled_quantity,
-                price=state.price,
-                status=state.status,
-                reason=state.reason,
-            )
-        )
-        if state.status == "filled" and state.price is not None:
+        slices.append(_slice_report(index, order_id, target, state))
+        if state is not None and state.status == "filled" and state.price is not None:
             fills.append(
                 Fill(
                     slice=index,
@@ -162,6 +141,42 @@ async def settle(ctx: PhaseContext) -> dict[str, Any]:
                     ts=state.ts,
                 )
             )
+    result = _trade_result(spec, arrival, fills, slices)
+    await ctx.log(
+        f"filled {result.filled_quantity} of {spec.quantity} {spec.symbol}"
+        f" at {result.average_price}"
+    )
+    return result.model_dump(mode="json")
+
+
+def _slice_report(
+    index: int, order_id: str, target: Decimal, state: OrderState | None
+) -> SliceReport:
+    """What became of one slice: the broker's order, or why there is none."""
+    if state is None:
+        return SliceReport(
+            slice=index,
+            client_order_id=order_id,
+            target_quantity=target,
+            filled_quantity=Decimal(0),
+            price=None,
+            status="skipped" if target <= 0 else "missing",
+        )
+    return SliceReport(
+        slice=index,
+        client_order_id=order_id,
+        target_quantity=target,
+        filled_quantity=state.filled_quantity,
+        price=state.price,
+        status=state.status,
+        reason=state.reason,
+    )
+
+
+def _trade_result(
+    spec: TradeInput, arrival: Decimal, fills: list[Fill], slices: list[SliceReport]
+) -> TradeResult:
+    """The trade's figures from its fills: quantity, average price, slippage against arrival."""
     filled = sum((f.quantity for f in fills), Decimal(0))
     average = (
         (sum((f.quantity * f.price for f in fills), Decimal(0)) / filled).quantize(
@@ -174,7 +189,7 @@ async def settle(ctx: PhaseContext) -> dict[str, Any]:
     if average is not None:
         sign = 1 if spec.side == "buy" else -1
         slippage = round(float(sign * (average - arrival) / arrival * 10_000), 4)
-    result = TradeResult(
+    return TradeResult(
         symbol=spec.symbol,
         side=spec.side,
         strategy=spec.strategy,
@@ -187,5 +202,3 @@ async def settle(ctx: PhaseContext) -> dict[str, Any]:
         fills=fills,
         slices=slices,
     )
-    await ctx.log(f"filled {filled} of {spec.quantity} {spec.symbol} at {average}")
-    return result.model_dump(mode="json")

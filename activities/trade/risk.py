@@ -7,8 +7,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from activities.trade.models import TradeInput
+from activities.trade.settings import TradeSettings
 from jobwire.errors import JobFailed
-from jobwire.settings import Settings
 
 
 class RiskCheckFailed(JobFailed):
@@ -16,28 +16,26 @@ class RiskCheckFailed(JobFailed):
         super().__init__("RiskCheckFailed", detail)
 
 
-def check_risk(spec: TradeInput, arrival: Decimal, settings: Settings, now: datetime) -> None:
+def check_risk(spec: TradeInput, arrival: Decimal, settings: TradeSettings, now: datetime) -> None:
     reference = spec.limit_price or arrival
     notional = spec.quantity * reference
-    if notional > Decimal(str(settings.trade_max_notional)):
+    if notional > Decimal(str(settings.max_notional)):
         raise RiskCheckFailed(
-            f"order notional {notional:.2f} exceeds the maximum {settings.trade_max_notional:.2f}"
+            f"order notional {notional:.2f} exceeds the maximum {settings.max_notional:.2f}"
         )
     if spec.limit_price is not None:
-        band = Decimal(str(settings.trade_price_band_pct)) / 100
+        band = Decimal(str(settings.price_band_pct)) / 100
         distance = abs(spec.limit_price - arrival) / arrival
         if distance > band:
             raise RiskCheckFailed(
                 f"limit price {spec.limit_price} is {distance * 100:.2f}% from the arrival"
-                f" price {arrival}; the band is {settings.trade_price_band_pct:g}%"
+                f" price {arrival}; the band is {settings.price_band_pct:g}%"
             )
-    if settings.trade_market_hours:
-        opening, closing = (
-            time.fromisoformat(part) for part in settings.trade_market_hours.split("-")
-        )
-        local = now.astimezone(ZoneInfo(settings.trade_market_timezone)).time()
+    if settings.market_hours:
+        opening, closing = (time.fromisoformat(part) for part in settings.market_hours.split("-"))
+        local = now.astimezone(ZoneInfo(settings.market_timezone)).time()
         if not opening <= local < closing:
             raise RiskCheckFailed(
-                f"the market is closed: trading hours are {settings.trade_market_hours}"
-                f" {settings.trade_market_timezone}, it is {local:%H:%M}"
+                f"the market is closed: trading hours are {settings.market_hours}"
+                f" {settings.market_timezone}, it is {local:%H:%M}"
             )

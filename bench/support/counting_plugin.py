@@ -1,7 +1,6 @@
-"""Registers the counting job type into the global registry, as a plugin module would
-(``JOBWIRE_JOB_TYPE_MODULES=["bench.support.counting_plugin"]``)."""
+"""The counting job type as a module named in ``JOBWIRE_JOB_TYPE_MODULES``
+(``["bench.support.counting_plugin"]``): its ``JOB_TYPE`` is added to the registry."""
 
-from bench.support.counting import COUNT_PHASES, CountInput
-from jobwire.contract.registry import job_types
+from bench.support.counting import COUNT_TYPE
 
-job_types.register(CountInput, COUNT_PHASES)
+JOB_TYPE = COUNT_TYPE

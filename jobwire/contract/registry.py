@@ -1,106 +1,103 @@
-"""The registry of job types: input model, phases (one activity each), one line to register.
+"""The registry of job types: each one's contract, found through entry points.
 
-Built-in types register when ``activities`` is imported; a separately installed package adds
-its own through the ``jobwire.job_types`` entry-point group, whose entries are modules that
-call ``job_types.register(...)`` on import.
+Every job type, built-in or not, is a ``JobTypeDefinition`` named in the
+``jobwire.job_types`` entry-point group (``name = "package.module:JOB_TYPE"``); modules listed
+in ``JOBWIRE_JOB_TYPE_MODULES`` add theirs through a ``JOB_TYPE`` attribute. Loading a
+contract imports no phase code: the worker binds phases to functions on its own.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from importlib.metadata import entry_points
+from types import ModuleType
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Discriminator, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Discriminator,
+    SerializeAsAny,
+    TypeAdapter,
+    ValidationError,
+)
 
+from jobwire.contract.job_type import JobTypeDefinition, Phase
+from jobwire.contract.migrations import migrate_spec
 from jobwire.contract.specs import JobInput
 from jobwire.errors import InvalidSpec
 
 ENTRY_POINT_GROUP = "jobwire.job_types"
-BUILTIN_MODULES = ("activities",)
+CONTRACT_ATTRIBUTE = "JOB_TYPE"
 
-
-PhaseFunction = Callable[[Any], Awaitable[dict[str, Any]]]
-"""``async def phase(ctx: PhaseContext) -> dict``: the phase's output, JSON-ready; the last
-phase's output is the job's result."""
-
-
-@dataclass(frozen=True)
-class Phase:
-    """One durable step of a job: a single activity whose result lands in history."""
-
-    name: str
-    run: PhaseFunction
-    weight: float = 1.0
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class JobTypeDefinition:
-    name: str
-    input_model: type[JobInput]
-    phases: tuple[Phase, ...]
-    description: str = ""
-    result_model: type[BaseModel] | None = None
-    examples: tuple[dict[str, Any], ...] = field(default_factory=tuple)
-
-    @property
-    def phase_names(self) -> list[str]:
-        return [phase.name for phase in self.phases]
-
-    def activity_name(self, phase: Phase) -> str:
-        """Each phase is its own activity type, so Temporal's UI and CLI name what runs."""
-        return f"{self.name}.{phase.name}"
+__all__ = ["ENTRY_POINT_GROUP", "JobSpec", "JobTypeDefinition", "JobTypeRegistry", "Phase"]
 
 
 class JobTypeRegistry:
-    """Knows every job type and validates specs against their union."""
+    """Knows every job type and validates specs against their union.
 
-    def __init__(self) -> None:
+    ``installed``: the registry adds every installed job type (the entry points) on first
+    use, as the process-wide ``job_types`` does; a registry without it knows only what is
+    added to it, as a test's own registry should.
+    """
+
+    def __init__(self, *, installed: bool = False) -> None:
         self._types: dict[str, JobTypeDefinition] = {}
         self._adapter: TypeAdapter[Any] | None = None
-        self._loaded = False
+        self._loaded = not installed
+
+    def add(self, definition: JobTypeDefinition) -> JobTypeDefinition:
+        self._types[definition.name] = definition
+        self._adapter = None
+        return definition
 
     def register(
         self,
         input_model: type[JobInput],
         phases: Sequence[Phase],
         *,
+        phases_module: str,
         description: str = "",
         result_model: type[BaseModel] | None = None,
+        settings_model: type[BaseModel] | None = None,
         examples: Sequence[dict[str, Any]] = (),
     ) -> JobTypeDefinition:
-        name = input_model.model_fields["type"].default
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"{input_model.__name__}.type needs a Literal default")
-        if not phases:
-            raise ValueError(f"job type {name!r} needs at least one phase")
-        definition = JobTypeDefinition(
-            name=name,
-            input_model=input_model,
-            phases=tuple(phases),
-            description=description or (input_model.__doc__ or "").strip(),
-            result_model=result_model,
-            examples=tuple(examples),
+        return self.add(
+            JobTypeDefinition.define(
+                input_model,
+                phases,
+                phases_module=phases_module,
+                description=description,
+                result_model=result_model,
+                settings_model=settings_model,
+                examples=examples,
+            )
         )
-        self._types[name] = definition
-        self._adapter = None
-        return definition
 
     def load(self, extra_modules: Sequence[str] = ()) -> None:
-        """Imports the built-in job types and every installed plugin, once, then any
-        ``extra_modules`` (``JOBWIRE_JOB_TYPE_MODULES``: job types not packaged as plugins)."""
+        """Adds every contract in the entry-point group, once, then the ``JOB_TYPE`` of each
+        of ``extra_modules`` (``JOBWIRE_JOB_TYPE_MODULES``: job types not packaged)."""
         if not self._loaded:
             self._loaded = True
-            for module in BUILTIN_MODULES:
-                importlib.import_module(module)
             for entry in entry_points(group=ENTRY_POINT_GROUP):
-                entry.load()
+                self._add_loaded(entry.load(), entry.value)
         for module in extra_modules:
-            importlib.import_module(module)
+            self._add_loaded(importlib.import_module(module), module)
         self._adapter = None
+
+    def _add_loaded(self, loaded: object, origin: str) -> None:
+        if isinstance(loaded, ModuleType):
+            # A module without JOB_TYPE registered itself on import (the older plugin shape).
+            loaded = getattr(loaded, CONTRACT_ATTRIBUTE, None)
+            if loaded is None:
+                return
+        if not isinstance(loaded, JobTypeDefinition):
+            raise TypeError(
+                f"{origin} gives {type(loaded).__name__}, not a JobTypeDefinition"
+                f" (a job type names its contract, e.g. 'package.contract:{CONTRACT_ATTRIBUTE}')"
+            )
+        self.add(loaded)
 
     def get(self, name: str) -> JobTypeDefinition:
         self.load()
@@ -142,8 +139,6 @@ class JobTypeRegistry:
     def precheck(self, data: Any) -> Any:
         """Migrates an older spec and names an unknown or missing ``type`` in words, before
         pydantic validates the union (whose own message for these is cryptic)."""
-        from jobwire.contract.migrations import migrate_spec
-
         if not isinstance(data, dict):
             return data
         kind = data.get("type")
@@ -155,8 +150,6 @@ class JobTypeRegistry:
 
     def parse_spec(self, data: Any) -> JobInput:
         """Validates raw data into the concrete input model, migrating older versions first."""
-        from jobwire.contract.migrations import migrate_spec
-
         if isinstance(data, dict):
             data = migrate_spec(data)
             kind = data.get("type")
@@ -175,4 +168,14 @@ class JobTypeRegistry:
         return self.adapter().json_schema()
 
 
-job_types = JobTypeRegistry()
+job_types = JobTypeRegistry(installed=True)
+
+
+def _parse_spec(value: Any) -> Any:
+    if isinstance(value, JobInput):
+        return value
+    return job_types.parse_spec(value)
+
+
+JobSpec = Annotated[SerializeAsAny[JobInput], BeforeValidator(_parse_spec)]
+"""A field holding the concrete input model of whichever job type the data names."""

@@ -1,15 +1,13 @@
-"""Job specs: one validated input model per job type, joined into a discriminated union.
+"""The base model every job type's input extends.
 
-Job types register themselves in ``jobwire.contract.registry``; this module gives the base
-model they extend and the ``JobSpec`` field type that turns raw JSON back into the concrete
-model wherever a spec crosses a boundary (HTTP body, Temporal payload, Redis).
+It depends on nothing else in the contract, so a job type's models import it without pulling
+in the registry (``jobwire.contract.registry`` holds the ``JobSpec`` field type that turns
+raw JSON into the concrete model).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SerializeAsAny
+from pydantic import BaseModel, ConfigDict, Field
 
 from jobwire.contract import SCHEMA_VERSION
 
@@ -21,15 +19,3 @@ class JobInput(BaseModel):
 
     schema_version: int = Field(default=SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION)
     type: str
-
-
-def _parse_spec(value: Any) -> Any:
-    from jobwire.contract.registry import job_types
-
-    if isinstance(value, JobInput):
-        return value
-    return job_types.parse_spec(value)
-
-
-JobSpec = Annotated[SerializeAsAny[JobInput], BeforeValidator(_parse_spec)]
-"""A field holding the concrete input model of whichever job type the data names."""

@@ -21,7 +21,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from activities.runtime.context import PhaseResources
-from bench.support.counting import COUNT_PHASES, CountInput
+from bench.support.counting import COUNT_TYPE
 from bench.support.throwaway import throwaway_servers
 from jobwire.cli.server.worker import build_worker
 from jobwire.contract.publishing import NullPublisher
@@ -42,14 +42,8 @@ def recording_registry() -> JobTypeRegistry:
     job_types.load()
     registry = JobTypeRegistry()
     for definition in job_types.definitions():
-        registry.register(
-            definition.input_model,
-            definition.phases,
-            description=definition.description,
-            result_model=definition.result_model,
-            examples=definition.examples,
-        )
-    registry.register(CountInput, COUNT_PHASES)
+        registry.add(definition)
+    registry.add(COUNT_TYPE)
     return registry
 
 

@@ -13,10 +13,12 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.runtime.binding import bind_phases
 from activities.runtime.context import PhaseResources
 from activities.runtime.phase_activities import PhaseRuntime
 from activities.runtime.publisher import RedisEventPublisher
 from jobwire.connections.services import Services
+from jobwire.contract.job_settings import validate_job_type_settings
 from jobwire.contract.publishing import EventPublisher
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.settings import Settings
@@ -81,8 +83,17 @@ def feed_publisher(services: Services) -> EventPublisher:
     return RedisEventPublisher(services.redis, services.settings)
 
 
+def check_job_types(settings: Settings, registry: JobTypeRegistry = job_types) -> None:
+    """Validates every job type's settings and binds every phase to its function before any
+    server is reached, so a misconfigured worker stops at once, naming what is wrong."""
+    definitions = registry.definitions()
+    validate_job_type_settings(definitions, settings.job_types)
+    bind_phases(definitions)
+
+
 async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Runs until ``stop`` is set (or forever); what ``jobwire worker`` does."""
+    check_job_types(settings)
     services = await Services.connect(settings)
     try:
         async with running_worker(settings, services, feed_publisher(services)):

@@ -25,9 +25,13 @@ def job_settings(settings: Settings, files_root: Path) -> Settings:
     return settings.model_copy(
         update={
             "files_root": files_root,
-            "research_fetch_timeout_seconds": 1.0,
-            "research_max_source_bytes": 4096,
-            "research_concurrency": 2,
+            "job_types": {
+                "research": {
+                    "fetch_timeout_seconds": 1.0,
+                    "max_source_bytes": 4096,
+                    "concurrency": 2,
+                }
+            },
         }
     )
 
@@ -118,7 +122,7 @@ async def test_a_resumed_fetch_requests_only_the_sources_its_checkpoint_lacks(
         "question": QUESTION,
         "sources": [{"kind": "url", "url": u} for u in urls],
     }
-    harness = Harness(unit_settings(research_concurrency=2))
+    harness = Harness(unit_settings(job_types={"research": {"concurrency": 2}}))
     harness.stop_after = 3
     with pytest.raises(Stop):
         await harness.run(spec, "fetch")
@@ -177,13 +181,12 @@ def synthesis_spec(site: Site) -> dict[str, object]:
 
 @pytest.fixture
 def llm_settings(job_settings: Settings, site: Site) -> Settings:
-    return job_settings.model_copy(
-        update={
-            "llm_base_url": site.url("/v1"),
-            "llm_api_key": SecretStr("stand-in-key"),
-            "llm_model": "stand-in",
-        }
-    )
+    research = job_settings.job_types["research"] | {
+        "llm_base_url": site.url("/v1"),
+        "llm_api_key": SecretStr("stand-in-key"),
+        "llm_model": "stand-in",
+    }
+    return job_settings.model_copy(update={"job_types": {"research": research}})
 
 
 async def test_synthesis_streams_the_llms_answer_as_chunks(

@@ -7,7 +7,6 @@ import pytest
 from redis.asyncio import Redis
 from temporalio.client import Client
 
-from activities.analysis import AnalysisInput
 from jobwire.cli.devstack.redis_server import RedisServer
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.settings import Settings
@@ -21,7 +20,7 @@ async def test_a_redis_outage_degrades_the_feed_and_loses_no_job(
     settings: Settings, temporal_client: Client, redis: Redis, redis_dev: RedisServer
 ) -> None:
     registry = JobTypeRegistry()
-    registry.register(AnalysisInput, job_types.get("analysis").phases)
+    registry.add(job_types.get("analysis"))
     settings = settings.model_copy(update={"fallback_poll_seconds": 0.5})
     spec = {
         "type": "analysis",

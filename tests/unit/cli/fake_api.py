@@ -47,15 +47,10 @@ class TradeInput(JobInput):
     limits: Limits | None = None
 
 
-async def noop() -> None:
-    return None
-
-
 def registry() -> JobTypeRegistry:
-    types = JobTypeRegistry()
-    types._loaded = True  # no built-in modules: only these two
-    types.register(ResearchInput, [Phase("fetch", noop)])
-    types.register(TradeInput, [Phase("execute", noop)])
+    types = JobTypeRegistry()  # no installed job types: only these two
+    types.register(ResearchInput, [Phase("fetch")], phases_module=__name__)
+    types.register(TradeInput, [Phase("execute")], phases_module=__name__)
     return types
 
 

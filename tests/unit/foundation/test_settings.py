@@ -98,3 +98,18 @@ def test_a_refused_value_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> Non
         Settings(_env_file=None, environment="production")
     assert "hunter" not in str(refused.value)
     assert "also-secret" not in str(refused.value)
+
+
+def test_job_type_settings_arrive_by_type_and_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOBWIRE_JOB_TYPES__RESEARCH__MAX_SOURCES", "8")
+    monkeypatch.setenv("JOBWIRE_JOB_TYPES__TRADE__MARKET_HOURS", "09:30-16:00")
+    assert Settings(_env_file=None).job_types == {
+        "research": {"max_sources": "8"},
+        "trade": {"market_hours": "09:30-16:00"},
+    }
+
+
+def test_job_type_settings_are_not_kernel_fields() -> None:
+    moved = [name for name in Settings.model_fields if name.startswith(("research_", "trade_"))]
+    assert moved == []
+    assert "llm_api_key" not in Settings.model_fields

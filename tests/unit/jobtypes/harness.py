@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from activities.runtime.binding import bind_job_type
 from activities.runtime.context import PhaseContext, PhaseResources
 from jobwire.contract.events import utc_now
 from jobwire.contract.phases import Checkpoint, PhaseInput, ProgressReport
@@ -76,7 +77,7 @@ class Harness:
         resumed: Checkpoint | None = None,
     ) -> dict[str, Any]:
         definition = self.registry.get(spec["type"])
-        run = next(p.run for p in definition.phases if p.name == phase)
+        run = next(b.run for b in bind_job_type(definition) if b.phase.name == phase)
         return await run(self.context(spec, phase, previous, resumed))
 
     async def run_all(self, spec: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""docs/adding-a-job-type.md walks through a complete job type: its code block is run here as it
-stands, registered into a registry of its own, and must resume exactly."""
+"""docs/adding-a-job-type.md walks through a complete job type: its two code blocks run here as
+they stand, added to a registry of their own, and the job must resume exactly."""
 
 from __future__ import annotations
 
@@ -11,26 +11,26 @@ from types import ModuleType
 
 import pytest
 
-import activities
-import activities.runtime
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.errors import JobFailed
 from tests.unit.jobtypes.harness import Harness, Stop, unit_settings
 
 ROOT = Path(__file__).resolve().parents[3]
 DOC = ROOT / "docs" / "adding-a-job-type.md"
+MODULES = ("my_jobs.primes.contract", "my_jobs.primes.phases")
 
 
 def doc_example(monkeypatch: pytest.MonkeyPatch) -> JobTypeRegistry:
-    """Executes the doc's Python block with ``job_types`` pointing at a fresh registry."""
-    block = re.search(r"```python\n(.*?)```", DOC.read_text(), re.DOTALL)
-    assert block, "docs/adding-a-job-type.md lost its example"
+    """Executes the doc's two Python blocks as the modules they say they are, and adds the
+    contract to a registry of its own."""
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.DOTALL)
+    assert len(blocks) == len(MODULES), "docs/adding-a-job-type.md lost its example"
+    for name, block in zip(MODULES, blocks, strict=True):
+        module = ModuleType(name)
+        monkeypatch.setitem(sys.modules, name, module)
+        exec(compile(block, str(DOC), "exec"), module.__dict__)
     registry = JobTypeRegistry()
-    registry._loaded = True  # no built-ins: only what the doc registers
-    monkeypatch.setattr(activities.runtime, "job_types", registry)
-    module = ModuleType("primes_from_docs")
-    monkeypatch.setitem(sys.modules, module.__name__, module)
-    exec(compile(block.group(1), str(DOC), "exec"), module.__dict__)
+    registry.add(sys.modules[MODULES[0]].JOB_TYPE)
     return registry
 
 
@@ -58,10 +58,9 @@ async def test_the_documented_job_type_registers_and_resumes_exactly(
     resumed = await harness.run(spec, "summarize", previous={"count": counted})
     assert resumed == whole
 
+    refusing = unit_settings(job_types={"primes": {"refuse_above": 10}})
     with pytest.raises(JobFailed, match="above 10") as caught:
-        await Harness(unit_settings(), registry=registry).run(
-            {"type": "primes", "limit": 100, "refuse_above": 10}, "count"
-        )
+        await Harness(refusing, registry=registry).run({"type": "primes", "limit": 100}, "count")
     assert caught.value.error_type == "LimitTooHigh"
 
 

@@ -102,7 +102,7 @@ async def test_more_sources_than_the_server_allows_are_refused() -> None:
         "sources": [{"kind": "text", "text": f"doc {i}"} for i in range(3)],
     }
     with pytest.raises(InvalidSpec, match="at most 2"):
-        await Harness(unit_settings(research_max_sources=2)).run(spec, "fetch")
+        await Harness(unit_settings(job_types={"research": {"max_sources": 2}})).run(spec, "fetch")
 
 
 async def test_a_job_with_no_readable_source_fails(tmp_path: Path) -> None:

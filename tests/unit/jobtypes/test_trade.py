@@ -14,6 +14,7 @@ from activities.trade.broker import client_order_id
 from activities.trade.models import CsvPrices, RandomWalkPrices, TradeInput
 from activities.trade.prices import CsvFeed, RandomWalkFeed
 from activities.trade.risk import RiskCheckFailed, check_risk
+from activities.trade.settings import TradeSettings
 from activities.trade.slicing import allocate, slice_quantities, u_shaped_profile
 from jobwire.contract.registry import job_types
 from jobwire.errors import InvalidSpec, JobFailed
@@ -56,7 +57,7 @@ def test_a_volume_profile_must_match_the_slices() -> None:
 
 
 def test_the_notional_limit_refuses_before_any_order() -> None:
-    settings = unit_settings(trade_max_notional=50_000)
+    settings = TradeSettings(max_notional=50_000)
     with pytest.raises(RiskCheckFailed, match="exceeds the maximum") as caught:
         check_risk(spec(quantity="1000"), Decimal(100), settings, datetime.now(UTC))
     assert caught.value.error_type == "RiskCheckFailed"
@@ -64,14 +65,14 @@ def test_the_notional_limit_refuses_before_any_order() -> None:
 
 
 def test_a_limit_outside_the_price_band_is_refused() -> None:
-    settings = unit_settings(trade_price_band_pct=5)
+    settings = TradeSettings(price_band_pct=5)
     with pytest.raises(RiskCheckFailed, match="band is 5%"):
         check_risk(spec(quantity="1", limit_price="90"), Decimal(100), settings, datetime.now(UTC))
     check_risk(spec(quantity="1", limit_price="96"), Decimal(100), settings, datetime.now(UTC))
 
 
 def test_trading_outside_market_hours_is_refused() -> None:
-    settings = unit_settings(trade_market_hours="09:30-16:00", trade_market_timezone="UTC")
+    settings = TradeSettings(market_hours="09:30-16:00", market_timezone="UTC")
     order = spec(quantity="1")
     with pytest.raises(RiskCheckFailed, match="market is closed"):
         check_risk(order, Decimal(100), settings, datetime(2026, 11, 23, 8, 0, tzinfo=UTC))

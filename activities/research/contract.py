@@ -1,0 +1,28 @@
+"""The research job type's contract: what the API and CLI need, with none of its I/O.
+
+Its phases (``fetch``, ``rank``, ``report``) are functions of the same names in
+``activities.research.phases``, which only the worker imports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from activities.research.models import ResearchInput, ResearchResult
+from activities.research.settings import ResearchSettings
+from jobwire.contract.job_type import JobTypeDefinition, Phase, examples_from
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "research.json"
+
+JOB_TYPE = JobTypeDefinition.define(
+    ResearchInput,
+    (
+        Phase("fetch", weight=6, description="fetching sources"),
+        Phase("rank", weight=3, description="ranking passages with BM25"),
+        Phase("report", weight=1, description="writing the report"),
+    ),
+    phases_module="activities.research.phases",
+    result_model=ResearchResult,
+    settings_model=ResearchSettings,
+    examples=examples_from(EXAMPLES),
+)

@@ -1,0 +1,28 @@
+"""The trade job type's contract: what the API and CLI need, with none of its I/O.
+
+Its phases (``check``, ``execute``, ``settle``) are functions of the same names in
+``activities.trade.phases``, which only the worker imports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from activities.trade.models import TradeInput, TradeResult
+from activities.trade.settings import TradeSettings
+from jobwire.contract.job_type import JobTypeDefinition, Phase, examples_from
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "trade.json"
+
+JOB_TYPE = JobTypeDefinition.define(
+    TradeInput,
+    (
+        Phase("check", weight=1, description="pre-trade risk checks"),
+        Phase("execute", weight=8, description="sending child orders"),
+        Phase("settle", weight=1, description="reconciling fills with the broker"),
+    ),
+    phases_module="activities.trade.phases",
+    result_model=TradeResult,
+    settings_model=TradeSettings,
+    examples=examples_from(EXAMPLES),
+)
