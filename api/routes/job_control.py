@@ -10,8 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, status
 
-from api.auth import CurrentUser
-from api.dependencies import Jobs, Limiter, Metrics
+from api.dependencies import CurrentUser, Jobs, Limiter, Metrics
 from api.error_handlers import problem_responses
 from api.models import RestartRequest
 from api.routes.job_params import JobId

@@ -6,8 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.auth import CurrentUser
-from api.dependencies import Jobs, RedisDep
+from api.dependencies import CurrentUser, Jobs, RedisDep
 from api.error_handlers import problem_responses
 from api.event_pages import events_after
 from api.models import EventPage

@@ -13,8 +13,7 @@ from fastapi import APIRouter, Body, Response, status
 from fastapi.openapi.models import Example
 from pydantic import BeforeValidator
 
-from api.auth import CurrentUser
-from api.dependencies import Jobs, Limiter, Metrics
+from api.dependencies import CurrentUser, Jobs, Limiter, Metrics
 from api.error_handlers import problem_responses
 from api.routes.job_params import IdempotencyKey
 from api.routes.typed_endpoint import with_parameter_type

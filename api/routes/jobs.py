@@ -11,8 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.auth import CurrentUser
-from api.dependencies import Jobs
+from api.dependencies import CurrentUser, Jobs
 from api.error_handlers import problem_responses
 from api.routes.job_params import JobId
 from jobwire.contract.records import JobPage, JobRecord, JobStats
