@@ -1,13 +1,12 @@
 """Builds the one ASGI app a `jobwire api` process serves: REST, Socket.IO and the console.
 
-Everything a request needs hangs off ``app.state`` and is made in the lifespan from settings,
-so two replicas share nothing but Temporal and Redis, and tests can hand in their own clients.
+``create_app`` only assembles named parts: the app's state, its problem handlers, its routers,
+the console and its middleware; what connects at start-up is in ``api.lifespan``.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 import socketio
@@ -17,17 +16,15 @@ from fastapi.middleware.cors import CORSMiddleware
 from api.body_limit import BodySizeLimit
 from api.console import mount_console
 from api.error_handlers import Problem, install_problem_handlers
+from api.lifespan import lifespan
 from api.metrics import ApiMetrics, RequestTimer
-from api.rate_limit import SubmissionLimiter
-from api.routes import health, meta
-from api.routes.jobs import jobs_router
+from api.routes import health, job_control, job_events, jobs, meta
+from api.routes.job_submit import submit_router
 from jobwire import __version__
 from jobwire.connections.services import Services
 from jobwire.contract.registry import JobTypeRegistry, job_types
-from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
-from realtime.bridge import Bridge, create_server
-from realtime.replay import events_published
+from realtime.bridge import create_server
 
 DESCRIPTION = """Submit, list, inspect and control durable jobs that run as Temporal workflows.
 
@@ -46,39 +43,11 @@ def create_app(
     """The FastAPI app; ``services`` are connected in the lifespan when not handed in."""
     registry = registry or job_types
     registry.load(settings.job_type_modules)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        owned = services is None
-        connected = services or await Services.connect(settings)
-        jobs = JobService(connected.temporal, settings, registry)
-        app.state.services = connected
-        app.state.jobs = jobs
-        app.state.limiter = SubmissionLimiter(settings, connected.redis)
-        app.state.metrics.bind_sources(
-            jobs.counts_by_type_and_state, lambda: events_published(connected.redis)
-        )
-        bridge = Bridge(
-            app.state.sio,
-            settings,
-            jobs,
-            connected.redis,
-            on_relay=app.state.metrics.events_relayed.inc,
-        )
-        app.state.bridge = bridge
-        await bridge.start()
-        try:
-            yield
-        finally:
-            await bridge.stop()
-            if owned:
-                await connected.aclose()
-
     app = FastAPI(
         title="jobwire",
         version=__version__,
         description=DESCRIPTION,
-        lifespan=lifespan,
+        lifespan=partial(lifespan, services=services),
         responses={500: {"model": Problem, "description": "Internal Server Error"}},
     )
     app.state.settings = settings
@@ -87,11 +56,24 @@ def create_app(
     app.state.sio = create_server(settings)
 
     install_problem_handlers(app)
-    app.include_router(jobs_router(registry))
+    include_routers(app, registry)
+    mount_console(app)
+    add_middleware(app, settings)
+    return app
+
+
+def include_routers(app: FastAPI, registry: JobTypeRegistry) -> None:
+    """Every REST route; submitting first, as its body type comes from ``registry``."""
+    app.include_router(submit_router(registry))
+    app.include_router(jobs.router)
+    app.include_router(job_control.router)
+    app.include_router(job_events.router)
     app.include_router(meta.router)
     app.include_router(health.router)
-    mount_console(app)
 
+
+def add_middleware(app: FastAPI, settings: Settings) -> None:
+    """Added innermost first: the body limit wraps everything, then CORS, then the timer."""
     app.add_middleware(RequestTimer, metrics=app.state.metrics)
     app.add_middleware(
         CORSMiddleware,
@@ -101,7 +83,6 @@ def create_app(
         expose_headers=["Location", "Retry-After", "Idempotent-Replayed"],
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    return app
 
 
 def asgi_app(settings: Settings, **kwargs: Any) -> socketio.ASGIApp:

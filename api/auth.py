@@ -32,6 +32,3 @@ async def current_principal(
         return verify_token(app_settings(request), credentials.credentials)
     except InvalidToken as exc:
         raise ProblemError(401, str(exc), slug="unauthorized", headers=_CHALLENGE) from exc
-
-
-CurrentUser = Annotated[Principal, Depends(current_principal)]

@@ -1,4 +1,5 @@
-"""What a request handler gets from the app: the shared clients and the job service."""
+"""What a request handler gets, as ``Annotated`` aliases: the caller, the shared clients and
+the job service, each made once at start-up and found on ``app.state``."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from redis.asyncio import Redis
 
+from api.auth import current_principal
 from api.metrics import ApiMetrics
 from api.rate_limit import SubmissionLimiter
+from jobwire.auth.tokens import Principal
 from jobwire.connections.services import Services
 from jobwire.contract.registry import JobTypeRegistry
 from jobwire.jobs.service import JobService
@@ -43,6 +46,8 @@ def _registry(request: Request) -> JobTypeRegistry:
     return registry
 
 
+# The verified token's user; every /api/jobs call acts for this user only.
+CurrentUser = Annotated[Principal, Depends(current_principal)]
 ServicesDep = Annotated[Services, Depends(_services)]
 Jobs = Annotated[JobService, Depends(_jobs)]
 RedisDep = Annotated[Redis, Depends(_redis)]

@@ -1,0 +1,52 @@
+"""What an API process connects when it starts and closes when it stops.
+
+Everything a request needs is made here from settings and hung off ``app.state``, so two
+replicas share nothing but Temporal and Redis, and tests can hand in their own clients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.rate_limit import SubmissionLimiter
+from jobwire.connections.services import Services
+from jobwire.jobs.service import JobService
+from realtime.bridge import Bridge
+from realtime.replay import events_published
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI, *, services: Services | None = None) -> AsyncIterator[None]:
+    """Connects ``services`` unless handed in (then the caller closes them), and runs the
+    live feed's bridge for as long as the app serves."""
+    owned = services is None
+    connected = services or await Services.connect(app.state.settings)
+    bridge = bind_state(app, connected)
+    await bridge.start()
+    try:
+        yield
+    finally:
+        await bridge.stop()
+        if owned:
+            await connected.aclose()
+
+
+def bind_state(app: FastAPI, services: Services) -> Bridge:
+    """The job service, rate limiter, metric sources and bridge on ``app.state``; the bridge
+    is returned unstarted."""
+    settings = app.state.settings
+    jobs = JobService(services.temporal, settings, app.state.registry)
+    app.state.services = services
+    app.state.jobs = jobs
+    app.state.limiter = SubmissionLimiter(settings, services.redis)
+    app.state.metrics.bind_sources(
+        jobs.counts_by_type_and_state, lambda: events_published(services.redis)
+    )
+    bridge = Bridge(
+        app.state.sio, settings, jobs, services.redis, on_relay=app.state.metrics.events_relayed.inc
+    )
+    app.state.bridge = bridge
+    return bridge

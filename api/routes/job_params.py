@@ -1,0 +1,21 @@
+"""Request parameters every /api/jobs route reads the same way, declared once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Header, Path
+
+MAX_SEQ = 2**53 - 1
+"""The largest integer every JSON client (JavaScript included) reads exactly."""
+
+JobId = Annotated[str, Path(description="The job's id (its Temporal workflow id).")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Repeating a POST with the same key returns the same job.",
+    ),
+]

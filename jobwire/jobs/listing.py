@@ -1,0 +1,91 @@
+"""Lists and counts of jobs, answered by Temporal's visibility store.
+
+The dev server's SQLite visibility allows no ORDER BY and no GROUP BY on search attributes, so
+lists keep its default order and every count is its own ``count_workflows``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from jobwire.contract.records import JobPage, JobStats
+from jobwire.contract.registry import JobTypeRegistry
+from jobwire.contract.states import JobState
+from jobwire.errors import InvalidSpec
+from jobwire.jobs.visibility import record_from_visibility
+from jobwire.jobs.visibility_query import (
+    decode_cursor,
+    encode_cursor,
+    jobs_of_type_in_state,
+    user_jobs,
+)
+
+_BAD_TOKEN_STATUSES = {RPCStatusCode.INVALID_ARGUMENT, RPCStatusCode.UNKNOWN}
+
+
+class JobListing:
+    """Pages and counts of one user's jobs, and of everyone's for metrics."""
+
+    def __init__(self, temporal: Client, registry: JobTypeRegistry) -> None:
+        self.temporal = temporal
+        self.registry = registry
+
+    def type_names(self) -> list[str]:
+        return [definition.name for definition in self.registry.definitions()]
+
+    async def list(
+        self,
+        user_id: str,
+        *,
+        state: JobState | None = None,
+        type: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> JobPage:
+        """The user's jobs in visibility's default order (running first, newest first)."""
+        if type is not None and type not in self.type_names():
+            raise InvalidSpec(f"unknown job type {type!r}", field="type")
+        token = decode_cursor(cursor)
+        iterator = self.temporal.list_workflows(
+            user_jobs(user_id, state=state, type=type), page_size=limit, next_page_token=token
+        )
+        try:
+            await iterator.fetch_next_page(page_size=limit)
+        except RPCError as exc:
+            # The dev server answers a forged token with UNKNOWN, a cluster with INVALID_ARGUMENT.
+            if token is None or exc.status not in _BAD_TOKEN_STATUSES:
+                raise
+            raise InvalidSpec("cursor is not one this API handed out", field="cursor") from exc
+        page: Sequence[Any] = iterator.current_page or []
+        items = [await record_from_visibility(execution) for execution in page]
+        return JobPage(items=items, next_cursor=encode_cursor(iterator.next_page_token))
+
+    async def stats(self, user_id: str) -> JobStats:
+        """Counts by state and by type, one count per value."""
+        states = [state.value for state in JobState]
+        types = self.type_names()
+        counts = await asyncio.gather(
+            self._count(user_jobs(user_id)),
+            *(self._count(user_jobs(user_id, state=JobState(s))) for s in states),
+            *(self._count(user_jobs(user_id, type=t)) for t in types),
+        )
+        total, by_state, by_type = counts[0], counts[1 : 1 + len(states)], counts[1 + len(states) :]
+        return JobStats(
+            total=total,
+            by_state=dict(zip(states, by_state, strict=True)),
+            by_type=dict(zip(types, by_type, strict=True)),
+        )
+
+    async def counts_by_type_and_state(self) -> dict[tuple[str, str], int]:
+        """All users' jobs per (type, state), for metrics: one count per pair."""
+        pairs = [(t, s.value) for t in self.type_names() for s in JobState]
+        counts = await asyncio.gather(*(self._count(jobs_of_type_in_state(*p)) for p in pairs))
+        return dict(zip(pairs, counts, strict=True))
+
+    async def _count(self, query: str) -> int:
+        return (await self.temporal.count_workflows(query)).count

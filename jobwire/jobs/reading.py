@@ -1,0 +1,152 @@
+"""A job's record, read from Temporal: its run's result, its workflow's query, or visibility.
+
+A job belongs to the user in its ``JobUserId`` search attribute; every read checks it and
+answers ``JobNotFound`` otherwise, so another user's job looks exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from temporalio.client import (
+    Client,
+    WorkflowExecutionDescription,
+    WorkflowExecutionStatus,
+    WorkflowFailureError,
+    WorkflowHandle,
+)
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from jobwire.contract.phases import CarriedState, Checkpoint
+from jobwire.contract.records import JobRecord
+from jobwire.contract.states import JobAction, JobState, allowed_actions
+from jobwire.contract.workflow_api import QUERY_PROGRESS, SA_USER_ID, WORKFLOW_NAME, is_job_id
+from jobwire.errors import JobNotFound
+from jobwire.jobs.activity_pause import temporal_pause_of
+from jobwire.jobs.visibility import record_from_visibility
+
+FAILED_STATUSES = {
+    WorkflowExecutionStatus.FAILED,
+    WorkflowExecutionStatus.TIMED_OUT,
+    WorkflowExecutionStatus.TERMINATED,
+}
+QUERY_TIMEOUT_SECONDS = 5
+"""How long a read waits for a worker to answer the workflow's query before using visibility."""
+
+
+class JobReader:
+    """Finds one user's job and reads its record, whatever state its latest run is in."""
+
+    def __init__(self, temporal: Client) -> None:
+        self.temporal = temporal
+
+    async def get(self, user_id: str, job_id: str) -> JobRecord:
+        description = await self.find(user_id, job_id)
+        if description is None:
+            raise JobNotFound(job_id)
+        return await self.record_of(description)
+
+    async def find(self, user_id: str, job_id: str) -> WorkflowExecutionDescription | None:
+        """The job's latest run if it exists and belongs to ``user_id``; an id that cannot be a
+        job's is answered like a missing job, without asking Temporal."""
+        if not is_job_id(job_id):
+            return None
+        try:
+            description = await self.temporal.get_workflow_handle(job_id).describe()
+        except RPCError as exc:
+            if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
+                return None
+            raise
+        owner = description.typed_search_attributes.get(SA_USER_ID)
+        if owner != user_id or description.workflow_type != WORKFLOW_NAME:
+            return None
+        return description
+
+    async def record_of(self, description: WorkflowExecutionDescription) -> JobRecord:
+        handle = self.temporal.get_workflow_handle(
+            description.id, run_id=description.run_id, result_type=JobRecord
+        )
+        status = description.status
+        if status is WorkflowExecutionStatus.COMPLETED:
+            record: JobRecord = await handle.result()
+            return record
+        if status in FAILED_STATUSES:
+            carried = await failure_state(handle)
+            if carried is not None:
+                return _with_actions(carried.record, carried.checkpoint is not None)
+            return await record_from_visibility(description, JobState.FAILED)
+        if status is WorkflowExecutionStatus.CANCELED:
+            return await _queried_or_fallback(handle, description, JobState.CANCELLED)
+        record = await _queried_or_fallback(handle, description, JobState.RUNNING)
+        return await self._with_activity_view(record, description)
+
+    async def _with_activity_view(
+        self, record: JobRecord, description: WorkflowExecutionDescription
+    ) -> JobRecord:
+        """Fresher progress from the running phase's last heartbeat, and Temporal's own pause."""
+        for activity in description.raw_description.pending_activities:
+            if not activity.activity_type.name.endswith(f".{record.phase}"):
+                continue
+            record.attempt = max(record.attempt, activity.attempt)
+            if activity.heartbeat_details.payloads:
+                values = await self.temporal.data_converter.decode(
+                    activity.heartbeat_details.payloads, [Checkpoint]
+                )
+                checkpoint = values[0] if values else None
+                if isinstance(checkpoint, Checkpoint) and record.state is JobState.RUNNING:
+                    record.checkpoint = checkpoint.summary()
+                    record.progress = max(record.progress, _percent(record, checkpoint))
+                    record.step = checkpoint.position or record.step
+        if temporal_pause_of(description) is not None and record.state is JobState.RUNNING:
+            record.state = JobState.PAUSED
+            record.paused_by = "temporal"
+            record.allowed_actions = [JobAction.RESUME, JobAction.CANCEL]
+        return record
+
+
+async def failure_state(handle: WorkflowHandle[Any, Any]) -> CarriedState | None:
+    """What a failed run handed on (its record and last checkpoint), if it handed anything."""
+    try:
+        await handle.result()
+    except WorkflowFailureError as exc:
+        cause = exc.cause
+        if isinstance(cause, ApplicationError) and cause.details:
+            try:
+                return CarriedState.model_validate(cause.details[0])
+            except ValueError:
+                return None
+    return None
+
+
+async def _queried_or_fallback(
+    handle: WorkflowHandle[Any, Any],
+    description: WorkflowExecutionDescription,
+    state: JobState,
+) -> JobRecord:
+    """The workflow's own record; without a worker to answer, the visibility view."""
+    try:
+        record: JobRecord = await asyncio.wait_for(
+            handle.query(QUERY_PROGRESS, result_type=JobRecord), timeout=QUERY_TIMEOUT_SECONDS
+        )
+    except (RPCError, TimeoutError):
+        return await record_from_visibility(description, state)
+    if state is JobState.CANCELLED and not record.state.is_terminal:
+        record.state = JobState.CANCELLED
+        record.allowed_actions = allowed_actions(JobState.CANCELLED)
+    return record
+
+
+def _with_actions(record: JobRecord, has_checkpoint: bool) -> JobRecord:
+    record.allowed_actions = allowed_actions(record.state, has_checkpoint=has_checkpoint)
+    return record
+
+
+def _percent(record: JobRecord, checkpoint: Checkpoint) -> float:
+    """Where a heartbeat puts the job, from the phase's share of the whole."""
+    if not checkpoint.total or record.phase not in record.phases:
+        return record.progress
+    index = record.phases.index(record.phase)
+    share = 100.0 / len(record.phases)
+    return min(100.0, index * share + share * checkpoint.done / checkpoint.total)

@@ -1,0 +1,156 @@
+"""Starting jobs: a new one from a spec, or the next run of one that carries on.
+
+A job's workflow id is its job id; with an idempotency key that id is derived from the user
+and the key, so a retried submission finds the job the first one started.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from temporalio.client import Client, WorkflowHandle
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from jobwire.contract.events import utc_now
+from jobwire.contract.phases import CarriedState, PlannedPhase
+from jobwire.contract.records import JobRecord
+from jobwire.contract.registry import JobTypeDefinition, JobTypeRegistry
+from jobwire.contract.states import JobState, allowed_actions
+from jobwire.contract.workflow_api import (
+    SA_PROGRESS,
+    SA_STATE,
+    SA_TYPE,
+    SA_USER_ID,
+    WORKFLOW_NAME,
+    JobWorkflowInput,
+    idempotent_job_id,
+    new_job_id,
+)
+from jobwire.jobs.reading import JobReader
+from jobwire.settings import Settings
+
+
+class JobStarter:
+    """Validates specs against the registry and starts their workflows."""
+
+    def __init__(
+        self, temporal: Client, settings: Settings, registry: JobTypeRegistry, reader: JobReader
+    ) -> None:
+        self.temporal = temporal
+        self.settings = settings
+        self.registry = registry
+        self.reader = reader
+
+    async def submit(
+        self,
+        user_id: str,
+        spec: dict[str, Any],
+        *,
+        idempotency_key: str | None = None,
+        restarted_from: str | None = None,
+    ) -> tuple[JobRecord, bool]:
+        """Starts a job; ``(record, created)``, where a repeated idempotency key finds the
+        existing job and ``created`` is False."""
+        parsed = self.registry.parse_spec(spec)
+        definition = self._definition(parsed.type)
+        job_id = idempotent_job_id(user_id, idempotency_key) if idempotency_key else new_job_id()
+        if idempotency_key:
+            existing = await self.reader.find(user_id, job_id)
+            if existing is not None:
+                return await self.reader.record_of(existing), False
+        job = JobWorkflowInput(
+            job_id=job_id,
+            user_id=user_id,
+            type=definition.name,
+            spec=parsed.model_dump(mode="json"),
+            phases=_plan(definition),
+            policy=self.settings.activity_policy(),
+            description=definition.description,
+            restarted_from=restarted_from,
+        )
+        try:
+            handle = await self.start(job)
+        except WorkflowAlreadyStartedError:
+            # Two requests with one idempotency key raced; the other one started it.
+            return await self.reader.get(user_id, job_id), False
+        return _initial_record(job, handle.result_run_id), True
+
+    def _definition(self, type: str) -> JobTypeDefinition:
+        """The parsed spec's type, which ``parse_spec`` has already checked is registered."""
+        return next(d for d in self.registry.definitions() if d.name == type)
+
+    async def start(
+        self, job: JobWorkflowInput, *, carried: CarriedState | None = None
+    ) -> WorkflowHandle[Any, Any]:
+        """A first run, or with ``carried`` the next run of a job under the same id."""
+        state = carried.record.state if carried else JobState.CREATED
+        progress = carried.record.progress if carried else 0.0
+        return await self.temporal.start_workflow(
+            WORKFLOW_NAME,
+            job.model_copy(update={"carried": carried}) if carried else job,
+            id=job.job_id,
+            task_queue=self.settings.task_queue,
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(SA_USER_ID, job.user_id),
+                    SearchAttributePair(SA_TYPE, job.type),
+                    SearchAttributePair(SA_STATE, state.value),
+                    SearchAttributePair(SA_PROGRESS, progress),
+                ]
+            ),
+            memo={"spec": job.spec, "phases": [phase.name for phase in job.phases]},
+            id_reuse_policy=(
+                WorkflowIDReusePolicy.ALLOW_DUPLICATE
+                if carried
+                else WorkflowIDReusePolicy.REJECT_DUPLICATE
+            ),
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            static_summary=f"{job.type} job for {job.user_id}",
+            static_details=_static_details(job),
+        )
+
+
+def _plan(definition: JobTypeDefinition) -> list[PlannedPhase]:
+    return [
+        PlannedPhase(
+            name=phase.name,
+            activity=definition.activity_name(phase),
+            weight=phase.weight,
+            description=phase.description,
+        )
+        for phase in definition.phases
+    ]
+
+
+def _initial_record(job: JobWorkflowInput, run_id: str | None) -> JobRecord:
+    now = utc_now()
+    return JobRecord(
+        job_id=job.job_id,
+        run_id=run_id,
+        user_id=job.user_id,
+        type=job.type,
+        state=JobState.CREATED,
+        phases=[phase.name for phase in job.phases],
+        spec=job.spec,
+        allowed_actions=allowed_actions(JobState.CREATED),
+        restarted_from=job.restarted_from,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _static_details(job: JobWorkflowInput) -> str:
+    """The Markdown Temporal's UI shows beside the workflow."""
+    phases = " → ".join(phase.name for phase in job.phases)
+    lines = [f"**{job.type}** job `{job.job_id}` for `{job.user_id}`", f"phases: {phases}"]
+    if job.description:
+        lines.append(job.description)
+    if job.restarted_from:
+        lines.append(f"restart of `{job.restarted_from}`")
+    return "  \n".join(lines)
