@@ -28,9 +28,11 @@ from jobwire.jobs.service import JobService
 SPEC = {"type": "count", "items": 1}
 
 
-async def timed(
-    call: Callable[[], Awaitable[object]], total: int, concurrency: int
-) -> tuple[list[float], float]:
+Timing = tuple[list[float], float]
+"""Each call's latency in seconds, and the wall time all of them took together."""
+
+
+async def timed(call: Callable[[], Awaitable[object]], total: int, concurrency: int) -> Timing:
     samples: list[float] = []
     remaining = total
 
@@ -62,89 +64,111 @@ async def run(stack: Stack, per_level: int) -> str:
     jobs = JobService(temporal, settings, counting_registry())
     redis = Redis.from_url(str(settings.redis_url))
     limits = httpx.Limits(max_connections=128, max_keepalive_connections=128)
-    rows: list[list[object]] = []
     async with httpx.AsyncClient(
         base_url=stack.api_url,
         headers={"Authorization": f"Bearer {token}"},
         limits=limits,
         timeout=60,
     ) as http:
-
-        async def post() -> None:
-            response = await http.post("/api/jobs", json=SPEC)
-            assert response.status_code == 201, response.text
-
-        async def direct() -> None:
-            await jobs.submit("bench", SPEC)
-
-        for concurrency in (1, 16, 64):
-            total = per_level * max(1, concurrency // 4)
-            api_samples, direct_samples = [], []
-            api_time = direct_time = 0.0
-            # Alternate which side goes first: the jobs each side starts load the dev server
-            # for a while after, and neither side should always inherit the other's load.
-            for round_number in range(4):
-                order = (post, direct) if round_number % 2 == 0 else (direct, post)
-                for call in order:
-                    samples, seconds = await timed(call, total // 4, concurrency)
-                    if call is post:
-                        api_samples += samples
-                        api_time += seconds
-                    else:
-                        direct_samples += samples
-                        direct_time += seconds
-            api_rate, direct_rate = len(api_samples) / api_time, len(direct_samples) / direct_time
-            a, d = percentiles(api_samples), percentiles(direct_samples)
-            rows.append(
-                [
-                    f"POST /api/jobs x{concurrency}",
-                    a["p50"],
-                    a["p99"],
-                    round(api_rate, 1),
-                    d["p50"],
-                    d["p99"],
-                    round(direct_rate, 1),
-                    f"{a['p50'] / d['p50']:.2f}x",
-                ]
-            )
-
-        running = (
-            await http.post(
-                "/api/jobs", json={"type": "count", "items": 100_000, "item_seconds": 0.05}
-            )
-        ).json()["job_id"]
-        closed = (await http.post("/api/jobs", json=SPEC)).json()["job_id"]
-        await until_state(http, closed, "completed")
-        await until_state(http, running, "running")
-        await redis.set("bench:key", "x" * 200)
-
-        async def redis_get() -> None:
-            await redis.get("bench:key")
-
-        for label, job_id in (("running", running), ("closed", closed)):
-
-            async def get(job_id: str = job_id) -> None:
-                response = await http.get(f"/api/jobs/{job_id}")
-                assert response.status_code == 200
-
-            samples, seconds = await timed(get, per_level * 2, 1)
-            base, base_seconds = await timed(redis_get, per_level * 2, 1)
-            rate, base_rate = len(samples) / seconds, len(base) / base_seconds
-            g, r = percentiles(samples), percentiles(base)
-            rows.append(
-                [
-                    f"GET /api/jobs/{{id}} ({label}) vs Redis GET",
-                    g["p50"],
-                    g["p99"],
-                    round(rate, 1),
-                    r["p50"],
-                    r["p99"],
-                    round(base_rate, 1),
-                    f"{g['p50'] / r['p50']:.0f}x",
-                ]
-            )
-        await http.post(f"/api/jobs/{running}/cancel")
+        rows = await measure_posts(http, jobs, per_level)
+        rows += await measure_reads(http, redis, per_level)
     await redis.aclose()
+    return section(rows)
+
+
+async def measure_posts(
+    http: httpx.AsyncClient, jobs: JobService, per_level: int
+) -> list[list[object]]:
+    """POST /api/jobs beside ``JobService.submit`` at concurrency 1, 16 and 64."""
+
+    async def post() -> None:
+        response = await http.post("/api/jobs", json=SPEC)
+        assert response.status_code == 201, response.text
+
+    async def direct() -> None:
+        await jobs.submit("bench", SPEC)
+
+    rows: list[list[object]] = []
+    for concurrency in (1, 16, 64):
+        total = per_level * max(1, concurrency // 4)
+        api, baseline = await alternated(post, direct, total, concurrency)
+        rows.append(row(f"POST /api/jobs x{concurrency}", api, baseline, "{:.2f}x"))
+    return rows
+
+
+async def alternated(
+    call: Callable[[], Awaitable[None]],
+    baseline: Callable[[], Awaitable[None]],
+    total: int,
+    concurrency: int,
+) -> tuple[Timing, Timing]:
+    """Both sides in four rounds, alternating which goes first: the jobs each side starts load
+    the dev server for a while after, and neither side should always inherit the other's load."""
+    call_samples: list[float] = []
+    baseline_samples: list[float] = []
+    call_time = baseline_time = 0.0
+    for round_number in range(4):
+        order = (call, baseline) if round_number % 2 == 0 else (baseline, call)
+        for side in order:
+            samples, seconds = await timed(side, total // 4, concurrency)
+            if side is call:
+                call_samples += samples
+                call_time += seconds
+            else:
+                baseline_samples += samples
+                baseline_time += seconds
+    return (call_samples, call_time), (baseline_samples, baseline_time)
+
+
+async def measure_reads(
+    http: httpx.AsyncClient, redis: Redis, per_level: int
+) -> list[list[object]]:
+    """GET /api/jobs/{id} of a running and a closed job, each beside a bare Redis GET."""
+    running = (
+        await http.post("/api/jobs", json={"type": "count", "items": 100_000, "item_seconds": 0.05})
+    ).json()["job_id"]
+    closed = (await http.post("/api/jobs", json=SPEC)).json()["job_id"]
+    await until_state(http, closed, "completed")
+    await until_state(http, running, "running")
+    await redis.set("bench:key", "x" * 200)
+
+    async def redis_get() -> None:
+        await redis.get("bench:key")
+
+    rows: list[list[object]] = []
+    for label, job_id in (("running", running), ("closed", closed)):
+
+        async def get(job_id: str = job_id) -> None:
+            response = await http.get(f"/api/jobs/{job_id}")
+            assert response.status_code == 200
+
+        measured = await timed(get, per_level * 2, 1)
+        baseline = await timed(redis_get, per_level * 2, 1)
+        rows.append(
+            row(f"GET /api/jobs/{{id}} ({label}) vs Redis GET", measured, baseline, "{:.0f}x")
+        )
+    await http.post(f"/api/jobs/{running}/cancel")
+    return rows
+
+
+def row(call: str, measured: Timing, baseline: Timing, ratio: str) -> list[object]:
+    """One table row: p50, p99 and rate of the call and of its baseline, and their p50 ratio
+    (``ratio`` formats it)."""
+    (samples, seconds), (base, base_seconds) = measured, baseline
+    m, b = percentiles(samples), percentiles(base)
+    return [
+        call,
+        m["p50"],
+        m["p99"],
+        round(len(samples) / seconds, 1),
+        b["p50"],
+        b["p99"],
+        round(len(base) / base_seconds, 1),
+        ratio.format(m["p50"] / b["p50"]),
+    ]
+
+
+def section(rows: list[list[object]]) -> str:
     header = [
         "call",
         "p50 ms",

@@ -254,6 +254,23 @@ async def poll_baseline(stack: Stack, job_ids: list[str], seconds: float) -> lis
 
 
 async def run(stack: Stack, levels: list[int], seconds: float, plot_path: Path) -> str:
+    job_ids = await start_jobs(stack)
+    await asyncio.sleep(5)  # every job running and publishing
+    rows: list[list[object]] = []
+    cpu_rows: list[list[object]] = []
+    series: Series = {"jobwire feed": [], "bare python-socketio": [], "polling (age)": []}
+    for count in levels:
+        row, cpu = await measure_level(stack, count, job_ids, seconds, series)
+        rows.append(row)
+        cpu_rows += cpu
+    latency_plot(
+        levels, series, plot_path, f"Live feed, {JOBS} jobs at ~10 events/s each (bench.feed)"
+    )
+    return section(rows, cpu_rows, seconds, plot_path)
+
+
+async def start_jobs(stack: Stack) -> list[str]:
+    """One long counting job for each of ``JOBS`` users, so each user room has its own."""
     job_ids: list[str] = []
     for user in range(JOBS):
         token = issue_token(stack.settings, f"u{user}")
@@ -262,33 +279,39 @@ async def run(stack: Stack, levels: list[int], seconds: float, plot_path: Path) 
         ) as http:
             spec = {"type": "count", "items": 20_000, "item_seconds": 0.1}
             job_ids.append((await http.post("/api/jobs", json=spec)).json()["job_id"])
-    await asyncio.sleep(5)  # every job running and publishing
-    rows: list[list[object]] = []
-    cpu_rows: list[list[object]] = []
-    series: Series = {"jobwire feed": [], "bare python-socketio": [], "polling (age)": []}
-    for count in levels:
-        level = await measure_feed(stack, count, job_ids, seconds)
-        floor = await measure_floor(stack, count, FLOOR_RATE, seconds)
-        polled = percentiles(await poll_baseline(stack, job_ids, seconds))
-        live, bare = percentiles(level.total), percentiles(floor.total)
-        hop_in, hop_out = percentiles(level.to_redis), percentiles(level.from_redis)
-        for name, figures in zip(series, (live, bare, polled), strict=True):
-            series[name].append((figures["p50"], figures["p99"]))
-        rows.append(
-            [
-                count,
-                len(level.total),
-                level.repeated + level.gaps,
-                live["p50"],
-                live["p99"],
-                f"{hop_in['p50']} / {hop_in['p99']}",
-                f"{hop_out['p50']} / {hop_out['p99']}",
-                f"{bare['p50']} / {bare['p99']} ({len(floor.total)} events)",
-                f"{polled['p50']} / {polled['p99']}",
-                f"{level.api_memory_per_client / 1024:.0f} KiB",
-            ]
-        )
-        cpu_rows += [[count, "jobwire", cpu_line(level.cpu)], [count, "floor", cpu_line(floor.cpu)]]
+    return job_ids
+
+
+async def measure_level(
+    stack: Stack, count: int, job_ids: list[str], seconds: float, series: Series
+) -> tuple[list[object], list[list[object]]]:
+    """One client count: the feed, then the floor and polling baselines. Adds the three p50 /
+    p99 pairs to ``series``; returns the latency row and the two CPU rows."""
+    level = await measure_feed(stack, count, job_ids, seconds)
+    floor = await measure_floor(stack, count, FLOOR_RATE, seconds)
+    polled = percentiles(await poll_baseline(stack, job_ids, seconds))
+    live, bare = percentiles(level.total), percentiles(floor.total)
+    hop_in, hop_out = percentiles(level.to_redis), percentiles(level.from_redis)
+    for name, figures in zip(series, (live, bare, polled), strict=True):
+        series[name].append((figures["p50"], figures["p99"]))
+    row: list[object] = [
+        count,
+        len(level.total),
+        level.repeated + level.gaps,
+        live["p50"],
+        live["p99"],
+        f"{hop_in['p50']} / {hop_in['p99']}",
+        f"{hop_out['p50']} / {hop_out['p99']}",
+        f"{bare['p50']} / {bare['p99']} ({len(floor.total)} events)",
+        f"{polled['p50']} / {polled['p99']}",
+        f"{level.api_memory_per_client / 1024:.0f} KiB",
+    ]
+    return row, [[count, "jobwire", cpu_line(level.cpu)], [count, "floor", cpu_line(floor.cpu)]]
+
+
+def section(
+    rows: list[list[object]], cpu_rows: list[list[object]], seconds: float, plot_path: Path
+) -> str:
     header = [
         "clients",
         "events received",
@@ -301,9 +324,6 @@ async def run(stack: Stack, levels: list[int], seconds: float, plot_path: Path) 
         "polling: age p50 / p99 ms",
         "API memory per client",
     ]
-    latency_plot(
-        levels, series, plot_path, f"Live feed, {JOBS} jobs at ~10 events/s each (bench.feed)"
-    )
     return "\n".join(
         [
             "## Live feed",

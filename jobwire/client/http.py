@@ -9,6 +9,7 @@ from typing import Any, Self
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from jobwire.client.backoff import Backoff
 from jobwire.client.config import ClientSettings
 from jobwire.client.errors import ServerUnreachable, error_for
 from jobwire.client.feed import FeedConnector, SocketIOConnector
@@ -21,7 +22,7 @@ from jobwire.client.models import (
     Problem,
     ServerMeta,
 )
-from jobwire.client.watch import Backoff, JobWatch
+from jobwire.client.watch import JobWatch
 from jobwire.contract.records import JobRecord
 from jobwire.contract.specs import JobInput
 from jobwire.contract.states import JobState

@@ -16,9 +16,10 @@ import socketio
 import uvicorn
 
 from jobwire.cli.devstack.ports import free_port
+from jobwire.client.backoff import Backoff
 from jobwire.client.errors import FeedUnavailable, NotFound, Unauthorized
 from jobwire.client.feed import EventMessage, SocketIOConnector
-from jobwire.client.watch import Backoff, JobWatch
+from jobwire.client.watch import JobWatch
 from jobwire.contract.events import EventType, JobEvent
 from jobwire.contract.states import JobState
 from tests.helpers import assert_eventually

@@ -7,8 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
+from jobwire.client.backoff import Backoff
 from jobwire.client.errors import FeedUnavailable, NotFound, Unauthorized
-from jobwire.client.watch import Backoff, JobWatch
+from jobwire.client.watch import JobWatch
 from jobwire.contract.events import EventType, JobEvent
 from jobwire.contract.states import JobState
 from tests.helpers import assert_eventually

@@ -1,0 +1,63 @@
+"""Moving a job from one state to the next: the record, its mirrors, and the live event.
+
+Every transition is published through a local activity, because the workflow itself never does
+I/O; a feed that is down is logged and never fails the job.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError
+
+from workflows.run_state import JobRun
+from workflows.upkeep import mirror_state
+
+with workflow.unsafe.imports_passed_through():
+    from jobwire.contract.events import EventDraft, EventType
+    from jobwire.contract.records import JobRecord
+    from jobwire.contract.states import JobState, allowed_actions
+    from jobwire.contract.workflow_api import PUBLISH_ACTIVITY
+
+
+async def enter(job_run: JobRun, state: JobState, kind: EventType, data: dict[str, Any]) -> None:
+    record = job_run.record
+    record.state = state
+    record.allowed_actions = allowed_actions(state, has_checkpoint=job_run.checkpoint is not None)
+    record.updated_at = workflow.now()
+    mirror_state(job_run)
+    await publish(record, kind, data)
+
+
+async def finish(job_run: JobRun, state: JobState, kind: EventType, data: dict[str, Any]) -> None:
+    """Enters a final state; a completed job shows 100 % whatever its last report said."""
+    job_run.record.finished_at = workflow.now()
+    if state is JobState.COMPLETED:
+        job_run.record.progress = 100.0
+    await enter(job_run, state, kind, data)
+
+
+async def publish(record: JobRecord, kind: EventType, data: dict[str, Any]) -> None:
+    """Sends a transition to the live feed; a feed that is down never fails the job."""
+    draft = EventDraft(
+        job_id=record.job_id,
+        user_id=record.user_id,
+        type=kind,
+        ts=workflow.now(),
+        state=record.state,
+        progress=record.progress,
+        step=record.step,
+        data=data,
+    )
+    try:
+        await workflow.execute_local_activity(
+            PUBLISH_ACTIVITY,
+            draft,
+            start_to_close_timeout=timedelta(seconds=5),
+            retry_policy=RetryPolicy(maximum_attempts=2),
+        )
+    except ActivityError:
+        workflow.logger.warning("could not publish %s", kind.value)
