@@ -54,7 +54,7 @@ async def bare(spec: AnalysisInput, settings: Settings) -> float:
         column = index
 
     started = time.perf_counter()
-    async with aclosing(chunks(spec, settings, 0, None, None, remember)) as stream:
+    async with aclosing(chunks(spec, settings, 0, None, on_header=remember)) as stream:
         async for chunk in stream:
             state = fold(spec, state, chunk.values)
     return int(state["rows"]) / (time.perf_counter() - started)

@@ -21,6 +21,10 @@ DEVELOPMENT_JWT_SECRET = "jobwire-development-secret-do-not-use-in-production"
 """Signs tokens when no secret is configured; refused outside development."""
 
 
+MIN_SECRET_LENGTH = 32
+"""HS256 needs a key at least as long as its hash (RFC 7518, 3.2)."""
+
+
 def _refuse_beyond_loopback(host: str) -> None:
     """The development secret is public (it is in this file): tokens it signs may only be
     accepted by an API that no one else can reach."""
@@ -209,7 +213,7 @@ class Settings(BaseSettings):
             return self
         if self.jwt_algorithm == "HS256":
             secret = self.jwt_secret.get_secret_value() if self.jwt_secret else None
-            if not secret or secret == DEVELOPMENT_JWT_SECRET or len(secret) < 32:
+            if not secret or secret == DEVELOPMENT_JWT_SECRET or len(secret) < MIN_SECRET_LENGTH:
                 raise ValueError(
                     "JOBWIRE_JWT_SECRET must be set to a real secret of at least 32 characters"
                     " outside development"

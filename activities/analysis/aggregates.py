@@ -179,11 +179,9 @@ def _earn(b: dict[str, Any], ret: float) -> None:
     """Yesterday's signal earns today's return: no look-ahead. Equity, drawdown, exposure."""
     earned = ret if b["position"] else 0.0
     b["equity"] *= 1.0 + earned
-    if b["equity"] > b["peak"]:
-        b["peak"] = b["equity"]
+    b["peak"] = max(b["peak"], b["equity"])
     drawdown = 1.0 - b["equity"] / b["peak"]
-    if drawdown > b["max_drawdown"]:
-        b["max_drawdown"] = drawdown
+    b["max_drawdown"] = max(b["max_drawdown"], drawdown)
     b["exposed"] += b["position"]
     _welford(b, earned)
 

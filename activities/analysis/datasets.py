@@ -72,9 +72,9 @@ async def chunks(
     settings: Settings,
     cursor: int,
     column_index: int | None,
+    *,
     carry: float | None = None,
     on_header: Callable[[int], None] | None = None,
-    *,
     analysis: AnalysisSettings | None = None,
 ) -> AsyncGenerator[Chunk, None]:
     """The dataset's chunks from ``cursor`` on. For CSV sources, ``cursor == 0`` means "read
@@ -171,9 +171,9 @@ async def _url_lines(
         _refusing_blocked(url),
         http.stream("GET", url, headers=headers) as response,
     ):
-        if response.status_code >= 400:
+        if response.is_error:
             raise JobFailed("DatasetUnavailable", f"{url} answered HTTP {response.status_code}")
-        skip = offset if response.status_code != 206 else 0
+        skip = offset if response.status_code != httpx.codes.PARTIAL_CONTENT else 0
         pending = b""
         async for block in response.aiter_bytes():
             if skip:

@@ -78,8 +78,8 @@ async def scan(ctx: PhaseContext) -> dict[str, Any]:
         ctx.resources.settings,
         cursor,
         column_index,
-        carry,
-        remember_header,
+        carry=carry,
+        on_header=remember_header,
         analysis=ctx.settings(AnalysisSettings),
     )
     async with contextlib.aclosing(stream):

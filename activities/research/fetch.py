@@ -85,7 +85,7 @@ async def fetch_source(
 
 async def _fetch_url(url: str, http: httpx.AsyncClient, limits: ResearchSettings) -> Fetched:
     async with http.stream("GET", url) as response:
-        if response.status_code >= 400:
+        if response.is_error:
             raise SourceFailed(f"HTTP {response.status_code} {response.reason_phrase}")
         content_type = content_type_of(response.headers.get("content-type"), url)
         if content_type not in READABLE_TYPES:

@@ -51,7 +51,7 @@ async def stream_answer(
         httpx.AsyncClient(timeout=timeout) as http,
         http.stream("POST", url, json=body, headers=headers) as response,
     ):
-        if response.status_code >= 400:
+        if response.is_error:
             raise httpx.HTTPStatusError(
                 f"the LLM API answered HTTP {response.status_code}",
                 request=response.request,

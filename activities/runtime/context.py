@@ -81,7 +81,7 @@ class HandBack(Exception):
 class PhaseContext:
     """Everything a phase function needs, and the only way it reports what it does."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 -- built in one place (the runtime), each part named
         self,
         *,
         phase_input: PhaseInput,

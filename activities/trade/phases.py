@@ -78,7 +78,7 @@ async def execute(ctx: PhaseContext) -> dict[str, Any]:
         if last_sent is not None:
             await asyncio.sleep(max(0.0, float(last_sent) + interval - time.time()))
         order_id = client_order_id(ctx.job_id, index)
-        placed = await _send_once(broker, ctx, spec, index, order_id, plan[index])
+        placed = await _send_once(broker, ctx, spec, index, order_id=order_id, quantity=plan[index])
         if placed is not None:
             orders[str(index)] = placed.model_dump(mode="json")
         last_sent = time.time()
@@ -97,6 +97,7 @@ async def _send_once(
     ctx: PhaseContext,
     spec: TradeInput,
     index: int,
+    *,
     order_id: str,
     quantity: Decimal,
 ) -> OrderState | None:

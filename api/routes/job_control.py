@@ -64,6 +64,7 @@ async def cancel_job(user: CurrentUser, jobs: Jobs, job_id: JobId) -> JobRecord:
     summary="Restart a job from its original or an amended spec",
 )
 async def restart_job(
+    *,
     user: CurrentUser,
     jobs: Jobs,
     limiter: Limiter,

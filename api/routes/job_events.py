@@ -22,6 +22,7 @@ router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=problem_response
     summary="Events after a sequence number",
 )
 async def job_events(
+    *,
     user: CurrentUser,
     jobs: Jobs,
     redis: RedisDep,

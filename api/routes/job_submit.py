@@ -23,6 +23,7 @@ from jobwire.contract.specs import JobInput
 
 
 async def submit_job(
+    *,
     user: CurrentUser,
     jobs: Jobs,
     limiter: Limiter,

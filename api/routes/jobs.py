@@ -22,6 +22,7 @@ router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=problem_response
 
 @router.get("", response_model=JobPage, summary="List your jobs, newest first")
 async def list_jobs(
+    *,
     user: CurrentUser,
     jobs: Jobs,
     state: JobState | None = None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from jobwire.client.models import Problem
 
 
@@ -69,14 +71,14 @@ def format_problem(problem: Problem) -> str:
 def error_for(problem: Problem, retry_after: float | None = None) -> ApiError:
     """The ``ApiError`` subclass that matches the problem's status."""
     status = problem.status
-    if status in (400, 422):
+    if status in (HTTPStatus.BAD_REQUEST, HTTPStatus.UNPROCESSABLE_ENTITY):
         return InvalidRequest(problem)
-    if status in (401, 403):
+    if status in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN):
         return Unauthorized(problem)
-    if status == 404:
+    if status == HTTPStatus.NOT_FOUND:
         return NotFound(problem)
-    if status == 409:
+    if status == HTTPStatus.CONFLICT:
         return Conflict(problem)
-    if status == 429:
+    if status == HTTPStatus.TOO_MANY_REQUESTS:
         return RateLimited(problem, retry_after)
     return ApiError(problem)

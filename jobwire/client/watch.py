@@ -56,7 +56,7 @@ class JobWatch:
     ``connection`` and ``retry_in`` describe the link, for a status line.
     """
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 -- the watch's options, every one but the first two by keyword
         self,
         connect: FeedConnector,
         job_ids: Iterable[str],

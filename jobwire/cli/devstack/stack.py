@@ -139,4 +139,4 @@ class DevStack:
     async def _api_ready(self) -> bool:
         async with httpx.AsyncClient(timeout=2) as http:
             response = await http.get(f"{self.settings.api_base_url}/readyz")
-        return response.status_code == 200
+        return response.status_code == httpx.codes.OK
