@@ -33,18 +33,23 @@ async def submit_job(
     idempotency_key: IdempotencyKey = None,
 ) -> JobRecord:
     """Starts the job as a Temporal workflow; a repeated ``Idempotency-Key`` returns the
-    job the first request started, without counting against the rate limit again."""
-    payload = spec.model_dump(mode="json")
-    if idempotency_key is None:
+    job the first request started, without counting against the rate limit again.
+
+    The limit is checked before anything starts: checked after, a refused request would
+    still have left its job running."""
+    existing = None
+    if idempotency_key is not None:
+        existing = await jobs.submitted(user.user_id, idempotency_key)
+    if existing is None:
         await limiter.check(user.user_id)
-        record, created = await jobs.submit(user.user_id, payload)
-    else:
+        payload = spec.model_dump(mode="json")
         record, created = await jobs.submit(user.user_id, payload, idempotency_key=idempotency_key)
-        if created:
-            await limiter.check(user.user_id)
+    else:
+        record, created = existing, False
     if created:
         metrics.submitted.labels(type=record.type).inc()
     else:
+        response.status_code = status.HTTP_200_OK
         response.headers["Idempotent-Replayed"] = "true"
     response.headers["Location"] = f"/api/jobs/{record.job_id}"
     return record
@@ -75,7 +80,14 @@ def submit_router(registry: JobTypeRegistry) -> APIRouter:
         methods=["POST"],
         status_code=status.HTTP_201_CREATED,
         response_model=JobRecord,
-        responses=problem_responses(400, 413, 429),
+        responses={
+            **problem_responses(400, 413, 429),
+            200: {
+                "model": JobRecord,
+                "description": "The job an earlier request with this"
+                " Idempotency-Key started (`Idempotent-Replayed: true`).",
+            },
+        },
         summary="Submit a job",
     )
     return router

@@ -53,6 +53,10 @@ class JobService:
             user_id, spec, idempotency_key=idempotency_key, restarted_from=restarted_from
         )
 
+    async def submitted(self, user_id: str, idempotency_key: str) -> JobRecord | None:
+        """The job a submission with ``idempotency_key`` already started, if any."""
+        return await self._starter.submitted(user_id, idempotency_key)
+
     async def get(self, user_id: str, job_id: str) -> JobRecord:
         return await self._reader.get(user_id, job_id)
 

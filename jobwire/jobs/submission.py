@@ -61,9 +61,9 @@ class JobStarter:
         definition = self._definition(parsed.type)
         job_id = idempotent_job_id(user_id, idempotency_key) if idempotency_key else new_job_id()
         if idempotency_key:
-            existing = await self.reader.find(user_id, job_id)
+            existing = await self.submitted(user_id, idempotency_key)
             if existing is not None:
-                return await self.reader.record_of(existing), False
+                return existing, False
         job = JobWorkflowInput(
             job_id=job_id,
             user_id=user_id,
@@ -80,6 +80,12 @@ class JobStarter:
             # Two requests with one idempotency key raced; the other one started it.
             return await self.reader.get(user_id, job_id), False
         return _initial_record(job, handle.result_run_id), True
+
+    async def submitted(self, user_id: str, idempotency_key: str) -> JobRecord | None:
+        """The job an earlier submission with this key started, if any: the API answers a
+        repeat with it before the rate limit, which counts only jobs that start."""
+        existing = await self.reader.find(user_id, idempotent_job_id(user_id, idempotency_key))
+        return None if existing is None else await self.reader.record_of(existing)
 
     def _definition(self, type: str) -> JobTypeDefinition:
         """The parsed spec's type, which ``parse_spec`` has already checked is registered."""

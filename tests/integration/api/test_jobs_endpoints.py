@@ -96,7 +96,7 @@ async def test_an_idempotency_key_returns_the_same_job(api: Api) -> None:
         headers = {"Idempotency-Key": "order-42"}
         first = await http.post("/api/jobs", json={"type": "count", "items": 2}, headers=headers)
         second = await http.post("/api/jobs", json={"type": "count", "items": 2}, headers=headers)
-        assert first.status_code == second.status_code == 201
+        assert (first.status_code, second.status_code) == (201, 200)
         assert first.json()["job_id"] == second.json()["job_id"]
         assert second.headers["idempotent-replayed"] == "true"
         other = await http.post("/api/jobs", json={"type": "count", "items": 2})
