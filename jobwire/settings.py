@@ -148,6 +148,11 @@ class Settings(BaseSettings):
     jwt_private_key: SecretStr | None = Field(
         default=None, description="RS256 only: lets `jobwire token` sign tokens."
     )
+    cursor_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs list cursors; the HS256 secret (or RS256 private key) when unset."
+        " Set it with RS256 and several replicas, so every replica accepts every cursor.",
+    )
     jwt_issuer: str | None = Field(default=None, description="Required `iss`, when set.")
     jwt_audience: str | None = Field(default=None, description="Required `aud`, when set.")
     jwt_default_ttl_seconds: int = Field(

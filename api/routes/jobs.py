@@ -16,6 +16,7 @@ from api.error_handlers import problem_responses
 from api.routes.job_params import JobId
 from jobwire.contract.records import JobPage, JobRecord, JobStats
 from jobwire.contract.states import JobState
+from jobwire.jobs.visibility_query import CURSOR_PATTERN
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=problem_responses(401, 422, 503))
 
@@ -28,7 +29,15 @@ async def list_jobs(
     state: JobState | None = None,
     type: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    cursor: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=4096,
+            pattern=CURSOR_PATTERN,
+            description="The `next_cursor` of the page before; any other value is a 422.",
+        ),
+    ] = None,
 ) -> JobPage:
     return await jobs.list(user.user_id, state=state, type=type, limit=limit, cursor=cursor)
 

@@ -11,29 +11,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
 from jobwire.contract.records import JobPage, JobStats
 from jobwire.contract.registry import JobTypeRegistry
 from jobwire.contract.states import JobState
 from jobwire.errors import InvalidSpec
 from jobwire.jobs.visibility import record_from_visibility
-from jobwire.jobs.visibility_query import (
-    decode_cursor,
-    encode_cursor,
-    jobs_of_type_in_state,
-    user_jobs,
-)
-
-_BAD_TOKEN_STATUSES = {RPCStatusCode.INVALID_ARGUMENT, RPCStatusCode.UNKNOWN}
+from jobwire.jobs.visibility_query import CursorSigner, jobs_of_type_in_state, user_jobs
 
 
 class JobListing:
     """Pages and counts of one user's jobs, and of everyone's for metrics."""
 
-    def __init__(self, temporal: Client, registry: JobTypeRegistry) -> None:
+    def __init__(self, temporal: Client, registry: JobTypeRegistry, cursors: CursorSigner) -> None:
         self.temporal = temporal
         self.registry = registry
+        self.cursors = cursors
 
     def type_names(self) -> list[str]:
         return [definition.name for definition in self.registry.definitions()]
@@ -50,20 +43,13 @@ class JobListing:
         """The user's jobs in visibility's default order (running first, newest first)."""
         if type is not None and type not in self.type_names():
             raise InvalidSpec(f"unknown job type {type!r}", field="type")
-        token = decode_cursor(cursor)
-        iterator = self.temporal.list_workflows(
-            user_jobs(user_id, state=state, type=type), page_size=limit, next_page_token=token
-        )
-        try:
-            await iterator.fetch_next_page(page_size=limit)
-        except RPCError as exc:
-            # The dev server answers a forged token with UNKNOWN, a cluster with INVALID_ARGUMENT.
-            if token is None or exc.status not in _BAD_TOKEN_STATUSES:
-                raise
-            raise InvalidSpec("cursor is not one this API handed out", field="cursor") from exc
+        query = user_jobs(user_id, state=state, type=type)
+        token = self.cursors.open(query, cursor)
+        iterator = self.temporal.list_workflows(query, page_size=limit, next_page_token=token)
+        await iterator.fetch_next_page(page_size=limit)
         page: Sequence[Any] = iterator.current_page or []
         items = [await record_from_visibility(execution) for execution in page]
-        return JobPage(items=items, next_cursor=encode_cursor(iterator.next_page_token))
+        return JobPage(items=items, next_cursor=self.cursors.seal(query, iterator.next_page_token))
 
     async def stats(self, user_id: str) -> JobStats:
         """Counts by state and by type, one count per value."""

@@ -18,6 +18,7 @@ from jobwire.jobs.controls import JobControls
 from jobwire.jobs.listing import JobListing
 from jobwire.jobs.reading import JobReader
 from jobwire.jobs.submission import JobStarter
+from jobwire.jobs.visibility_query import CursorSigner
 from jobwire.settings import Settings
 
 
@@ -36,7 +37,7 @@ class JobService:
         self.registry = registry
         self._reader = JobReader(temporal)
         self._starter = JobStarter(temporal, settings, registry, self._reader)
-        self._listing = JobListing(temporal, registry)
+        self._listing = JobListing(temporal, registry, CursorSigner.for_settings(settings))
         self._controls = JobControls(temporal, self._reader, self._starter)
 
     async def submit(

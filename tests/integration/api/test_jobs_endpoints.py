@@ -137,6 +137,13 @@ async def test_list_filters_pages_and_stats_count_only_the_callers_jobs(api: Api
             if not cursor:
                 break
         assert sorted(seen) == sorted(ids), "every job exactly once across pages"
+        first = (await http.get("/api/jobs", params={"limit": 2})).json()["next_cursor"]
+        for bad in (first[:-4], first[:10]):
+            refused = await http.get("/api/jobs", params={"limit": 2, "cursor": bad})
+            assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "cursor"
+        async with api.client("dave") as other:
+            theirs = await other.get("/api/jobs", params={"limit": 2, "cursor": first})
+            assert theirs.status_code == 422, "a cursor pages its own user's list only"
         # Closed jobs list most recently closed first (the dev server's visibility order).
         assert finished == sorted(finished, reverse=True), "newest first"
 
