@@ -23,7 +23,7 @@ from jobwire.client.models import (
     ServerMeta,
 )
 from jobwire.client.watch import JobWatch
-from jobwire.contract.records import JobRecord
+from jobwire.contract.records import JobRecord, JobSummary
 from jobwire.contract.specs import JobInput
 from jobwire.contract.states import JobState
 
@@ -174,8 +174,8 @@ class JobwireClient:
         state: JobState | str | None = None,
         type: str | None = None,
         page_size: int | None = None,
-    ) -> AsyncIterator[JobRecord]:
-        """Every matching job, following cursors page by page."""
+    ) -> AsyncIterator[JobSummary]:
+        """Every matching job's summary, following cursors page by page."""
         cursor: str | None = None
         while True:
             page = await self.list_jobs(state=state, type=type, limit=page_size, cursor=cursor)
@@ -185,9 +185,9 @@ class JobwireClient:
                 return
             cursor = page.next_cursor
 
-    async def active_jobs(self) -> list[JobRecord]:
+    async def active_jobs(self) -> list[JobSummary]:
         """The caller's jobs that are not finished (created, running, paused)."""
-        found: list[JobRecord] = []
+        found: list[JobSummary] = []
         for state in ACTIVE_STATES:
             found.extend([job async for job in self.iter_jobs(state=state)])
         return found

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from jobwire.contract.events import JobEvent
-from jobwire.contract.records import JobRecord
+from jobwire.contract.records import JobRecord, JobSummary
 
 
 class _Lenient(BaseModel):
@@ -38,7 +38,9 @@ class Problem(_Lenient):
 
 
 class JobPage(_Lenient):
-    items: list[JobRecord]
+    """Summaries: a list carries no spec or result; ``get_job`` reads the full record."""
+
+    items: list[JobSummary]
     next_cursor: str | None = None
 
 

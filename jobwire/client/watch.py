@@ -30,7 +30,7 @@ from jobwire.client.feed import (
 from jobwire.client.models import EventPage
 from jobwire.client.sequencer import Sequencer, Track
 from jobwire.contract.events import JobEvent
-from jobwire.contract.records import JobRecord
+from jobwire.contract.records import JobRecord, JobSummary
 
 __all__ = ["ActiveJobs", "Backoff", "ConnectionState", "EventsFetcher", "JobWatch"]
 
@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 ConnectionState = Literal["connecting", "live", "degraded", "reconnecting", "closed"]
 EventsFetcher = Callable[[str, int], Awaitable[EventPage]]
-ActiveJobs = Callable[[], Awaitable[list[JobRecord]]]
+ActiveJobs = Callable[[], Awaitable[list[JobSummary]]]
 
 
 class _Reconnect(Exception):

@@ -26,7 +26,10 @@ class JobError(BaseModel):
     phase: str | None = None
 
 
-class JobRecord(BaseModel):
+class JobSummary(BaseModel):
+    """A job as a list shows it: everything but what can be large (spec, result, error), which
+    ``GET /api/jobs/{id}`` returns in the full ``JobRecord``."""
+
     schema_version: int = SCHEMA_VERSION
     job_id: str
     run_id: str | None = None
@@ -37,28 +40,31 @@ class JobRecord(BaseModel):
     step: str = ""
     phase: str | None = None
     phases: list[str] = Field(default_factory=list)
-    spec: dict[str, Any]
-    checkpoint: CheckpointSummary | None = None
     allowed_actions: list[JobAction] = Field(default_factory=list)
     paused_by: str | None = Field(
         default=None, description="'jobwire' or 'temporal' (Temporal's own activity pause)."
     )
-    attempt: int = Field(default=1, ge=1, description="Attempt of the running phase.")
     restarted_from: str | None = Field(
         default=None, description="The job this one is a fresh run of."
     )
-    result: dict[str, Any] | None = None
-    error: JobError | None = None
     created_at: AwareDatetime
     started_at: AwareDatetime | None = None
     updated_at: AwareDatetime
     finished_at: AwareDatetime | None = None
 
 
+class JobRecord(JobSummary):
+    spec: dict[str, Any]
+    checkpoint: CheckpointSummary | None = None
+    attempt: int = Field(default=1, ge=1, description="Attempt of the running phase.")
+    result: dict[str, Any] | None = None
+    error: JobError | None = None
+
+
 class JobPage(BaseModel):
     """One page of a user's jobs, newest first; ``next_cursor`` is opaque."""
 
-    items: list[JobRecord]
+    items: list[JobSummary]
     next_cursor: str | None = None
 
 

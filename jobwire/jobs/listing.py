@@ -16,7 +16,7 @@ from jobwire.contract.records import JobPage, JobStats
 from jobwire.contract.registry import JobTypeRegistry
 from jobwire.contract.states import JobState
 from jobwire.errors import InvalidSpec
-from jobwire.jobs.visibility import record_from_visibility
+from jobwire.jobs.visibility import summary_from_visibility
 from jobwire.jobs.visibility_query import CursorSigner, jobs_of_type_in_state, user_jobs
 
 
@@ -48,7 +48,7 @@ class JobListing:
         iterator = self.temporal.list_workflows(query, page_size=limit, next_page_token=token)
         await iterator.fetch_next_page(page_size=limit)
         page: Sequence[Any] = iterator.current_page or []
-        items = [await record_from_visibility(execution) for execution in page]
+        items = [await summary_from_visibility(execution) for execution in page]
         return JobPage(items=items, next_cursor=self.cursors.seal(query, iterator.next_page_token))
 
     async def stats(self, user_id: str) -> JobStats:

@@ -6,12 +6,11 @@ times, and the memo (spec, phase names); that is enough for a list row or a degr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from temporalio.client import WorkflowExecution, WorkflowExecutionStatus
 
-from jobwire.contract.records import JobRecord
+from jobwire.contract.records import JobRecord, JobSummary
 from jobwire.contract.states import JobState, allowed_actions
 from jobwire.contract.workflow_api import SA_PROGRESS, SA_STATE, SA_TYPE, SA_USER_ID
 
@@ -24,33 +23,43 @@ _STATE_OF_STATUS = {
 }
 
 
-async def record_from_visibility(
+async def summary_from_visibility(
     execution: WorkflowExecution, state: JobState | None = None
-) -> JobRecord:
+) -> JobSummary:
+    """A list row: decodes only the phase names from the memo, never the spec."""
     attributes = execution.typed_search_attributes
-    memo: Mapping[str, Any] = {}
     try:
-        memo = await execution.memo()
-    except Exception:  # an unreadable memo costs the spec, never the row
-        memo = {}
+        phases: list[str] = list(await execution.memo_value("phases", []))
+    except Exception:  # an unreadable memo costs the phase names, never the row
+        phases = []
     known = attributes.get(SA_STATE)
     closed_state = _STATE_OF_STATUS.get(execution.status) if execution.status else None
     resolved = state if state is not None and state.is_terminal else None
     job_state = resolved or closed_state or (JobState(known) if known else JobState.RUNNING)
     progress = attributes.get(SA_PROGRESS) or 0.0
-    updated = execution.close_time or execution.start_time
-    return JobRecord(
+    return JobSummary(
         job_id=execution.id,
         run_id=execution.run_id,
         user_id=attributes.get(SA_USER_ID) or "",
         type=attributes.get(SA_TYPE) or "",
         state=job_state,
         progress=100.0 if job_state is JobState.COMPLETED else min(max(progress, 0.0), 100.0),
-        phases=list(memo.get("phases", [])),
-        spec=dict(memo.get("spec", {})),
+        phases=phases,
         allowed_actions=allowed_actions(job_state),
         created_at=execution.start_time,
         started_at=execution.start_time,
-        updated_at=updated,
+        updated_at=execution.close_time or execution.start_time,
         finished_at=execution.close_time,
     )
+
+
+async def record_from_visibility(
+    execution: WorkflowExecution, state: JobState | None = None
+) -> JobRecord:
+    """The summary with the spec from the memo: a degraded view of one job."""
+    summary = await summary_from_visibility(execution, state)
+    try:
+        spec: dict[str, Any] = dict(await execution.memo_value("spec", {}))
+    except Exception:  # an unreadable memo costs the spec, never the record
+        spec = {}
+    return JobRecord(**summary.model_dump(), spec=spec)

@@ -17,8 +17,9 @@ from jobwire.contract.workflow_api import SA_STATE, SA_TYPE, SA_USER_ID, WORKFLO
 from jobwire.errors import InvalidSpec
 from jobwire.settings import Settings
 
-JOBS_ONLY = f"WorkflowType = '{WORKFLOW_NAME}'"
-"""Keeps other workflows on a shared namespace out of every list and count."""
+JOBS_ONLY = f"WorkflowType = '{WORKFLOW_NAME}' AND ExecutionStatus != 'ContinuedAsNew'"
+"""Keeps other workflows on a shared namespace out of every list and count, and a job that
+continued as new to its latest run: each earlier run is closed as ``ContinuedAsNew``."""
 
 _MAC_BYTES = 16
 """128 bits of HMAC-SHA256: forging a cursor takes 2**128 guesses."""

@@ -8,7 +8,7 @@
  * again rather than guess which count the job was in.
  */
 
-import type { JobEvent, JobRecord, JobState, JobStats } from "./types";
+import type { JobEvent, JobState, JobStats, JobSummary } from "./types";
 import { isTerminal } from "./types";
 
 export interface ActiveJob {
@@ -32,7 +32,7 @@ export class StatusModel {
   private seeded = false;
 
   /** Replaces everything with a fresh seed. */
-  seed(stats: JobStats, active: JobRecord[]): void {
+  seed(stats: JobStats, active: JobSummary[]): void {
     this.counts = { ...stats.by_state };
     this.jobs.clear();
     for (const record of active) {

@@ -49,7 +49,8 @@ export interface JobError {
   phase?: string | null;
 }
 
-export interface JobRecord {
+/** A job as `GET /api/jobs` lists it: no spec, result or error (those can be large). */
+export interface JobSummary {
   schema_version: number;
   job_id: string;
   run_id?: string | null;
@@ -60,18 +61,22 @@ export interface JobRecord {
   step: string;
   phase?: string | null;
   phases: string[];
-  spec: Record<string, unknown>;
-  checkpoint: CheckpointSummary | null;
   allowed_actions: JobAction[];
   paused_by?: string | null;
-  attempt: number;
   restarted_from?: string | null;
-  result: Record<string, unknown> | null;
-  error: JobError | null;
   created_at: string;
   started_at?: string | null;
   updated_at: string;
   finished_at?: string | null;
+}
+
+/** The full record `GET /api/jobs/{id}` and every control return. */
+export interface JobRecord extends JobSummary {
+  spec: Record<string, unknown>;
+  checkpoint: CheckpointSummary | null;
+  attempt: number;
+  result: Record<string, unknown> | null;
+  error: JobError | null;
 }
 
 export interface JobEvent {
@@ -104,7 +109,7 @@ export interface Problem {
 }
 
 export interface JobPage {
-  items: JobRecord[];
+  items: JobSummary[];
   next_cursor: string | null;
 }
 

@@ -63,7 +63,7 @@ async def test_search_attributes_make_jobs_listable_by_user_and_state(engine: En
     await assert_eventually(listed, message="the job never showed in a visibility query")
     page = await engine.jobs.list("bob-sa", state=JobState.COMPLETED)
     assert [item.job_id for item in page.items] == [record.job_id]
-    assert page.items[0].spec["items"] == 3
+    assert (await engine.jobs.get("bob-sa", record.job_id)).spec["items"] == 3
     stats = await engine.jobs.stats("bob-sa")
     assert stats.total == 1
     assert stats.by_state["completed"] == 1

@@ -8,7 +8,7 @@ import type { AppContext, Unmount } from "../context";
 import { h } from "../dom";
 import { dateTime, pct, shortId } from "../format";
 import { jobHref, jobsHref } from "../router";
-import { JOB_STATES, type JobEvent, type JobRecord } from "../types";
+import { JOB_STATES, type JobEvent, type JobSummary } from "../types";
 import { notice, progressBar, setProgress, stateBadge } from "./widgets";
 
 const PAGE_SIZE = 20;
@@ -93,7 +93,7 @@ export function mountJobList(main: HTMLElement, ctx: AppContext, filters: { stat
   let nextCursor: string | null = null;
   let alive = true;
 
-  const rowFor = (job: JobRecord): HTMLTableRowElement => {
+  const rowFor = (job: JobSummary): HTMLTableRowElement => {
     const state = h("span", {}, stateBadge(job.state));
     const bar = progressBar(job.progress, `Progress of ${job.job_id}`);
     const pctEl = h("span", { class: "num pct" }, pct(job.progress));
