@@ -19,7 +19,9 @@ from api.error_handlers import Problem, install_problem_handlers
 from api.lifespan import lifespan
 from api.metrics import ApiMetrics, RequestTimer
 from api.routes import health, job_control, job_events, jobs, meta
+from api.routes.docs import install_docs
 from api.routes.job_submit import submit_router
+from api.security_headers import SecurityHeaders
 from jobwire import __version__
 from jobwire.connections.services import Services
 from jobwire.contract.registry import JobTypeRegistry, job_types
@@ -48,6 +50,8 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         lifespan=partial(lifespan, services=services),
+        docs_url=None,  # served by api.routes.docs, with a policy for what each page loads
+        redoc_url=None,
         responses={500: {"model": Problem, "description": "Internal Server Error"}},
     )
     app.state.settings = settings
@@ -70,10 +74,12 @@ def include_routers(app: FastAPI, registry: JobTypeRegistry) -> None:
     app.include_router(job_events.router)
     app.include_router(meta.router)
     app.include_router(health.router)
+    install_docs(app)
 
 
 def add_middleware(app: FastAPI, settings: Settings) -> None:
-    """Added innermost first: the body limit wraps everything, then CORS, then the timer."""
+    """Added innermost first: security headers wrap everything (a 413 carries them too), then
+    the body limit, then CORS, then the timer."""
     app.add_middleware(RequestTimer, metrics=app.state.metrics)
     app.add_middleware(
         CORSMiddleware,
@@ -83,6 +89,7 @@ def add_middleware(app: FastAPI, settings: Settings) -> None:
         expose_headers=["Location", "Retry-After", "Idempotent-Replayed"],
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
 
 
 def asgi_app(settings: Settings, **kwargs: Any) -> socketio.ASGIApp:

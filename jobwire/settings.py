@@ -130,6 +130,11 @@ class Settings(BaseSettings):
         default=1024 * 1024, ge=1024, description="Largest request body accepted."
     )
     jobs_per_minute_per_user: int = Field(default=120, ge=1, description="Job creation rate limit.")
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="When set, `/metrics` answers only `Authorization: Bearer <this token>`;"
+        " open when unset.",
+    )
     socket_buffer_events: int = Field(
         default=1000, ge=10, description="Per-client backlog before it is told to resync."
     )

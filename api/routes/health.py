@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 from collections.abc import Awaitable
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from api.dependencies import Metrics, ServicesDep
+from api.error_handlers import ProblemError, problem_responses
 from api.models import Readiness
+from jobwire.settings import Settings
 
 router = APIRouter(tags=["operations"])
 
@@ -43,6 +46,30 @@ async def _check(probe: Awaitable[object]) -> str:
     return "ok" if result is not False else "unhealthy"
 
 
-@router.get("/metrics", response_class=Response)
+async def metrics_caller(request: Request) -> None:
+    """With ``metrics_token`` set, only a scraper that presents it reads the metrics (they name
+    job types and request rates); unset, ``/metrics`` stays open as before."""
+    settings: Settings = request.app.state.settings
+    if settings.metrics_token is None:
+        return
+    expected = f"Bearer {settings.metrics_token.get_secret_value()}".encode()
+    given = request.headers.get("authorization", "").encode()
+    if not hmac.compare_digest(given, expected):
+        raise ProblemError(
+            status.HTTP_401_UNAUTHORIZED,
+            "/metrics needs the metrics bearer token",
+            headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+        )
+
+
+@router.get(
+    "/metrics",
+    response_class=Response,
+    dependencies=[Depends(metrics_caller)],
+    responses={
+        200: {"content": {"text/plain": {"schema": {"type": "string"}}}},
+        **problem_responses(401),
+    },
+)
 async def metrics(api_metrics: Metrics) -> Response:
     return await api_metrics.exposition()
