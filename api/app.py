@@ -13,11 +13,13 @@ import socketio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from api.allowed_methods import AllowedMethods
 from api.body_limit import BodySizeLimit
 from api.console import mount_console
 from api.error_handlers import Problem, install_problem_handlers
 from api.lifespan import lifespan
 from api.metrics import ApiMetrics, RequestTimer
+from api.openapi import install_exact_openapi
 from api.routes import health, job_control, job_events, jobs, meta
 from api.routes.docs import install_docs
 from api.routes.job_submit import submit_router
@@ -60,6 +62,7 @@ def create_app(
     app.state.sio = create_server(settings)
 
     install_problem_handlers(app)
+    install_exact_openapi(app)
     include_routers(app, registry)
     mount_console(app)
     add_middleware(app, settings)
@@ -71,6 +74,7 @@ def include_routers(app: FastAPI, registry: JobTypeRegistry) -> None:
     app.include_router(submit_router(registry))
     app.include_router(jobs.router)
     app.include_router(job_control.router)
+    app.include_router(job_control.restart_route(registry))
     app.include_router(job_events.router)
     app.include_router(meta.router)
     app.include_router(health.router)
@@ -79,7 +83,8 @@ def include_routers(app: FastAPI, registry: JobTypeRegistry) -> None:
 
 def add_middleware(app: FastAPI, settings: Settings) -> None:
     """Added innermost first: security headers wrap everything (a 413 carries them too), then
-    the body limit, then CORS, then the timer."""
+    the body limit, then CORS (which answers preflights), then the timer, then ``Allow``."""
+    app.add_middleware(AllowedMethods, routes=app.router.routes)
     app.add_middleware(RequestTimer, metrics=app.state.metrics)
     app.add_middleware(
         CORSMiddleware,

@@ -8,6 +8,7 @@ Starlette, an unreachable Temporal and anything unexpected all end here; the las
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -96,13 +97,25 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     tags = frozenset(request.app.state.registry.names())
     errors = [
-        FieldError(field=field_path(error.get("loc", ()), tags), message=str(error.get("msg", "")))
+        FieldError(
+            field=field_path(_spec_location(request, error.get("loc", ())), tags),
+            message=str(error.get("msg", "")),
+        )
         for error in exc.errors()
     ]
     summary = "; ".join(f"{e.field}: {e.message}" for e in errors[:5]) or "invalid request"
     return problem_response(
         request, 422, title="Invalid request", detail=summary, slug="invalid-request", errors=errors
     )
+
+
+def _spec_location(request: Request, location: Sequence[Any]) -> Sequence[Any]:
+    """A restart's amended spec (``body.spec.<type>.items``) names its fields as a submitted
+    spec does (``items``), so the console shows the error beside the same field either way."""
+    restart = request.url.path.endswith("/restart")
+    if restart and list(location[:2]) == ["body", "spec"] and location[2:]:
+        return [location[0], *location[2:]]
+    return location
 
 
 async def _domain(request: Request, exc: Exception) -> JSONResponse:

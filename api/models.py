@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 from jobwire.contract.events import JobEvent
+from jobwire.contract.registry import JobTypeRegistry
+from jobwire.contract.specs import JobInput
+
+RESTART_SPEC_DESCRIPTION = "An amended JobSpec; the original spec when left out."
 
 
 class EventPage(BaseModel):
@@ -17,10 +21,26 @@ class EventPage(BaseModel):
 
 
 class RestartRequest(BaseModel):
+    """The restart body; ``restart_request`` narrows ``spec`` to the registered types' union,
+    so the published schema is the one the server validates."""
+
     model_config = ConfigDict(extra="forbid")
 
-    spec: dict[str, Any] | None = Field(
-        default=None, description="An amended JobSpec; the original spec when left out."
+    spec: JobInput | None = Field(default=None, description=RESTART_SPEC_DESCRIPTION)
+
+
+def restart_request(registry: JobTypeRegistry) -> type[RestartRequest]:
+    """``RestartRequest`` whose ``spec`` is ``registry``'s union, checked as a submission is."""
+
+    def precheck(data: Any) -> Any:
+        return data if data is None else registry.precheck(data)
+
+    spec_type: Any = Annotated[registry.union_type() | None, BeforeValidator(precheck)]
+    return create_model(
+        "RestartRequest",
+        __base__=RestartRequest,
+        __doc__="An optional amended spec for the new job.",
+        spec=(spec_type, Field(default=None, description=RESTART_SPEC_DESCRIPTION)),
     )
 
 

@@ -6,15 +6,17 @@ validator decides); the job service answers 404 for another user's job.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, status
 
 from api.dependencies import CurrentUser, Jobs, Limiter, Metrics
 from api.error_handlers import problem_responses
-from api.models import RestartRequest
+from api.models import RestartRequest, restart_request
 from api.routes.job_params import JobId
+from api.routes.typed_endpoint import with_parameter_type
 from jobwire.contract.records import JobRecord
+from jobwire.contract.registry import JobTypeRegistry
 from jobwire.contract.states import JobAction
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=problem_responses(401, 422, 503))
@@ -56,13 +58,6 @@ async def cancel_job(user: CurrentUser, jobs: Jobs, job_id: JobId) -> JobRecord:
     return await jobs.control(user.user_id, job_id, JobAction.CANCEL)
 
 
-@router.post(
-    "/{job_id}/restart",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=JobRecord,
-    responses=problem_responses(400, 404, 409, 413, 429),
-    summary="Restart a job from its original or an amended spec",
-)
 async def restart_job(
     *,
     user: CurrentUser,
@@ -72,8 +67,29 @@ async def restart_job(
     job_id: JobId,
     body: Annotated[RestartRequest | None, Body()] = None,
 ) -> JobRecord:
-    """A fresh job (a new id, ``restarted_from`` pointing here); the old one is kept."""
+    """A fresh job (a new id, ``restarted_from`` pointing here); the old one is kept.
+
+    Registered by ``restart_route``, which narrows ``body`` to the registered job types."""
+    spec = body.spec.model_dump(mode="json") if body and body.spec else None
     await limiter.check(user.user_id)
-    record = await jobs.restart(user.user_id, job_id, body.spec if body else None)
+    record = await jobs.restart(user.user_id, job_id, spec)
     metrics.submitted.labels(type=record.type).inc()
     return record
+
+
+def restart_route(registry: JobTypeRegistry) -> APIRouter:
+    """The restart route, whose body schema is ``registry``'s union (known once it loads)."""
+    restart_router = APIRouter(
+        prefix="/api/jobs", tags=["jobs"], responses=problem_responses(401, 422, 503)
+    )
+    body: Any = Annotated[restart_request(registry) | None, Body()]
+    restart_router.add_api_route(
+        "/{job_id}/restart",
+        with_parameter_type(restart_job, "body", body),
+        methods=["POST"],
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=JobRecord,
+        responses=problem_responses(400, 404, 409, 413, 429),
+        summary="Restart a job from its original or an amended spec",
+    )
+    return restart_router

@@ -6,10 +6,19 @@ from typing import Annotated
 
 from fastapi import Header, Path
 
+from jobwire.contract.workflow_api import JOB_ID_PATTERN
+
 MAX_SEQ = 2**53 - 1
 """The largest integer every JSON client (JavaScript included) reads exactly."""
 
-JobId = Annotated[str, Path(description="The job's id (its Temporal workflow id).")]
+JobId = Annotated[
+    str,
+    Path(
+        description="The job's id (its Temporal workflow id); any other value is a 404.",
+        # Published, not enforced: a string that cannot be an id is a job that does not exist.
+        json_schema_extra={"pattern": JOB_ID_PATTERN},
+    ),
+]
 IdempotencyKey = Annotated[
     str | None,
     Header(

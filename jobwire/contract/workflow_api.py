@@ -37,6 +37,8 @@ _IDEMPOTENCY_NAMESPACE = uuid.UUID("3f1c8a2e-6d0b-4c1e-9a57-2b8f0e4d7c61")
 _JOB_ID = re.compile(
     rf"^{JOB_ID_PREFIX}[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}$"
 )
+JOB_ID_PATTERN = _JOB_ID.pattern
+"""What every job id looks like, for the API's published schema."""
 
 
 def is_job_id(value: str) -> bool:

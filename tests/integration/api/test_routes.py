@@ -31,7 +31,11 @@ def submit_examples(app: FastAPI) -> set[str]:
 
 def test_every_jobs_route_is_served_by_its_module_level_handler() -> None:
     served = handlers(
-        job_submit.submit_router(job_types), jobs.router, job_control.router, job_events.router
+        job_submit.submit_router(job_types),
+        jobs.router,
+        job_control.router,
+        job_control.restart_route(job_types),
+        job_events.router,
     )
     assert served[("GET", "/api/jobs")] is jobs.list_jobs
     assert served[("GET", "/api/jobs/stats")] is jobs.job_stats
@@ -39,7 +43,8 @@ def test_every_jobs_route_is_served_by_its_module_level_handler() -> None:
     assert served[("POST", "/api/jobs/{job_id}/pause")] is job_control.pause_job
     assert served[("POST", "/api/jobs/{job_id}/resume")] is job_control.resume_job
     assert served[("POST", "/api/jobs/{job_id}/cancel")] is job_control.cancel_job
-    assert served[("POST", "/api/jobs/{job_id}/restart")] is job_control.restart_job
+    restart = served[("POST", "/api/jobs/{job_id}/restart")]
+    assert restart.__wrapped__ is job_control.restart_job and restart.__name__ == "restart_job"
     assert served[("GET", "/api/jobs/{job_id}/events")] is job_events.job_events
     submit = served[("POST", "/api/jobs")]
     assert submit.__wrapped__ is job_submit.submit_job and submit.__name__ == "submit_job"
