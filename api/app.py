@@ -62,7 +62,7 @@ def create_app(
     app.state.sio = create_server(settings)
 
     install_problem_handlers(app)
-    install_exact_openapi(app)
+    install_exact_openapi(app, registry)
     include_routers(app, registry)
     mount_console(app)
     add_middleware(app, settings)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 from jobwire.contract.events import JobEvent
 from jobwire.contract.registry import JobTypeRegistry
 from jobwire.contract.specs import JobInput
+from jobwire.errors import field_path
 
 RESTART_SPEC_DESCRIPTION = "An amended JobSpec; the original spec when left out."
 
@@ -29,13 +32,46 @@ class RestartRequest(BaseModel):
     spec: JobInput | None = Field(default=None, description=RESTART_SPEC_DESCRIPTION)
 
 
+def json_as_published(registry: JobTypeRegistry) -> Callable[[Any], Any]:
+    """A validator that refuses a spec whose JSON types differ from the published schema's.
+
+    Pydantic's lax mode reads ``0`` as ``false`` and ``"5"`` as ``5``; the schema says
+    boolean and integer, so a client reading it would never send those, and a client that
+    does has a bug the API should name rather than guess around. A spec lax mode refuses
+    passes through, for the usual validation to name its field."""
+
+    def check(data: Any) -> Any:
+        adapter = registry.adapter()
+        try:
+            adapter.validate_python(data)
+        except ValidationError:
+            return data
+        try:
+            adapter.validate_json(json.dumps(data), strict=True)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = field_path(first["loc"], frozenset(registry.names()))
+            raise ValueError(f"{where}: {first['msg']}") from None
+        return data
+
+    return check
+
+
 def restart_request(registry: JobTypeRegistry) -> type[RestartRequest]:
     """``RestartRequest`` whose ``spec`` is ``registry``'s union, checked as a submission is."""
 
     def precheck(data: Any) -> Any:
         return data if data is None else registry.precheck(data)
 
-    spec_type: Any = Annotated[registry.union_type() | None, BeforeValidator(precheck)]
+    strict = json_as_published(registry)
+
+    def exact(data: Any) -> Any:
+        return data if data is None else strict(data)
+
+    # Before-validators run last first: migrate the spec, then check its JSON types.
+    spec_type: Any = Annotated[
+        registry.union_type() | None, BeforeValidator(exact), BeforeValidator(precheck)
+    ]
     return create_model(
         "RestartRequest",
         __base__=RestartRequest,

@@ -13,16 +13,21 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from jobwire.contract.registry import JobTypeRegistry
+
 _REF_PREFIX = "#/components/schemas/"
 
 
-def install_exact_openapi(app: FastAPI) -> None:
-    """Wraps ``app.openapi`` so the schema it builds (once) requires every union tag."""
+def install_exact_openapi(app: FastAPI, registry: JobTypeRegistry) -> None:
+    """Wraps ``app.openapi`` so the schema it builds (once) requires every union tag, and
+    ``type`` in every job type's input (with one type there is no union to say so)."""
     build = app.openapi
+    inputs = [definition.input_model.__name__ for definition in registry.definitions()]
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            require_discriminators(build())
+            schema = require_discriminators(build())
+            require(schema, inputs, "type")
         return app.openapi_schema or build()
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented override
@@ -30,14 +35,21 @@ def install_exact_openapi(app: FastAPI) -> None:
 
 def require_discriminators(schema: dict[str, Any]) -> dict[str, Any]:
     """Adds each discriminator's property to ``required`` of every schema it maps to."""
-    components = schema.get("components", {}).get("schemas", {})
     for discriminator in _discriminators(schema):
-        tag = discriminator["propertyName"]
-        for ref in discriminator.get("mapping", {}).values():
-            member = components.get(ref.removeprefix(_REF_PREFIX), {})
-            if tag in member.get("properties", {}) and tag not in member.get("required", []):
-                member["required"] = [*member.get("required", []), tag]
+        members = [
+            ref.removeprefix(_REF_PREFIX) for ref in discriminator.get("mapping", {}).values()
+        ]
+        require(schema, members, discriminator["propertyName"])
     return schema
+
+
+def require(schema: dict[str, Any], names: list[str], field: str) -> None:
+    """Lists ``field`` as required in each named component that has it."""
+    components = schema.get("components", {}).get("schemas", {})
+    for name in names:
+        member = components.get(name, {})
+        if field in member.get("properties", {}) and field not in member.get("required", []):
+            member["required"] = [*member.get("required", []), field]
 
 
 def _discriminators(node: Any) -> Iterator[dict[str, Any]]:

@@ -15,6 +15,7 @@ from pydantic import BeforeValidator
 
 from api.dependencies import CurrentUser, Jobs, Limiter, Metrics
 from api.error_handlers import problem_responses
+from api.models import json_as_published
 from api.routes.job_params import IdempotencyKey
 from api.routes.typed_endpoint import with_parameter_type
 from jobwire.contract.records import JobRecord
@@ -63,8 +64,10 @@ def spec_body(registry: JobTypeRegistry) -> Any:
         for definition in registry.definitions()
         for example in definition.examples[:1]
     }
+    # Before-validators run last first: migrate the spec, then check its JSON types.
     return Annotated[
         registry.union_type(),
+        BeforeValidator(json_as_published(registry)),
         BeforeValidator(registry.precheck),
         Body(openapi_examples=examples),
     ]

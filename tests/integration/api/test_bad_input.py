@@ -30,6 +30,9 @@ async def assert_no_jobs(api: Api, user: str = "alice") -> None:
         ({"type": "count", "items": 1, "surprise": True}, "surprise", "Extra inputs"),
         ({"type": "launch-rockets"}, "", "launch-rockets"),
         ({"items": 3}, "", "type"),
+        # Lax pydantic would read these as false and 5; the published schema says otherwise.
+        ({"type": "count", "items": 1, "force": 0}, "", "force: Input should be a valid boolean"),
+        ({"type": "count", "items": "5"}, "", "items: Input should be a valid integer"),
         ([1, 2, 3], "", ""),
     ],
 )
