@@ -39,17 +39,21 @@ def _policy(*directives: str) -> str:
     return "; ".join(["default-src 'none'", *directives, *common])
 
 
+def _text(page: HTMLResponse) -> str:
+    return bytes(page.body).decode()
+
+
 def _page(html: str, policy: str) -> HTMLResponse:
     return HTMLResponse(html, headers={"Content-Security-Policy": policy})
 
 
 def install_docs(app: FastAPI, openapi_url: str = "/openapi.json") -> None:
     """Serves both pages; create the app with ``docs_url=None, redoc_url=None``."""
-    swagger = bytes(
+    swagger = _text(
         get_swagger_ui_html(
             openapi_url=openapi_url, title=f"{app.title} - Swagger UI", swagger_favicon_url=_FAVICON
-        ).body
-    ).decode()
+        )
+    )
     swagger_policy = _policy(
         f"script-src {SWAGGER_FILES} {_script_hashes(swagger)}",
         # Swagger UI sets style attributes on its own elements.
@@ -57,11 +61,11 @@ def install_docs(app: FastAPI, openapi_url: str = "/openapi.json") -> None:
         f"img-src 'self' data: {_FAVICON}",
         "connect-src 'self'",
     )
-    redoc = bytes(
+    redoc = _text(
         get_redoc_html(
             openapi_url=openapi_url, title=f"{app.title} - ReDoc", redoc_favicon_url=_FAVICON
-        ).body
-    ).decode()
+        )
+    )
     redoc_policy = _policy(
         f"script-src {REDOC_FILES}",
         # ReDoc styles its elements inline (styled-components); its fonts come from Google.

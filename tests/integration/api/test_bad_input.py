@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import pytest
 
 from api.app import create_app
@@ -90,54 +93,59 @@ async def test_an_oversized_body_is_413_before_it_is_read(api: Api) -> None:
     await assert_no_jobs(api)
 
 
-async def test_job_creation_is_rate_limited_per_user_with_retry_after(
-    api: Api, settings: Settings
-) -> None:
+@asynccontextmanager
+async def limited_to_three(api: Api, settings: Settings) -> AsyncIterator[None]:
+    """``api`` served again, at three jobs a minute per user, while in the block."""
     tight = settings.model_copy(update={"jobs_per_minute_per_user": 3})
     services = Services(settings=tight, temporal=api.temporal, redis=api.redis)
     app = create_app(tight, services=services, registry=counting_registry())
     async with serving(app, free_port()) as base_url:
         api.base_url = base_url
-        async with api.client("eve") as eve, api.client("frank") as frank:
-            answers = [
-                (await eve.post("/api/jobs", json={"type": "count", "items": 1})).status_code
-                for _ in range(4)
-            ]
-            assert answers == [201, 201, 201, 429]
-            refused = await eve.post("/api/jobs", json={"type": "count", "items": 1})
-            assert refused.status_code == 429
-            assert 1 <= int(refused.headers["retry-after"]) <= 60
-            assert refused.json()["type"].endswith("/rate-limited")
-            assert (
-                await frank.post("/api/jobs", json={"type": "count", "items": 1})
-            ).status_code == 201
-            assert (await eve.get("/api/jobs/stats")).json()["total"] == 3
+        yield
+
+
+async def test_job_creation_is_rate_limited_per_user_with_retry_after(
+    api: Api, settings: Settings
+) -> None:
+    async with (
+        limited_to_three(api, settings),
+        api.client("eve") as eve,
+        api.client("frank") as frank,
+    ):
+        answers = [
+            (await eve.post("/api/jobs", json={"type": "count", "items": 1})).status_code
+            for _ in range(4)
+        ]
+        assert answers == [201, 201, 201, 429]
+        refused = await eve.post("/api/jobs", json={"type": "count", "items": 1})
+        assert refused.status_code == 429
+        assert 1 <= int(refused.headers["retry-after"]) <= 60
+        assert refused.json()["type"].endswith("/rate-limited")
+        assert (
+            await frank.post("/api/jobs", json={"type": "count", "items": 1})
+        ).status_code == 201
+        assert (await eve.get("/api/jobs/stats")).json()["total"] == 3
 
 
 async def test_keyed_submissions_over_the_limit_start_no_job_and_repeats_do_not_count(
     api: Api, settings: Settings
 ) -> None:
-    tight = settings.model_copy(update={"jobs_per_minute_per_user": 3})
-    services = Services(settings=tight, temporal=api.temporal, redis=api.redis)
-    app = create_app(tight, services=services, registry=counting_registry())
     spec = {"type": "count", "items": 1}
-    async with serving(app, free_port()) as base_url:
-        api.base_url = base_url
-        async with api.client("gina") as gina:
-            first = await gina.post("/api/jobs", json=spec, headers={"Idempotency-Key": "k-0"})
-            assert first.status_code == 201
-            for _ in range(3):  # a used key answers its job and spends nothing
-                again = await gina.post("/api/jobs", json=spec, headers={"Idempotency-Key": "k-0"})
-                assert again.status_code == 200
-                assert again.json()["job_id"] == first.json()["job_id"]
-            answers = [
-                (
-                    await gina.post("/api/jobs", json=spec, headers={"Idempotency-Key": f"k-{n}"})
-                ).status_code
-                for n in range(1, 6)
-            ]
-            assert answers == [201, 201, 429, 429, 429]
-            assert (await gina.get("/api/jobs/stats")).json()["total"] == 3
+    async with limited_to_three(api, settings), api.client("gina") as gina:
+        first = await gina.post("/api/jobs", json=spec, headers={"Idempotency-Key": "k-0"})
+        assert first.status_code == 201
+        for _ in range(3):  # a used key answers its job and spends nothing
+            again = await gina.post("/api/jobs", json=spec, headers={"Idempotency-Key": "k-0"})
+            assert again.status_code == 200
+            assert again.json()["job_id"] == first.json()["job_id"]
+        answers = [
+            (
+                await gina.post("/api/jobs", json=spec, headers={"Idempotency-Key": f"k-{n}"})
+            ).status_code
+            for n in range(1, 6)
+        ]
+        assert answers == [201, 201, 429, 429, 429]
+        assert (await gina.get("/api/jobs/stats")).json()["total"] == 3
 
 
 async def test_what_the_fuzzer_found_stays_fixed(api: Api) -> None:
