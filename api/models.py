@@ -47,7 +47,7 @@ def json_as_published(registry: JobTypeRegistry) -> Callable[[Any], Any]:
         except ValidationError:
             return data
         try:
-            adapter.validate_json(json.dumps(data), strict=True)
+            adapter.validate_json(json.dumps(_integral(data)), strict=True)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = field_path(first["loc"], frozenset(registry.names()))
@@ -55,6 +55,17 @@ def json_as_published(registry: JobTypeRegistry) -> Callable[[Any], Any]:
         return data
 
     return check
+
+
+def _integral(data: Any) -> Any:
+    """``6.0`` as ``6``: JSON Schema counts a number with no fraction as an integer."""
+    if isinstance(data, float) and data.is_integer():
+        return int(data)
+    if isinstance(data, dict):
+        return {key: _integral(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_integral(value) for value in data]
+    return data
 
 
 def restart_request(registry: JobTypeRegistry) -> type[RestartRequest]:

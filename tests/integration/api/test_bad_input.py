@@ -54,6 +54,13 @@ async def test_invalid_specs_get_422_with_the_field_and_create_nothing(
     await assert_no_jobs(api)
 
 
+async def test_a_whole_number_written_with_a_fraction_is_an_integer(api: Api) -> None:
+    async with api.client("nina") as http:
+        accepted = await http.post("/api/jobs", json={"type": "count", "items": 2.0})
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["spec"]["items"] == 2
+
+
 async def test_broken_json_and_wrong_content_are_422(api: Api) -> None:
     async with api.client() as http:
         broken = await http.post(
