@@ -9,7 +9,6 @@ import math
 from collections.abc import AsyncIterator
 from typing import Any, Literal
 
-import httpx
 import pytest
 import pytest_asyncio
 from pydantic import Field
@@ -17,17 +16,13 @@ from redis.asyncio import Redis
 from temporalio.client import Client
 
 from activities.runtime import PhaseContext
-from activities.runtime.context import PhaseResources
-from jobwire.cli.server.worker import build_worker
 from jobwire.contract.events import EventType
 from jobwire.contract.job_type import JobTypeDefinition, Phase
-from jobwire.contract.publishing import MemoryPublisher
 from jobwire.contract.registry import JobTypeRegistry
 from jobwire.contract.specs import JobInput
 from jobwire.contract.states import JobAction, JobState
-from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
-from tests.integration.engine.conftest import Engine
+from tests.integration.engine.conftest import Engine, running_engine
 from tests.integration.engine.test_lifecycle import finished
 
 pytestmark = pytest.mark.integration
@@ -79,17 +74,8 @@ async def shaky(settings: Settings, temporal_client: Client, redis: Redis) -> As
     settings = settings.model_copy(update={"retry_maximum_attempts": ATTEMPTS})
     registry = JobTypeRegistry()
     registry.add(SHAKY_TYPE)
-    publisher = MemoryPublisher()
-    async with httpx.AsyncClient() as http:
-        resources = PhaseResources(settings=settings, redis=redis, http=http)
-        async with build_worker(temporal_client, settings, resources, publisher, registry):
-            yield Engine(
-                jobs=JobService(temporal_client, settings, registry),
-                events=publisher,
-                redis=redis,
-                settings=settings,
-                temporal=temporal_client,
-            )
+    async with running_engine(settings, temporal_client, redis, registry) as running:
+        yield running
 
 
 async def done_items(redis: Redis, job_id: str) -> list[int]:

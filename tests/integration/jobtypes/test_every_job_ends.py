@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 
 from jobwire.contract.events import EventType
-from jobwire.contract.phases import PlannedPhase
 from jobwire.contract.registry import job_types
 from jobwire.contract.states import JobState
 from jobwire.contract.workflow_api import JobWorkflowInput
 from jobwire.jobs.reading import JobReader
-from jobwire.jobs.submission import JobStarter
+from jobwire.jobs.submission import JobStarter, _plan  # the phases as a submit plans them
 from tests.integration.jobtypes.conftest import Jobs
 
 pytestmark = pytest.mark.integration
@@ -31,15 +30,7 @@ async def start_unchecked(jobs: Jobs, spec: dict[str, Any]) -> str:
         user_id=USER,
         type=definition.name,
         spec=spec,
-        phases=[
-            PlannedPhase(
-                name=phase.name,
-                activity=definition.activity_name(phase),
-                weight=phase.weight,
-                description=phase.description,
-            )
-            for phase in definition.phases
-        ],
+        phases=_plan(definition),
         policy=jobs.settings.activity_policy(),
         description=definition.description,
     )
