@@ -185,7 +185,13 @@ class Settings(BaseSettings):
     retry_maximum_interval_seconds: float = Field(
         default=30.0, gt=0, description="Longest retry delay."
     )
-    retry_maximum_attempts: int = Field(default=0, ge=0, description="0 retries without end.")
+    retry_maximum_attempts: int = Field(
+        default=5,
+        ge=0,
+        description="Attempts of one phase (the first included) before its job fails with its"
+        " checkpoint kept, ready to resume. 0 retries without end: an explicit opt-in, since a"
+        " failure that recurs then never ends the job.",
+    )
     job_type_modules: list[str] = Field(
         default_factory=list,
         description="Extra modules whose `JOB_TYPE` is a job type's contract (besides installed"

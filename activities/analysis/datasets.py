@@ -34,6 +34,9 @@ from jobwire.settings import Settings
 
 BLOCK_BYTES = 1 << 20
 GENERATED_BLOCK = 1000
+WALK_BOUNDS = (1e-100, 1e100)
+"""The generated walk stays within these prices (its start too): a drift held over millions
+of rows would otherwise run it to infinity or to zero, and no aggregate survives that."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ async def _generated_chunks(
     spec: AnalysisInput, data: GeneratedDataset, cursor: int, carry: float | None
 ) -> AsyncGenerator[Chunk, None]:
     """``carry`` is the price of row ``cursor - 1``, kept in the checkpoint."""
-    price = carry if carry is not None else data.start
+    price = carry if carry is not None else _bounded(data.start)
     shocks: list[float] = []
     shocks_block = -1
     row = cursor
@@ -132,13 +135,18 @@ async def _generated_chunks(
             if block != shocks_block:
                 shocks, shocks_block = block_shocks(data, block), block
             if current == 0:
-                price = data.start
+                price = _bounded(data.start)
             else:
-                price = price * math.exp(shocks[current % GENERATED_BLOCK])
+                price = _bounded(price * math.exp(shocks[current % GENERATED_BLOCK]))
             values.append(price)
         row = end
         yield Chunk(values, row, carry=price)
         await asyncio.sleep(0)
+
+
+def _bounded(price: float) -> float:
+    low, high = WALK_BOUNDS
+    return min(max(price, low), high)
 
 
 async def _file_lines(path: Path, offset: int) -> AsyncGenerator[bytes, None]:

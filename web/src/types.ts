@@ -47,6 +47,8 @@ export interface JobError {
   message: string;
   retryable?: boolean;
   phase?: string | null;
+  /** Attempts of the phase before it failed for good (absent in older records: one). */
+  attempts?: number;
 }
 
 export interface JobRecord {
