@@ -26,8 +26,8 @@ from jobwire.connections.services import Services
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
-from realtime.bridge import Bridge, create_server
 from realtime.replay import events_published
+from realtime.server import create_server, live_feed
 
 DESCRIPTION = """Submit, list, inspect and control durable jobs that run as Temporal workflows.
 
@@ -58,7 +58,7 @@ def create_app(
         app.state.metrics.bind_sources(
             jobs.counts_by_type_and_state, lambda: events_published(connected.redis)
         )
-        bridge = Bridge(
+        bridge = live_feed(
             app.state.sio,
             settings,
             jobs,
