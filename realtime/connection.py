@@ -82,8 +82,12 @@ class Connection:
                 await self.sender
 
     def expects(self, event: JobEvent) -> bool | None:
-        """True: the next event of its job; None: already delivered; False: there is a gap."""
+        """True: the next event of its job; None: already delivered, or not wanted yet; False:
+        there is a gap. An event of a stalled job counts as one more the client is behind."""
         if event.job_id in self.held:
+            return None
+        if event.job_id in self.stalled:
+            self._fell_behind(1)
             return None
         last = self.delivered.get(event.job_id)
         if last is None or event.type is EventType.SNAPSHOT:
@@ -98,7 +102,6 @@ class Connection:
         ``encoded`` is the event already encoded, when it goes to several connections.
         """
         if event.job_id in self.stalled:
-            self._fell_behind(1)
             return
         try:
             self.queue.put_nowait(encoded or packets.job_event(event))
