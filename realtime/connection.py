@@ -54,6 +54,8 @@ class Connection:
     too_far_behind: Callable[[], None] = lambda: None
     dropped: int = 0
     """Events not queued since the queue was last empty: the client was behind."""
+    busy: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """Held while one of its messages reads a job record: one at a time per client."""
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     queue: asyncio.Queue[Outgoing] = field(init=False)
     sender: asyncio.Task[None] | None = None

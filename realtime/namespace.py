@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+RECORD_READS = 2
+
 
 class Refused(socketio.exceptions.ConnectionRefusedError):  # type: ignore[misc]
     """Refuses a connection with ``{"message", "code"}`` (and ``errors`` for a malformed
@@ -56,6 +58,9 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         super().__init__(NAMESPACE)
         self.bridge = bridge
         self.budget = MessageBudget(bridge.settings.socket_messages_per_second)
+        self.record_reads = asyncio.Semaphore(RECORD_READS)
+        """A record (with its spec, up to a request body) is read, decoded and encoded for
+        each subscribe and control: a few at a time, however many arrive at once."""
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
         """python-socketio's own connect and disconnect go through; a client's message is
@@ -159,7 +164,8 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         at connect may be answered through ``announce`` before its replay is queued."""
         try:
             job_id = _owned_id(message.job_id)
-            record = await self.bridge.jobs.get(connection.user_id, job_id)
+            async with connection.busy, self.record_reads:
+                record = await self.bridge.jobs.get(connection.user_id, job_id)
             await self.enter_room(sid, f"job:{job_id}")
             spec = message.include_spec
             (connection.with_spec.add if spec else connection.with_spec.discard)(job_id)
@@ -189,9 +195,10 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         try:
             message = parse(ControlMessage, data)
             connection = self.bridge.connection(sid)
-            record = await self.bridge.jobs.control(
-                connection.user_id, _owned_id(message.job_id), JobAction(message.action)
-            )
+            async with connection.busy, self.record_reads:
+                record = await self.bridge.jobs.control(
+                    connection.user_id, _owned_id(message.job_id), JobAction(message.action)
+                )
         except Exception as exc:
             return self._refusal(exc)
         return {"ok": True, "job": record_json(record, spec=False)}
