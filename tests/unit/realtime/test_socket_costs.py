@@ -7,14 +7,17 @@ import ast
 import asyncio
 import logging
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from jobwire.contract.events import EventType, JobEvent
+from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobState
 from realtime.connection import Connection
 from realtime.guard import MessageBudget, Verdict
 from realtime.packets import Outgoing
 from realtime.server import OneLineErrors, OriginCheck
+from realtime.snapshot import record_json
 
 REALTIME = Path(__file__).resolve().parents[3] / "realtime"
 
@@ -102,3 +105,26 @@ def test_the_namespace_calls_the_bridge_and_the_bridge_never_imports_the_namespa
         }
         assert "realtime.namespace" not in imported, module
         assert "realtime.server" not in imported, module
+
+
+async def test_a_connections_snapshots_carry_the_spec_only_for_jobs_subscribed_with_it() -> None:
+    now = datetime.now(UTC)
+    record = JobRecord(
+        job_id="job-1",
+        user_id="alice",
+        type="count",
+        state=JobState.RUNNING,
+        spec={"type": "count", "items": 3},
+        created_at=now,
+        updated_at=now,
+    )
+
+    async def ignore(item: Outgoing) -> None:
+        pass
+
+    conn = Connection(sid="s", user_id="alice", expires_at=None, send=ignore, buffer_size=10)
+    assert conn.snapshot(record, 4).data["record"]["spec"] == {}
+    assert conn.snapshot(record, 4).seq == 4
+    conn.with_spec.add("job-1")
+    assert conn.snapshot(record, 4).data["record"]["spec"] == {"type": "count", "items": 3}
+    assert JobRecord.model_validate(record_json(record, spec=False)).spec == {}, "still a record"
