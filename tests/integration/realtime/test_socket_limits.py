@@ -22,6 +22,7 @@ from activities.runtime.publisher import RedisEventPublisher
 from jobwire.contract.events import EventDraft, EventType
 from jobwire.contract.states import JobState
 from jobwire.settings import Settings
+from realtime.bridge import Bridge
 from realtime.outlet import OUTLET_WINDOW
 from tests.helpers import assert_eventually
 from tests.integration.realtime.limited_stack import limited_api, raw_client, read_all, stop_reading
@@ -98,7 +99,7 @@ async def test_a_client_over_its_message_rate_is_refused_then_disconnected(
         await feed.close()
 
 
-async def _none_left(bridge: object) -> bool:
+async def _none_left(bridge: Bridge) -> bool:
     return not bridge.connections
 
 
