@@ -24,7 +24,7 @@ from jobwire import __version__
 from jobwire.connections.services import Services
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.settings import Settings
-from realtime.bridge import create_server
+from realtime.server import create_server
 
 DESCRIPTION = """Submit, list, inspect and control durable jobs that run as Temporal workflows.
 

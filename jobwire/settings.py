@@ -124,7 +124,9 @@ class Settings(BaseSettings):
     )
     public_url: str | None = Field(default=None, description="How clients reach the API.")
     cors_origins: list[str] = Field(
-        default_factory=list, description="Browser origins allowed (JSON list)."
+        default_factory=list,
+        description="Browser origins allowed besides the API's own, for REST and Socket.IO "
+        "(JSON list).",
     )
     max_body_bytes: int = Field(
         default=1024 * 1024, ge=1024, description="Largest request body accepted."
@@ -132,6 +134,18 @@ class Settings(BaseSettings):
     jobs_per_minute_per_user: int = Field(default=120, ge=1, description="Job creation rate limit.")
     socket_buffer_events: int = Field(
         default=1000, ge=10, description="Per-client backlog before it is told to resync."
+    )
+    socket_max_lag_events: int = Field(
+        default=5000,
+        ge=10,
+        description="Events a client may fall behind by (queued, unsent or dropped since it "
+        "was told to resync) before it is disconnected.",
+    )
+    socket_messages_per_second: int = Field(
+        default=20,
+        ge=1,
+        description="Messages one socket may send per second; each one over it is refused, "
+        "and a client that sends another second's worth regardless is disconnected.",
     )
     fallback_poll_seconds: float = Field(
         default=1.0, gt=0, description="Temporal polling period while Redis is down."
