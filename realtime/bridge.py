@@ -288,7 +288,11 @@ class Bridge:
         since = connection.delivered.get(event.job_id, 0)
         replay = await read_since(self.redis, event.job_id, since, limit=event.seq - since)
         if not replay.complete:
-            record = await self.jobs.get(connection.user_id, event.job_id)
+            record = await self.jobs.get(
+                connection.user_id,
+                event.job_id,
+                include_spec=event.job_id in connection.with_spec,
+            )
             connection.deliver(connection.snapshot(record, max(replay.last_seq, event.seq)))
             return
         for missed in replay.events:
@@ -329,7 +333,7 @@ class Bridge:
             for connection in list(self.connections.values()):
                 for job_id in list(connection.subscribed - connection.held):
                     try:
-                        record = await self.jobs.get(connection.user_id, job_id)
+                        record = await self.jobs.get(connection.user_id, job_id, include_spec=False)
                     except Exception as exc:
                         log.debug("fallback poll of %s failed: %s", job_id, exc)
                         continue

@@ -164,10 +164,10 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         at connect may be answered through ``announce`` before its replay is queued."""
         try:
             job_id = _owned_id(message.job_id)
-            async with connection.busy, self.record_reads:
-                record = await self.bridge.jobs.get(connection.user_id, job_id)
-            await self.enter_room(sid, f"job:{job_id}")
             spec = message.include_spec
+            async with connection.busy, self.record_reads:
+                record = await self.bridge.jobs.get(connection.user_id, job_id, include_spec=spec)
+            await self.enter_room(sid, f"job:{job_id}")
             (connection.with_spec.add if spec else connection.with_spec.discard)(job_id)
             last_seq = await self.bridge.subscribe(
                 connection,

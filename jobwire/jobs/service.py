@@ -53,8 +53,10 @@ class JobService:
             user_id, spec, idempotency_key=idempotency_key, restarted_from=restarted_from
         )
 
-    async def get(self, user_id: str, job_id: str) -> JobRecord:
-        return await self._reader.get(user_id, job_id)
+    async def get(self, user_id: str, job_id: str, *, include_spec: bool = True) -> JobRecord:
+        """The job's record; ``include_spec=False`` leaves the spec out where Temporal can
+        (a running job's query), for readers that show only progress."""
+        return await self._reader.get(user_id, job_id, include_spec=include_spec)
 
     async def list(
         self,
