@@ -15,7 +15,6 @@ import random
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -27,6 +26,7 @@ from activities.analysis.models import (
     UrlDataset,
 )
 from activities.analysis.settings import AnalysisSettings
+from activities.analysis.values import number
 from activities.files import resolve_under_root
 from activities.public_net import BlockedAddress, fetch_client
 from jobwire.errors import InvalidSpec, JobFailed
@@ -43,17 +43,6 @@ class Chunk:
     """Where the next chunk starts."""
     carry: float | None = None
     """What a reader needs besides the cursor to go on (the generated walk's last price)."""
-
-
-def number(cell: Any) -> float | None:
-    """A cell's numeric value, or ``None`` for an empty, non-numeric or non-finite cell."""
-    if cell is None or isinstance(cell, bool):
-        return None
-    try:
-        value = float(cell)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
 
 
 def describe(spec: AnalysisInput) -> str:
