@@ -199,25 +199,20 @@ async def test_an_analysis_killed_with_sigkill_gives_the_uninterrupted_result(
     assert max(attempts) == 2, "the scan went on in a second attempt after the kill"
 
 
-async def test_a_url_dataset_over_its_byte_budget_fails_the_job_by_name(
-    site: Site, tmp_path: Path
+@pytest.mark.parametrize(
+    ("budget", "words", "error_type"),
+    [
+        ({"max_download_bytes": 10_000}, "larger than 10000 bytes", "DatasetTooLarge"),
+        ({"download_seconds": 1e-6}, "took longer than", "DownloadTooSlow"),
+    ],
+    ids=["bytes", "time"],
+)
+async def test_a_url_dataset_over_its_budget_fails_the_job_by_name(
+    site: Site, tmp_path: Path, budget: dict[str, float], words: str, error_type: str
 ) -> None:
     write_prices(tmp_path / "prices.csv", 5000)
     site.files["/prices.csv"] = tmp_path / "prices.csv"
     spec = {"type": "analysis", "dataset": {"kind": "url", "url": site.url("/prices.csv")}}
-    tight = unit_settings(job_types={"analysis": {"max_download_bytes": 10_000}})
-    with pytest.raises(JobFailed, match="larger than 10000 bytes") as caught:
-        await Harness(tight).run(spec, "scan")
-    assert caught.value.error_type == "DatasetTooLarge"
-
-
-async def test_a_url_dataset_over_its_time_budget_fails_the_job_by_name(
-    site: Site, tmp_path: Path
-) -> None:
-    write_prices(tmp_path / "prices.csv", 5000)
-    site.files["/prices.csv"] = tmp_path / "prices.csv"
-    spec = {"type": "analysis", "dataset": {"kind": "url", "url": site.url("/prices.csv")}}
-    hasty = unit_settings(job_types={"analysis": {"download_seconds": 1e-6}})
-    with pytest.raises(JobFailed, match="took longer than") as caught:
-        await Harness(hasty).run(spec, "scan")
-    assert caught.value.error_type == "DownloadTooSlow"
+    with pytest.raises(JobFailed, match=words) as caught:
+        await Harness(unit_settings(job_types={"analysis": budget})).run(spec, "scan")
+    assert caught.value.error_type == error_type
