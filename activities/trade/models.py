@@ -10,8 +10,10 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from activities.files import check_relative
 from jobwire.contract.specs import JobInput, SpecModel
 
-Qty = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6)]
-Price = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6)]
+MAX_AMOUNT = Decimal(10) ** 12
+"""What 18 digits with 6 decimals can hold, published as a bound a form can show."""
+Qty = Annotated[Decimal, Field(gt=0, lt=MAX_AMOUNT, max_digits=18, decimal_places=6)]
+Price = Annotated[Decimal, Field(gt=0, lt=MAX_AMOUNT, max_digits=18, decimal_places=6)]
 MAX_WEIGHT = 1e9
 """A VWAP weight's bound: a thousand of them still sum to a finite float."""
 

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from activities.trade.models import MAX_WEIGHT, CsvPrices, RandomWalkPrices
+from activities.trade.models import MAX_AMOUNT, MAX_WEIGHT, CsvPrices, RandomWalkPrices
 from jobwire.errors import InvalidSpec
 
 TICK = Decimal("0.0001")
-MAX_PRICE = Decimal(10) ** 12
 
 
 def _price(cell: str | None, line: int) -> Decimal:
@@ -26,7 +25,7 @@ def _price(cell: str | None, line: int) -> Decimal:
         price = Decimal(cell or "").quantize(TICK)
     except (ArithmeticError, ValueError, TypeError):
         price = Decimal("NaN")
-    if not price.is_finite() or not 0 < price < MAX_PRICE:
+    if not price.is_finite() or not 0 < price < MAX_AMOUNT:
         raise InvalidSpec(f"price file line {line}: not a usable price", field="prices.path")
     return price
 

@@ -221,5 +221,7 @@ async def test_the_openapi_schema_publishes_the_bounds(real_api: Api) -> None:
     assert schemas["GeneratedDataset"]["properties"]["start"]["maximum"] == 1e9
     profile = schemas["TradeInput"]["properties"]["volume_profile"]["anyOf"][0]
     assert profile["items"]["maximum"] == 1e9
+    quantity = schemas["TradeInput"]["properties"]["quantity"]["anyOf"][0]
+    assert quantity["exclusiveMaximum"] == 1e12
     cell = schemas["InlineDataset"]["properties"]["rows"]["items"]["additionalProperties"]
     assert {"type": "number", "minimum": -1e12, "maximum": 1e12} in cell["anyOf"]
