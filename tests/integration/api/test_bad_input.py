@@ -225,3 +225,15 @@ async def test_the_openapi_schema_publishes_the_bounds(real_api: Api) -> None:
     assert quantity["exclusiveMaximum"] == 1e12
     cell = schemas["InlineDataset"]["properties"]["rows"]["items"]["additionalProperties"]
     assert {"type": "number", "minimum": -1e12, "maximum": 1e12} in cell["anyOf"]
+
+
+async def test_nan_and_infinity_as_words_in_text_are_accepted(real_api: Api) -> None:
+    spec = {
+        "type": "research",
+        "question": "Is NaN or -Infinity a number?",
+        "sources": [{"kind": "text", "title": "NaN", "text": "Infinity\tand NaN\r\nare words."}],
+    }
+    async with real_api.client() as http:
+        created = await http.post("/api/jobs", json=spec)
+        assert created.status_code == 201, created.text
+        assert created.json()["spec"]["question"] == spec["question"]
