@@ -20,6 +20,7 @@ from api.lifespan import lifespan
 from api.metrics import ApiMetrics, RequestTimer
 from api.routes import health, job_control, job_events, jobs, meta
 from api.routes.job_submit import submit_router
+from api.strict_json import refuse_non_finite_json
 from jobwire import __version__
 from jobwire.connections.services import Services
 from jobwire.contract.registry import JobTypeRegistry, job_types
@@ -56,6 +57,7 @@ def create_app(
     app.state.sio = create_server(settings)
 
     install_problem_handlers(app)
+    refuse_non_finite_json(app)
     include_routers(app, registry)
     mount_console(app)
     add_middleware(app, settings)
