@@ -30,6 +30,7 @@ from tests.support.api_stack import Api, api_stack
 pytestmark = pytest.mark.integration
 
 SPECS_PER_TYPE = 12
+EDGES_PER_TYPE = 8
 SETTLE_SECONDS = 40.0
 """How long an accepted job may run on its own before the test cancels it (a spec may ask for
 a day-long trade): a liveness bound, not a speed target."""
@@ -56,6 +57,38 @@ HOSTILE_VALUE = st.one_of(
 )
 
 
+def plausible(original: Any) -> st.SearchStrategy[Any]:
+    """A value of the original's own kind pushed to an edge (scaled far up or down, zero, a
+    long or foreign string, a list stretched or emptied): many of these pass validation, so
+    the worker, not only the API, meets them."""
+    if isinstance(original, bool):
+        return st.just(not original)
+    if isinstance(original, int | float):
+        factors = [0, 1, -1, 1e-9, 1e-3, 1e3, 1e6, 1e9]
+        return st.sampled_from([type(original)(original * f) for f in factors])
+    if isinstance(original, str) and _is_number(original):
+        scaled = [float(original) * f for f in (0, 1e-6, 1e-3, 1e3, 1e6, 1e9)]
+        return st.sampled_from([f"{value:g}" for value in scaled])
+    if isinstance(original, str):
+        readable = st.characters(blacklist_categories=("Cc", "Cs"))
+        return st.one_of(
+            st.text(alphabet=readable, min_size=1, max_size=300),
+            st.just(original * 50),
+            st.just(original[:1]),
+        )
+    if isinstance(original, list) and original:
+        return st.sampled_from([original * 20, original[:1], list(reversed(original))])
+    return st.just(original)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def leaf_paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Every place in a spec a value can be swapped, the containers themselves included."""
     paths = [prefix] if prefix else []
@@ -80,15 +113,44 @@ def with_value(spec: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[
 
 @st.composite
 def hostile_spec(draw: st.DrawFn, example: dict[str, Any]) -> dict[str, Any]:
+    """One to three places of the example given a hostile value or an edge of their own kind:
+    mostly refused at the API."""
     spec = copy.deepcopy(example)
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
         path = draw(st.sampled_from(leaf_paths(spec)))
-        spec = with_value(spec, path, draw(HOSTILE_VALUE))
+        original = value_at(spec, path)
+        spec = with_value(spec, path, draw(st.one_of(plausible(original), HOSTILE_VALUE)))
     return spec
 
 
-def generated(example: dict[str, Any], count: int) -> list[dict[str, Any]]:
-    """``count`` specs from the strategy, the same ones on every run."""
+@st.composite
+def edge_spec(draw: st.DrawFn, example: dict[str, Any]) -> dict[str, Any]:
+    """One or two of the example's numbers pushed to an edge (zero, a millionth, a billion
+    times): many are valid, so they reach the worker."""
+    spec = copy.deepcopy(example)
+    numeric = [path for path in leaf_paths(spec) if _is_numeric(value_at(spec, path))]
+    for path in draw(st.lists(st.sampled_from(numeric), min_size=1, max_size=2, unique=True)):
+        spec = with_value(spec, path, draw(plausible(value_at(spec, path))))
+    return spec
+
+
+def _is_numeric(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int | float) or (isinstance(value, str) and _is_number(value))
+
+
+def value_at(spec: dict[str, Any], path: tuple[Any, ...]) -> Any:
+    holder: Any = spec
+    for step in path:
+        holder = holder[step]
+    return holder
+
+
+def generated(
+    example: dict[str, Any], count: int, strategy: Any = hostile_spec
+) -> list[dict[str, Any]]:
+    """``count`` specs from ``strategy``, the same ones on every run."""
     found: list[dict[str, Any]] = []
 
     @settings(
@@ -98,7 +160,7 @@ def generated(example: dict[str, Any], count: int) -> list[dict[str, Any]]:
         derandomize=True,
         suppress_health_check=list(HealthCheck),
     )
-    @given(hostile_spec(example))
+    @given(strategy(example))
     def collect(spec: dict[str, Any]) -> None:
         found.append(spec)
 
@@ -145,8 +207,8 @@ async def recoveries(http: httpx.AsyncClient, job_id: str) -> int:
 @pytest.mark.parametrize("job_type", job_types.names())
 async def test_every_generated_spec_is_refused_or_ends(real_api: Api, job_type: str) -> None:
     (example, *_) = job_types.get(job_type).examples
-    specs = generated(example, SPECS_PER_TYPE)
-    assert len(specs) == SPECS_PER_TYPE
+    specs = generated(example, SPECS_PER_TYPE) + generated(example, EDGES_PER_TYPE, edge_spec)
+    assert len(specs) == SPECS_PER_TYPE + EDGES_PER_TYPE
     accepted: list[str] = []
     async with real_api.client() as http:
         for spec in specs:
@@ -159,6 +221,7 @@ async def test_every_generated_spec_is_refused_or_ends(real_api: Api, job_type: 
             else:
                 accepted.append(answer.json()["job_id"])
         outcomes = await asyncio.gather(*(ends(real_api, http, job) for job in accepted))
+    assert accepted, "the generator reached no worker: every spec was refused at the API"
     retry_limit = real_api.settings.retry_maximum_attempts
     for job_id, (state, recovered) in zip(accepted, outcomes, strict=True):
         assert state.is_terminal, job_id
