@@ -19,6 +19,7 @@ COPY workflows workflows
 COPY activities activities
 COPY api api
 COPY realtime realtime
+COPY examples examples
 COPY --from=console /src/api/console/dist api/console/dist
 RUN pip install --no-cache-dir --no-deps . && useradd --system jobwire
 USER jobwire

@@ -24,11 +24,12 @@ from api.routes import health, job_control, job_events, jobs, meta
 from api.routes.docs import install_docs
 from api.routes.job_submit import submit_router
 from api.security_headers import SecurityHeaders
+from api.strict_json import refuse_non_finite_json
 from jobwire import __version__
 from jobwire.connections.services import Services
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.settings import Settings
-from realtime.bridge import create_server
+from realtime.server import create_server
 
 DESCRIPTION = """Submit, list, inspect and control durable jobs that run as Temporal workflows.
 
@@ -63,6 +64,7 @@ def create_app(
 
     install_problem_handlers(app)
     install_exact_openapi(app, registry)
+    refuse_non_finite_json(app)
     include_routers(app, registry)
     mount_console(app)
     add_middleware(app, settings)

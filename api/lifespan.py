@@ -16,6 +16,7 @@ from jobwire.connections.services import Services
 from jobwire.jobs.service import JobService
 from realtime.bridge import Bridge
 from realtime.replay import events_published
+from realtime.server import live_feed
 
 
 @asynccontextmanager
@@ -45,7 +46,7 @@ def bind_state(app: FastAPI, services: Services) -> Bridge:
     app.state.metrics.bind_sources(
         jobs.counts_by_type_and_state, lambda: events_published(services.redis)
     )
-    bridge = Bridge(
+    bridge = live_feed(
         app.state.sio, settings, jobs, services.redis, on_relay=app.state.metrics.events_relayed.inc
     )
     app.state.bridge = bridge

@@ -29,6 +29,8 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "engine": ([], ["--crashes", "1"]),
     "soak": ([], ["--short"]),
     "peers": ([], ["--short"]),
+    "startup": ([], ["--rounds", "2"]),
+    "socket_memory": ([], ["--subscribes", "100"]),
 }
 
 

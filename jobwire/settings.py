@@ -124,7 +124,9 @@ class Settings(BaseSettings):
     )
     public_url: str | None = Field(default=None, description="How clients reach the API.")
     cors_origins: list[str] = Field(
-        default_factory=list, description="Browser origins allowed (JSON list)."
+        default_factory=list,
+        description="Browser origins allowed besides the API's own, for REST and Socket.IO "
+        "(JSON list).",
     )
     max_body_bytes: int = Field(
         default=1024 * 1024, ge=1024, description="Largest request body accepted."
@@ -137,6 +139,18 @@ class Settings(BaseSettings):
     )
     socket_buffer_events: int = Field(
         default=1000, ge=10, description="Per-client backlog before it is told to resync."
+    )
+    socket_max_lag_events: int = Field(
+        default=5000,
+        ge=10,
+        description="Events a client may fall behind by (queued, unsent or dropped since it "
+        "was told to resync) before it is disconnected.",
+    )
+    socket_messages_per_second: int = Field(
+        default=20,
+        ge=1,
+        description="Messages one socket may send per second; each one over it is refused, "
+        "and a client that sends another second's worth regardless is disconnected.",
     )
     fallback_poll_seconds: float = Field(
         default=1.0, gt=0, description="Temporal polling period while Redis is down."
@@ -195,7 +209,13 @@ class Settings(BaseSettings):
     retry_maximum_interval_seconds: float = Field(
         default=30.0, gt=0, description="Longest retry delay."
     )
-    retry_maximum_attempts: int = Field(default=0, ge=0, description="0 retries without end.")
+    retry_maximum_attempts: int = Field(
+        default=5,
+        ge=0,
+        description="Attempts of one phase (the first included) before its job fails with its"
+        " checkpoint kept, ready to resume. 0 retries without end: an explicit opt-in, since a"
+        " failure that recurs then never ends the job.",
+    )
     job_type_modules: list[str] = Field(
         default_factory=list,
         description="Extra modules whose `JOB_TYPE` is a job type's contract (besides installed"

@@ -26,27 +26,14 @@ from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
 from realtime import packets
 from realtime.connection import Connection
-from realtime.namespace import NAMESPACE, JobsNamespace
-from realtime.packets import Outgoing
+from realtime.outlet import OUTLET_WINDOW, EngineOutlet, cut_off
+from realtime.packets import NAMESPACE, Outgoing
 from realtime.replay import latest_seq, read_since
-from realtime.snapshot import snapshot_event
 from realtime.user_streams import UserStreams
 
 log = logging.getLogger(__name__)
 
-MAX_SOCKET_MESSAGE_BYTES = 1_000_000
 HANDSHAKE_POLL_SECONDS = 0.002
-
-
-def create_server(settings: Settings) -> socketio.AsyncServer:
-    origins: Any = settings.cors_origins or []
-    return socketio.AsyncServer(
-        async_mode="asgi",
-        cors_allowed_origins=origins,
-        max_http_buffer_size=MAX_SOCKET_MESSAGE_BYTES,
-        ping_interval=20,
-        ping_timeout=20,
-    )
 
 
 class Bridge:
@@ -70,7 +57,7 @@ class Bridge:
         self._on_relay = on_relay
         self._expiry: dict[str, asyncio.Task[None]] = {}
         self._poller: asyncio.Task[None] | None = None
-        sio.register_namespace(JobsNamespace(self))
+        self._cut_offs: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         self.streams.start()
@@ -90,10 +77,10 @@ class Bridge:
     def open(self, sid: str, user_id: str, expires_at: datetime | None) -> Connection:
         """A new connection that is not yet sent its user's events: the jobs named at connect
         are held first, so nothing live of them is queued ahead of their replays."""
-        engineio_sid = self.sio.manager.eio_sid_from_sid(sid, NAMESPACE)
+        outlet = EngineOutlet(self.sio.eio, self.sio.manager.eio_sid_from_sid(sid, NAMESPACE))
 
         async def send(item: Outgoing) -> None:
-            await self.sio.eio.send(engineio_sid, item.packet)
+            await outlet.send(item.packet)
             if item.seq is not None:
                 self._on_relay()
 
@@ -103,6 +90,9 @@ class Bridge:
             expires_at=expires_at,
             send=send,
             buffer_size=self.settings.socket_buffer_events,
+            max_lag=max(self.settings.socket_max_lag_events, OUTLET_WINDOW),
+            unsent=outlet.pending,
+            too_far_behind=lambda: self.cut_off(sid),
         )
         self.connections[sid] = connection
         return connection
@@ -123,6 +113,16 @@ class Bridge:
         if not self.streams.live:
             connection.notify("feed_status", _status(live=False, detail="Redis is unreachable"))
         return True
+
+    def cut_off(self, sid: str) -> None:
+        """Disconnects a client that fell too far behind (it is not reading), from a task of
+        its own: the caller may be the connection's own sender, which the disconnect ends."""
+        log.warning("disconnecting %s: it fell too far behind", sid)
+        connection = self.connections.get(sid)
+        notices = [] if connection is None else connection.take_notices()
+        task = asyncio.create_task(cut_off(self.sio, sid, notices), name=f"cut-off-{sid}")
+        self._cut_offs.add(task)
+        task.add_done_callback(self._cut_offs.discard)
 
     async def _handshake_done(self, sid: str) -> None:
         """Waits for python-socketio to confirm the connection to the client, which it does
@@ -190,7 +190,7 @@ class Bridge:
             replay = await read_since(self.redis, job_id, since)
         except (RedisError, OSError):
             connection.resume(job_id, since or 0)
-            snapshot = snapshot_event(record, since or 0)
+            snapshot = connection.snapshot(record, since or 0)
             asyncio.get_running_loop().call_soon(connection.deliver, snapshot)
             return since or 0
         now = connection.delivered.get(job_id)
@@ -223,7 +223,7 @@ class Bridge:
                 announce(since or 0)
             connection.release(job_id)
             connection.resume(job_id, since or 0)
-            connection.deliver(snapshot_event(record, since or 0))
+            connection.deliver(connection.snapshot(record, since or 0))
             return since or 0
         last = max(last, since or 0)
         if announce is not None:
@@ -253,7 +253,7 @@ class Bridge:
 
         def queue() -> None:
             if not replay.complete:
-                connection.deliver(snapshot_event(record, upto))
+                connection.deliver(connection.snapshot(record, upto))
                 return
             for event in missing:
                 connection.deliver(event)
@@ -267,7 +267,7 @@ class Bridge:
                 if connection.expects(event):
                     connection.deliver(event)
         else:
-            connection.deliver(snapshot_event(record, replay.last_seq))
+            connection.deliver(connection.snapshot(record, replay.last_seq))
 
     # ---- live events -----------------------------------------------------------------
 
@@ -288,8 +288,12 @@ class Bridge:
         since = connection.delivered.get(event.job_id, 0)
         replay = await read_since(self.redis, event.job_id, since, limit=event.seq - since)
         if not replay.complete:
-            record = await self.jobs.get(connection.user_id, event.job_id)
-            connection.deliver(snapshot_event(record, max(replay.last_seq, event.seq)))
+            record = await self.jobs.get(
+                connection.user_id,
+                event.job_id,
+                include_spec=event.job_id in connection.with_spec,
+            )
+            connection.deliver(connection.snapshot(record, max(replay.last_seq, event.seq)))
             return
         for missed in replay.events:
             if connection.expects(missed):
@@ -329,7 +333,7 @@ class Bridge:
             for connection in list(self.connections.values()):
                 for job_id in list(connection.subscribed - connection.held):
                     try:
-                        record = await self.jobs.get(connection.user_id, job_id)
+                        record = await self.jobs.get(connection.user_id, job_id, include_spec=False)
                     except Exception as exc:
                         log.debug("fallback poll of %s failed: %s", job_id, exc)
                         continue
@@ -337,7 +341,7 @@ class Bridge:
                     if seen.get((connection.sid, job_id)) != fingerprint:
                         seen[(connection.sid, job_id)] = fingerprint
                         seq = connection.delivered.get(job_id, 0)
-                        connection.deliver(snapshot_event(record, seq))
+                        connection.deliver(connection.snapshot(record, seq))
             await asyncio.sleep(self.settings.fallback_poll_seconds)
 
 

@@ -3,8 +3,9 @@
 Every event a client gets passes through its own bounded queue and one sender task, in
 ``seq`` order per job: replayed and live events meet here, duplicates are dropped by
 ``seq``, and a client too slow to drain its queue is told to resync instead of slowing
-anyone else. Nothing here outlives the connection; a reconnect says ``since`` and starts
-again on any instance.
+anyone else; one that falls ``max_lag`` events behind (queued here, unsent in Engine.IO, or
+dropped since its resync) is handed to ``too_far_behind`` to be disconnected. Nothing here
+outlives the connection; a reconnect says ``since`` and starts again on any instance.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from datetime import datetime
 from typing import Any
 
 from jobwire.contract.events import EventType, JobEvent
+from jobwire.contract.records import JobRecord
 from realtime import packets
 from realtime.packets import Outgoing
+from realtime.snapshot import snapshot_event
 
 Send = Callable[[Outgoing], Awaitable[None]]
 
@@ -42,6 +45,17 @@ class Connection:
     held: set[str] = field(default_factory=set)
     """Jobs named at connect whose owner is still being checked: nothing of theirs is queued
     until their subscribe runs, which replays from their ``since``."""
+    with_spec: set[str] = field(default_factory=set)
+    """Jobs whose subscriber asked for the spec in acks and snapshots."""
+    max_lag: int = 0
+    """Events this client may fall behind by before ``too_far_behind``; 0: no limit."""
+    unsent: Callable[[], int] = lambda: 0
+    """Packets already handed on (to Engine.IO) that the client has not read yet."""
+    too_far_behind: Callable[[], None] = lambda: None
+    dropped: int = 0
+    """Events not queued since the queue was last empty: the client was behind."""
+    busy: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """Held while one of its messages reads a job record: one at a time per client."""
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     queue: asyncio.Queue[Outgoing] = field(init=False)
     sender: asyncio.Task[None] | None = None
@@ -70,8 +84,12 @@ class Connection:
                 await self.sender
 
     def expects(self, event: JobEvent) -> bool | None:
-        """True: the next event of its job; None: already delivered; False: there is a gap."""
+        """True: the next event of its job; None: already delivered, or not wanted yet; False:
+        there is a gap. An event of a stalled job counts as one more the client is behind."""
         if event.job_id in self.held:
+            return None
+        if event.job_id in self.stalled:
+            self._fell_behind(1)
             return None
         last = self.delivered.get(event.job_id)
         if last is None or event.type is EventType.SNAPSHOT:
@@ -98,8 +116,32 @@ class Connection:
 
     def notify(self, event: str, data: Any) -> None:
         """A control message (feed status, resync); dropped rather than blocking if full."""
-        with contextlib.suppress(asyncio.QueueFull):
+        try:
             self.queue.put_nowait(packets.message(event, data))
+        except asyncio.QueueFull:
+            self._fell_behind(1)
+
+    def snapshot(self, record: JobRecord, seq: int) -> JobEvent:
+        """The job's snapshot event as this connection gets it: with the spec if asked."""
+        return snapshot_event(record, seq, spec=record.job_id in self.with_spec)
+
+    def take_notices(self) -> list[Outgoing]:
+        """Empties the queue, keeping only its control messages (``resync`` among them): what
+        a client that is being let go should still be told."""
+        return [item for item in _drain(self.queue) if item.seq is None]
+
+    def lag(self) -> int:
+        return self.queue.qsize() + self.unsent() + self.dropped
+
+    def check_lag(self) -> None:
+        """Hands the connection to ``too_far_behind`` (once) when it is past ``max_lag``."""
+        if self.max_lag and self.lag() > self.max_lag:
+            self.max_lag = 0
+            self.too_far_behind()
+
+    def _fell_behind(self, events: int) -> None:
+        self.dropped += events
+        self.check_lag()
 
     def _stall(self, job_id: str, overflow_seq: int) -> None:
         """Drops this job's queued events and tells the client where to pick up: after the
@@ -112,11 +154,13 @@ class Connection:
         kept = [item for item in queued if item.job_id != job_id]
         for item in kept[: self.buffer_size - 1]:
             self.queue.put_nowait(item)
+        self.dropped += len(queued) - min(len(kept), self.buffer_size - 1)
         self.queue.put_nowait(
             packets.message(
                 "resync", {"job_id": job_id, "since": since, "reason": "you fell too far behind"}
             )
         )
+        self._fell_behind(1)
 
     def hold(self, job_id: str, since: int | None) -> None:
         """A job named at connect: it starts after ``since`` once ``release``d, and the user
@@ -151,6 +195,8 @@ class Connection:
             await ready()
         while True:
             await self.send(await self.queue.get())
+            if self.queue.empty():
+                self.dropped = 0  # caught up
 
 
 def _drain(queue: asyncio.Queue[Outgoing]) -> list[Outgoing]:

@@ -21,6 +21,9 @@ class SubscribeMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
     job_id: str = Field(min_length=1, max_length=100)
     since: int | None = Field(default=None, ge=0, le=2**53 - 1)
+    include_spec: bool = False
+    """The job's spec in the ack and its snapshots; by default ``{}`` stands in for it (a spec
+    can be as large as a request body, and a socket may subscribe many times)."""
 
 
 class ConnectAuth(BaseModel):

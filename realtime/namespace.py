@@ -18,6 +18,7 @@ from jobwire.contract.states import JobAction
 from jobwire.contract.workflow_api import is_job_id
 from jobwire.errors import InvalidSpec, JobNotFound
 from jobwire.problems import is_foreseen, problem_details
+from realtime.guard import RESERVED_EVENTS, MessageBudget, ReservedEvent, Verdict
 from realtime.messages import (
     ConnectAuth,
     ControlMessage,
@@ -26,6 +27,8 @@ from realtime.messages import (
     parse,
     refused,
 )
+from realtime.packets import NAMESPACE
+from realtime.snapshot import record_json
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,7 +39,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NAMESPACE = "/jobs"
+RECORD_READS = 2
 
 
 class Refused(socketio.exceptions.ConnectionRefusedError):  # type: ignore[misc]
@@ -54,16 +57,47 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     def __init__(self, bridge: Bridge) -> None:
         super().__init__(NAMESPACE)
         self.bridge = bridge
+        self.budget = MessageBudget(bridge.settings.socket_messages_per_second)
+        self.record_reads = asyncio.Semaphore(RECORD_READS)
+        """A record (with its spec, up to a request body) is read, decoded and encoded for
+        each subscribe and control: a few at a time, however many arrive at once."""
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
-        """Unknown events get a ``client_error`` rather than silence."""
-        if event in {"connect", "disconnect"} or hasattr(self, f"on_{event}"):
-            return await super().trigger_event(event, *args)
+        """python-socketio's own connect and disconnect go through; a client's message is
+        counted against its budget, and a reserved or unknown event gets a ``client_error``
+        rather than silence (or a handler run)."""
         sid = args[0] if args else None
+        if event in {"connect", "disconnect"} and not self._sent_by_client(sid):
+            return await super().trigger_event(event, *args)
+        verdict = await self.budget.spend(str(sid))
+        if verdict is not Verdict.ALLOW:
+            return await self._over_budget(str(sid), verdict)
+        connection = self.bridge.connections.get(str(sid))
+        if connection is not None:
+            connection.check_lag()
+        if event in RESERVED_EVENTS:
+            return await self._refuse(sid, ReservedEvent(f"{event!r} is reserved by Socket.IO"))
+        if hasattr(self, f"on_{event}"):
+            return await super().trigger_event(event, *args)
+        detail = f"unknown event {event!r}; use subscribe, unsubscribe or control"
+        return await self._refuse(sid, InvalidSpec(detail))
+
+    def _sent_by_client(self, sid: Any) -> bool:
+        """A connected client's event: python-socketio runs its own connect handler before the
+        client counts as connected, and its disconnect handler after it no longer does."""
+        return isinstance(sid, str) and bool(self.server.manager.is_connected(sid, NAMESPACE))
+
+    async def _refuse(self, sid: Any, error: Exception) -> dict[str, Any]:
         if sid is not None:
-            detail = f"unknown event {event!r}; use subscribe, unsubscribe or control"
-            await self.emit("client_error", problem_details(InvalidSpec(detail)), to=sid)
-        return refused(InvalidSpec(f"unknown event {event!r}"))
+            await self.emit("client_error", problem_details(error), to=sid)
+        return refused(error)
+
+    async def _over_budget(self, sid: str, verdict: Verdict) -> dict[str, Any]:
+        ack = await self._refuse(sid, self.budget.refusal())
+        if verdict is Verdict.DISCONNECT:
+            log.warning("disconnecting %s: it kept sending past its message budget", sid)
+            await self.disconnect(sid)
+        return ack
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
@@ -109,6 +143,7 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         await self.bridge.disconnected(sid)
+        await self.budget.forget(sid)
 
     async def on_subscribe(self, sid: str, data: Any = None) -> dict[str, Any]:
         try:
@@ -129,17 +164,22 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         at connect may be answered through ``announce`` before its replay is queued."""
         try:
             job_id = _owned_id(message.job_id)
-            record = await self.bridge.jobs.get(connection.user_id, job_id)
+            spec = message.include_spec
+            async with connection.busy, self.record_reads:
+                record = await self.bridge.jobs.get(connection.user_id, job_id, include_spec=spec)
             await self.enter_room(sid, f"job:{job_id}")
+            (connection.with_spec.add if spec else connection.with_spec.discard)(job_id)
             last_seq = await self.bridge.subscribe(
                 connection,
                 record,
                 message.since,
-                announce=None if announce is None else lambda last: announce(_ack(record, last)),
+                announce=None
+                if announce is None
+                else lambda last: announce(_ack(record, last, spec=spec)),
             )
         except Exception as exc:
             return self._refusal(exc)
-        return _ack(record, last_seq)
+        return _ack(record, last_seq, spec=spec)
 
     async def on_unsubscribe(self, sid: str, data: Any = None) -> dict[str, Any]:
         try:
@@ -155,12 +195,13 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         try:
             message = parse(ControlMessage, data)
             connection = self.bridge.connection(sid)
-            record = await self.bridge.jobs.control(
-                connection.user_id, _owned_id(message.job_id), JobAction(message.action)
-            )
+            async with connection.busy, self.record_reads:
+                record = await self.bridge.jobs.control(
+                    connection.user_id, _owned_id(message.job_id), JobAction(message.action)
+                )
         except Exception as exc:
             return self._refusal(exc)
-        return {"ok": True, "job": record.model_dump(mode="json")}
+        return {"ok": True, "job": record_json(record, spec=False)}
 
     def _refusal(self, exc: Exception) -> dict[str, Any]:
         ack = refused(exc)
@@ -169,8 +210,8 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         return ack
 
 
-def _ack(record: JobRecord, last_seq: int) -> dict[str, Any]:
-    return {"ok": True, "job": record.model_dump(mode="json"), "last_seq": last_seq}
+def _ack(record: JobRecord, last_seq: int, *, spec: bool) -> dict[str, Any]:
+    return {"ok": True, "job": record_json(record, spec=spec), "last_seq": last_seq}
 
 
 def _owned_id(job_id: str) -> str:

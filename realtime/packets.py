@@ -15,7 +15,9 @@ from typing import Any
 from socketio import packet
 
 from jobwire.contract.events import JobEvent
-from realtime.namespace import NAMESPACE
+
+NAMESPACE = "/jobs"
+"""The one Socket.IO namespace of the live feed."""
 
 
 @dataclass(frozen=True)

@@ -47,8 +47,11 @@ class JobWorkflow:
     # ---- queries, updates, signals -------------------------------------------------------
 
     @workflow.query(name=QUERY_PROGRESS)
-    def progress(self) -> JobRecord:
-        return self._job_run.record
+    def progress(self, include_spec: bool = True) -> JobRecord:
+        """The record; without its spec when asked, so a reader that only shows progress
+        (a socket's subscribe) does not carry a megabyte spec through Temporal and back."""
+        record = self._job_run.record
+        return record if include_spec else record.model_copy(update={"spec": {}})
 
     @workflow.update(name=UPDATE_PAUSE)
     async def pause(self, request: ControlRequest) -> JobRecord:

@@ -12,7 +12,15 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
+from temporalio.exceptions import (
+    ActivityError,
+    ApplicationError,
+    CancelledError,
+    RetryState,
+)
+from temporalio.exceptions import (
+    TimeoutError as ActivityTimeout,
+)
 
 from workflows.run_state import JobRun
 from workflows.transitions import finish
@@ -20,7 +28,13 @@ from workflows.upkeep import show_details
 
 with workflow.unsafe.imports_passed_through():
     from jobwire.contract.events import EventType
-    from jobwire.contract.phases import Checkpoint, PhaseInput, PhaseOutcome, PlannedPhase
+    from jobwire.contract.phases import (
+        Checkpoint,
+        FailureDetails,
+        PhaseInput,
+        PhaseOutcome,
+        PlannedPhase,
+    )
     from jobwire.contract.records import JobError
     from jobwire.contract.states import JobState
 
@@ -101,21 +115,27 @@ def _start(
 
 
 async def fail(job_run: JobRun, phase: PlannedPhase, err: ActivityError) -> ApplicationError:
-    """Ends the job as failed; the returned error fails the workflow, carrying what a
-    resume from the checkpoint needs."""
+    """Ends the job as failed, saying why and after how many attempts; the returned error
+    fails the workflow, carrying what a resume from the checkpoint needs."""
     cause = err.cause
     error_type = type(cause).__name__ if cause else "ActivityError"
     message = str(cause or err)
     retryable = False
+    found = _found_in(cause)
     if isinstance(cause, ApplicationError):
         error_type = cause.type or error_type
         message = cause.message
         retryable = not cause.non_retryable
-        checkpoint = _checkpoint_in(cause.details)
-        if checkpoint is not None:
-            job_run.checkpoint = checkpoint
-            job_run.record.checkpoint = checkpoint.summary()
-    error = JobError(type=error_type, message=message, retryable=retryable, phase=phase.name)
+    if found.checkpoint is not None:
+        job_run.checkpoint = found.checkpoint
+        job_run.record.checkpoint = found.checkpoint.summary()
+    error = JobError(
+        type=error_type,
+        message=message,
+        retryable=retryable,
+        phase=phase.name,
+        attempts=_attempts(job_run, err, found.attempt),
+    )
     job_run.record.error = error
     await finish(job_run, JobState.FAILED, EventType.FAILED, {"error": error.model_dump()})
     return ApplicationError(
@@ -126,10 +146,33 @@ async def fail(job_run: JobRun, phase: PlannedPhase, err: ActivityError) -> Appl
     )
 
 
-def _checkpoint_in(details: Any) -> Checkpoint | None:
-    for item in details or ():
-        try:
-            return Checkpoint.model_validate(item)
-        except ValueError:
-            continue
-    return None
+def _found_in(cause: BaseException | None) -> FailureDetails:
+    """The attempt and checkpoint a failure carries: in an ``ApplicationError``'s details
+    (``FailureDetails``; a bare ``Checkpoint`` in histories from before it), or as a timed
+    out attempt's last heartbeat."""
+    if isinstance(cause, ApplicationError):
+        items: Any = cause.details
+    elif isinstance(cause, ActivityTimeout):
+        items = cause.last_heartbeat_details
+    else:
+        items = ()
+    for item in items or ():
+        for model in (FailureDetails, Checkpoint):
+            try:
+                parsed = model.model_validate(item)
+            except ValueError:
+                continue
+            if isinstance(parsed, FailureDetails):
+                return parsed
+            return FailureDetails(attempt=1, checkpoint=parsed)
+    return FailureDetails(attempt=1)
+
+
+def _attempts(job_run: JobRun, err: ActivityError, reported: int) -> int:
+    """How many attempts the phase had: what its last attempt said, else what the retry
+    state and the progress reports tell."""
+    attempts = max(reported, job_run.record.attempt)
+    limit = job_run.job.policy.retry_maximum_attempts
+    if err.retry_state is RetryState.MAXIMUM_ATTEMPTS_REACHED and limit:
+        attempts = max(attempts, limit)
+    return attempts

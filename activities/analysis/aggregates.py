@@ -25,7 +25,12 @@ from activities.analysis.models import (
     Returns,
     Stats,
 )
+from jobwire.errors import JobFailed
 
+MAX_MAGNITUDE = 1e150
+"""Values and returns beyond ± this are refused with a final error: their squares, and sums
+of squares over billions of rows, would overflow float64, and a checkpoint holding an
+infinity cannot be resumed from."""
 CURVE_POINTS = 500
 """The equity curve keeps at most this many points: when full, every other one goes."""
 DIGEST_K = 200
@@ -76,6 +81,7 @@ def update(
 ) -> dict[str, Any]:
     """Folds one chunk of values (``None`` for a missing or non-numeric cell) into ``state``."""
     first_row = int(state["rows"])
+    _refuse_out_of_range(values, first_row)
     valid = [v for v in values if v is not None]
     state["rows"] = first_row + len(values)
     state["skipped"] = int(state["skipped"]) + len(values) - len(valid)
@@ -87,17 +93,37 @@ def update(
     return state
 
 
+def _refuse_out_of_range(values: list[float | None], first_row: int) -> None:
+    """Fails the job, naming the first row whose value no aggregate could hold."""
+    for offset, value in enumerate(values):
+        if value is not None and not abs(value) <= MAX_MAGNITUDE:
+            raise JobFailed(
+                "ValueOutOfRange",
+                f"row {first_row + offset + 1}: {value:g} is beyond ±{MAX_MAGNITUDE:g},"
+                " where the squares of values overflow",
+            )
+
+
 def _update_stats(s: dict[str, Any], chunk: np.ndarray[Any, np.dtype[np.float64]]) -> None:
-    """Chan et al.'s parallel update of count, mean and sum of squares, plus the digest."""
+    """Chan et al.'s parallel update of count, mean and sum of squares, plus the digest.
+
+    Values are within ``MAX_MAGNITUDE``, so sums stay finite; a spread still too wide for
+    float64 (squares summed over billions of rows) fails the job with its reason."""
     n_b = int(chunk.size)
     mean_b = float(chunk.mean())
-    m2_b = float(((chunk - mean_b) ** 2).sum())
+    with np.errstate(over="ignore", invalid="ignore"):
+        m2_b = float(((chunk - mean_b) ** 2).sum())
     n_a, mean_a, m2_a = int(s["n"]), float(s["mean"]), float(s["m2"])
     n = n_a + n_b
     delta = mean_b - mean_a
     s["mean"] = mean_a + delta * n_b / n
-    s["m2"] = m2_a + m2_b + delta * delta * n_a * n_b / n
+    s["m2"] = m2_a + m2_b + delta * delta * (n_a * n_b / n)
     s["n"] = n
+    if not math.isfinite(s["m2"]):
+        raise JobFailed(
+            "NumericOverflow",
+            f"rows up to {n}: the values' sum of squared deviations overflows float64",
+        )
     low, high = float(chunk.min()), float(chunk.max())
     s["min"] = low if s["min"] is None else min(float(s["min"]), low)
     s["max"] = high if s["max"] is None else max(float(s["max"]), high)
@@ -144,14 +170,26 @@ def _update_series(
             r["first"] = price
         r["last"] = price
         if prev is not None:
-            ret = price / prev - 1.0
+            ret = _checked_return(prev, price, first_row + offset + 1)
             _add_return(spec, r, window, ret, scale)
             if backtest:
-                _earn(b, ret)
+                _earn(b, ret, first_row + offset + 1)
         if backtest:
             _follow_crossover(spec, b, fast, slow, price)
             _add_curve_point(b, first_row + offset)
     r["window"], b["fast"], b["slow"] = list(window), list(fast), list(slow)
+
+
+def _checked_return(prev: float, price: float, row: int) -> float:
+    """``price / prev - 1``, refused when it leaves the range its square stays finite in."""
+    with np.errstate(over="ignore"):
+        ret = price / prev - 1.0
+    if not abs(ret) <= MAX_MAGNITUDE:
+        raise JobFailed(
+            "ValueOutOfRange",
+            f"row {row}: the return from {prev:g} to {price:g} is beyond ±{MAX_MAGNITUDE:g}",
+        )
+    return ret
 
 
 def _add_return(
@@ -175,10 +213,12 @@ def _add_return(
         r["vol_max"] = vol if r["vol_max"] is None else max(r["vol_max"], vol)
 
 
-def _earn(b: dict[str, Any], ret: float) -> None:
+def _earn(b: dict[str, Any], ret: float, row: int) -> None:
     """Yesterday's signal earns today's return: no look-ahead. Equity, drawdown, exposure."""
     earned = ret if b["position"] else 0.0
     b["equity"] *= 1.0 + earned
+    if not math.isfinite(b["equity"]):
+        raise JobFailed("NumericOverflow", f"row {row}: the backtest's equity overflows float64")
     b["peak"] = max(b["peak"], b["equity"])
     drawdown = 1.0 - b["equity"] / b["peak"]
     b["max_drawdown"] = max(b["max_drawdown"], drawdown)

@@ -6,13 +6,12 @@ Its phases (``scan``, ``report``) are functions of the same names in
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from activities.analysis.models import AnalysisInput, AnalysisResult
 from activities.analysis.settings import AnalysisSettings
+from activities.examples import example_path
 from jobwire.contract.job_type import JobTypeDefinition, Phase, examples_from
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "analysis.json"
+EXAMPLES = example_path("analysis.json")
 
 JOB_TYPE = JobTypeDefinition.define(
     AnalysisInput,

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
 import math
 import random
+import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 
+from activities.analysis.csv_records import CsvColumn
 from activities.analysis.models import (
     AnalysisInput,
     FileDataset,
@@ -27,6 +27,7 @@ from activities.analysis.models import (
     UrlDataset,
 )
 from activities.analysis.settings import AnalysisSettings
+from activities.analysis.values import number
 from activities.files import resolve_under_root
 from activities.public_net import BlockedAddress, fetch_client
 from jobwire.errors import InvalidSpec, JobFailed
@@ -34,6 +35,9 @@ from jobwire.settings import Settings
 
 BLOCK_BYTES = 1 << 20
 GENERATED_BLOCK = 1000
+WALK_BOUNDS = (1e-100, 1e100)
+"""The generated walk stays within these prices (its start too): a drift held over millions
+of rows would otherwise run it to infinity or to zero, and no aggregate survives that."""
 
 
 @dataclass(frozen=True)
@@ -43,17 +47,6 @@ class Chunk:
     """Where the next chunk starts."""
     carry: float | None = None
     """What a reader needs besides the cursor to go on (the generated walk's last price)."""
-
-
-def number(cell: Any) -> float | None:
-    """A cell's numeric value, or ``None`` for an empty, non-numeric or non-finite cell."""
-    if cell is None or isinstance(cell, bool):
-        return None
-    try:
-        value = float(cell)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
 
 
 def describe(spec: AnalysisInput) -> str:
@@ -67,7 +60,7 @@ def describe(spec: AnalysisInput) -> str:
     return f"generated walk of {data.rows} rows (seed {data.seed})"
 
 
-async def chunks(
+async def chunks(  # noqa: PLR0913 -- each is a part of the checkpoint a resumed scan reads
     spec: AnalysisInput,
     settings: Settings,
     cursor: int,
@@ -76,10 +69,13 @@ async def chunks(
     carry: float | None = None,
     on_header: Callable[[int], None] | None = None,
     analysis: AnalysisSettings | None = None,
+    rows_done: int = 0,
 ) -> AsyncGenerator[Chunk, None]:
     """The dataset's chunks from ``cursor`` on. For CSV sources, ``cursor == 0`` means "read
     the header first"; its column index is handed to ``on_header`` to be checkpointed.
-    ``analysis`` is the job type's settings (their defaults when left out)."""
+    ``analysis`` is the job type's settings (their defaults when left out); ``rows_done``,
+    the rows read before ``cursor``, counts against its record budget."""
+    analysis = analysis or AnalysisSettings()
     data = spec.dataset
     if isinstance(data, InlineDataset):
         async for chunk in _inline_chunks(spec, data, cursor):
@@ -88,13 +84,14 @@ async def chunks(
         async for chunk in _generated_chunks(spec, data, cursor, carry):
             yield chunk
     else:
-        lines = (
-            _file_lines(resolve_under_root(settings, data.path, field="dataset.path"), cursor)
+        blocks = (
+            _file_blocks(resolve_under_root(settings, data.path, field="dataset.path"), cursor)
             if isinstance(data, FileDataset)
-            else _url_lines(str(data.url), cursor, settings, analysis or AnalysisSettings())
+            else _url_blocks(str(data.url), cursor, settings, analysis)
         )
-        async with contextlib.aclosing(lines):
-            async for chunk in _csv_chunks(spec, lines, cursor, column_index, on_header):
+        parser = CsvColumn(spec.column, column_index, cursor, analysis, records=rows_done)
+        async with contextlib.aclosing(blocks):
+            async for chunk in _csv_chunks(spec, blocks, parser, on_header):
                 yield chunk
 
 
@@ -120,7 +117,7 @@ async def _generated_chunks(
     spec: AnalysisInput, data: GeneratedDataset, cursor: int, carry: float | None
 ) -> AsyncGenerator[Chunk, None]:
     """``carry`` is the price of row ``cursor - 1``, kept in the checkpoint."""
-    price = carry if carry is not None else data.start
+    price = carry if carry is not None else _bounded(data.start)
     shocks: list[float] = []
     shocks_block = -1
     row = cursor
@@ -132,40 +129,38 @@ async def _generated_chunks(
             if block != shocks_block:
                 shocks, shocks_block = block_shocks(data, block), block
             if current == 0:
-                price = data.start
+                price = _bounded(data.start)
             else:
-                price = price * math.exp(shocks[current % GENERATED_BLOCK])
+                price = _bounded(price * math.exp(shocks[current % GENERATED_BLOCK]))
             values.append(price)
         row = end
         yield Chunk(values, row, carry=price)
         await asyncio.sleep(0)
 
 
-async def _file_lines(path: Path, offset: int) -> AsyncGenerator[bytes, None]:
+def _bounded(price: float) -> float:
+    low, high = WALK_BOUNDS
+    return min(max(price, low), high)
+
+
+async def _file_blocks(path: Path, offset: int) -> AsyncGenerator[bytes, None]:
     handle = await asyncio.to_thread(path.open, "rb")
     try:
         await asyncio.to_thread(handle.seek, offset)
-        pending = b""
-        while True:
-            block = await asyncio.to_thread(handle.read, BLOCK_BYTES)
-            if not block:
-                break
-            pending += block
-            *complete, pending = pending.split(b"\n")
-            for line in complete:
-                yield line + b"\n"
-        if pending:
-            yield pending
+        while block := await asyncio.to_thread(handle.read, BLOCK_BYTES):
+            yield block
     finally:
         await asyncio.to_thread(handle.close)
 
 
-async def _url_lines(
+async def _url_blocks(
     url: str, offset: int, settings: Settings, analysis: AnalysisSettings
 ) -> AsyncGenerator[bytes, None]:
-    """Streams the CSV; on resume asks for a byte range and skips ahead if it is refused."""
+    """Streams the CSV in blocks of about ``BLOCK_BYTES``; on resume asks for a byte range and
+    skips ahead if it is refused. Over the size or time budget, the job fails for good."""
     timeout = httpx.Timeout(analysis.fetch_timeout_seconds)
     headers = {"Range": f"bytes={offset}-"} if offset else {}
+    budget = DownloadBudget(url, offset, analysis)
     async with (
         fetch_client(settings, follow_redirects=True, timeout=timeout) as http,
         _refusing_blocked(url),
@@ -174,17 +169,41 @@ async def _url_lines(
         if response.is_error:
             raise JobFailed("DatasetUnavailable", f"{url} answered HTTP {response.status_code}")
         skip = offset if response.status_code != httpx.codes.PARTIAL_CONTENT else 0
-        pending = b""
-        async for block in response.aiter_bytes():
-            if skip:
-                cut = min(skip, len(block))
-                block, skip = block[cut:], skip - cut
-            pending += block
-            *complete, pending = pending.split(b"\n")
-            for line in complete:
-                yield line + b"\n"
+        pending = bytearray()
+        async for piece in response.aiter_bytes():
+            budget.spend(len(piece))
+            cut = min(skip, len(piece))
+            skip -= cut
+            pending += piece[cut:]
+            if len(pending) >= BLOCK_BYTES:
+                yield bytes(pending)
+                pending.clear()
         if pending:
-            yield pending
+            yield bytes(pending)
+
+
+class DownloadBudget:
+    """The bytes and the time one URL dataset may take; running out is final, since a retry
+    would download the same bytes at the same pace."""
+
+    def __init__(self, url: str, offset: int, analysis: AnalysisSettings) -> None:
+        self.url = url
+        self.received = offset
+        self.analysis = analysis
+        self.deadline = time.monotonic() + analysis.download_seconds
+
+    def spend(self, size: int) -> None:
+        self.received += size
+        if self.received > self.analysis.max_download_bytes:
+            raise JobFailed(
+                "DatasetTooLarge",
+                f"{self.url} is larger than {self.analysis.max_download_bytes} bytes",
+            )
+        if time.monotonic() > self.deadline:
+            raise JobFailed(
+                "DownloadTooSlow",
+                f"{self.url} took longer than {self.analysis.download_seconds:g} s to download",
+            )
 
 
 @contextlib.asynccontextmanager
@@ -196,51 +215,33 @@ async def _refusing_blocked(url: str) -> AsyncIterator[None]:
         raise JobFailed("DatasetUnavailable", f"{url}: {exc}") from None
 
 
-async def _records(lines: AsyncIterator[bytes]) -> AsyncGenerator[bytes, None]:
-    """Whole CSV records: a quoted field may hold line breaks (RFC 4180), so lines are joined
-    until their quotes pair up (a quote inside a quoted field is doubled, so pairs hold)."""
-    pending = b""
-    async for line in lines:
-        pending += line
-        if pending.count(b'"') % 2 == 0:
-            yield pending
-            pending = b""
-    if pending:
-        yield pending
-
-
 async def _csv_chunks(
     spec: AnalysisInput,
-    lines: AsyncIterator[bytes],
-    cursor: int,
-    column_index: int | None,
+    blocks: AsyncIterator[bytes],
+    parser: CsvColumn,
     on_header: Callable[[int], None] | None,
 ) -> AsyncGenerator[Chunk, None]:
-    """Parses record by record; the cursor after a chunk is the byte offset of its end."""
+    """Parses block by block in a worker thread; a chunk ends at a record's end, so the cursor
+    after it (a byte offset) is where a resumed scan starts."""
     values: list[float | None] = []
-    position = cursor
-    async for raw in _records(lines):
-        position += len(raw)
-        text = raw.decode("utf-8", errors="replace").strip("\r\n")
-        if column_index is None:
-            header = next(csv.reader([text.lstrip("\ufeff")]), [])
-            if spec.column not in header:
-                raise InvalidSpec(
-                    f"the dataset has no column {spec.column!r} (its columns: {header})",
-                    field="column",
-                )
-            column_index = header.index(spec.column)
+    header_known = parser.column_index is not None
+    finished = False
+    while not finished:
+        block = await anext(blocks, None)
+        finished = block is None
+        parsed = await (
+            asyncio.to_thread(parser.finish)
+            if block is None
+            else asyncio.to_thread(parser.feed, block)
+        )
+        if not header_known and parser.column_index is not None:
+            header_known = True
             if on_header is not None:
-                on_header(column_index)
-            continue
-        if not text:
-            continue
-        fields = next(csv.reader([text]), [])
-        values.append(number(fields[column_index]) if column_index < len(fields) else None)
-        if len(values) >= spec.chunk_rows:
-            yield Chunk(values, position)
-            values = []
-    if column_index is None:
-        raise JobFailed("EmptyDataset", "the dataset is empty: not even a header row")
+                on_header(parser.column_index)
+        for value, end in zip(parsed.values, parsed.ends, strict=True):
+            values.append(value)
+            if len(values) >= spec.chunk_rows:
+                yield Chunk(values, end)
+                values = []
     if values:
-        yield Chunk(values, position)
+        yield Chunk(values, parser.position)

@@ -5,22 +5,21 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, HttpUrl, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
+from activities.analysis.values import Cell
 from activities.files import check_relative
-from jobwire.contract.specs import JobInput
-
-Cell = float | int | str | None
+from jobwire.contract.specs import JobInput, SpecModel, SpecUrl
 
 
-class InlineDataset(BaseModel):
+class InlineDataset(SpecModel):
     """Rows given in the spec itself, as objects keyed by column name."""
 
     kind: Literal["inline"] = "inline"
     rows: list[dict[str, Cell]] = Field(min_length=1, max_length=20_000)
 
 
-class FileDataset(BaseModel):
+class FileDataset(SpecModel):
     """A CSV file below the worker's files root (header row, one record per line)."""
 
     kind: Literal["file"] = "file"
@@ -32,20 +31,20 @@ class FileDataset(BaseModel):
         return check_relative(value)
 
 
-class UrlDataset(BaseModel):
+class UrlDataset(SpecModel):
     """A CSV file streamed over http(s) (header row, one record per line)."""
 
     kind: Literal["url"] = "url"
-    url: HttpUrl
+    url: SpecUrl
 
 
-class GeneratedDataset(BaseModel):
+class GeneratedDataset(SpecModel):
     """A seeded geometric random walk of prices: the same seed gives the same series."""
 
     kind: Literal["generated"] = "generated"
     rows: int = Field(default=10_000, ge=2, le=50_000_000)
-    seed: int = 1
-    start: float = Field(default=100.0, gt=0)
+    seed: int = Field(default=1, ge=-(2**63), lt=2**63)
+    start: float = Field(default=100.0, ge=1e-6, le=1e9, description="The first price.")
     drift_bps: float = Field(default=2.0, ge=-1000, le=1000, description="Mean step, bps.")
     volatility_bps: float = Field(default=100.0, ge=0, le=5000, description="Step sigma, bps.")
 
@@ -65,7 +64,7 @@ class AnalysisInput(JobInput):
     dataset: Dataset
     column: str = Field(default="close", min_length=1, max_length=200)
     analyses: list[Analysis] = Field(default_factory=lambda: list(ALL_ANALYSES), min_length=1)
-    quantiles: list[float] = Field(
+    quantiles: list[Annotated[float, Field(ge=0, le=1)]] = Field(
         default_factory=lambda: [0.05, 0.25, 0.5, 0.75, 0.95], max_length=50
     )
     window: int = Field(default=20, ge=2, le=1000, description="Rolling volatility window.")
@@ -79,8 +78,6 @@ class AnalysisInput(JobInput):
     @field_validator("quantiles")
     @classmethod
     def _ranks(cls, value: list[float]) -> list[float]:
-        if any(not 0 <= q <= 1 for q in value):
-            raise ValueError("quantiles are ranks between 0 and 1")
         return sorted(set(value))
 
     @field_validator("slow")

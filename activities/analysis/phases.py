@@ -81,6 +81,7 @@ async def scan(ctx: PhaseContext) -> dict[str, Any]:
         carry=carry,
         on_header=remember_header,
         analysis=ctx.settings(AnalysisSettings),
+        rows_done=int(aggregates["rows"]),
     )
     async with contextlib.aclosing(stream):
         async for chunk in stream:

@@ -6,13 +6,12 @@ Its phases (``fetch``, ``rank``, ``report``) are functions of the same names in
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from activities.examples import example_path
 from activities.research.models import ResearchInput, ResearchResult
 from activities.research.settings import ResearchSettings
 from jobwire.contract.job_type import JobTypeDefinition, Phase, examples_from
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "research.json"
+EXAMPLES = example_path("research.json")
 
 JOB_TYPE = JobTypeDefinition.define(
     ResearchInput,

@@ -64,15 +64,19 @@ async def fetch_source(
     settings: Settings,
     limits: ResearchSettings,
 ) -> Fetched:
-    """Reads one source within the per-source time limit; raises ``SourceFailed``."""
+    """Reads one source within the per-source time limit; raises ``SourceFailed``. Text is
+    extracted in a worker thread: trafilatura on a large page would hold the event loop that
+    every other job on this worker runs on."""
     if isinstance(source, TextSource):
-        return _finish(source.title, source.text, "text/plain", False, limits)
+        return await asyncio.to_thread(
+            _finish, source.title, source.text, "text/plain", False, limits
+        )
     if isinstance(source, FileSource):
         path = resolve_under_root(settings, source.path, field=f"sources.{index}.path")
         return await asyncio.to_thread(_read_file, path, source.path, limits)
     try:
         async with asyncio.timeout(limits.fetch_timeout_seconds):
-            return await _fetch_url(str(source.url), http, limits)
+            body, content_type, truncated = await _fetch_url(str(source.url), http, limits)
     except TimeoutError:
         raise SourceFailed(f"timed out after {limits.fetch_timeout_seconds:g} s") from None
     except BlockedAddress as exc:
@@ -81,9 +85,14 @@ async def fetch_source(
         raise SourceFailed(f"more than {limits.max_redirects} redirects") from None
     except httpx.HTTPError as exc:
         raise SourceFailed(f"{type(exc).__name__}: {exc}") from None
+    return await asyncio.to_thread(_page, str(source.url), body, content_type, truncated, limits)
 
 
-async def _fetch_url(url: str, http: httpx.AsyncClient, limits: ResearchSettings) -> Fetched:
+async def _fetch_url(
+    url: str, http: httpx.AsyncClient, limits: ResearchSettings
+) -> tuple[str, str, bool]:
+    """The body as text (at most ``max_source_bytes`` of it), its media type, and whether it
+    was cut."""
     async with http.stream("GET", url) as response:
         if response.is_error:
             raise SourceFailed(f"HTTP {response.status_code} {response.reason_phrase}")
@@ -99,6 +108,12 @@ async def _fetch_url(url: str, http: httpx.AsyncClient, limits: ResearchSettings
                 truncated = True
                 break
         text = bytes(body).decode(response.encoding or "utf-8", errors="replace")
+    return text, content_type, truncated
+
+
+def _page(
+    url: str, text: str, content_type: str, truncated: bool, limits: ResearchSettings
+) -> Fetched:
     title = html_title(text) if content_type != "text/plain" else None
     return _finish(title or url, text, content_type, truncated, limits)
 

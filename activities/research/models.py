@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, HttpUrl, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from activities.files import check_relative
-from jobwire.contract.specs import JobInput
+from jobwire.contract.specs import JobInput, SpecModel, SpecUrl
+
+MAX_SOURCES = 20
+"""The most sources a spec may name; the ``max_sources`` setting may lower it, never raise it."""
 
 
-class UrlSource(BaseModel):
+class UrlSource(SpecModel):
     """A web page or text file fetched over http(s)."""
 
     kind: Literal["url"] = "url"
-    url: HttpUrl
+    url: SpecUrl
 
 
-class TextSource(BaseModel):
+class TextSource(SpecModel):
     """A document given inline; nothing is fetched."""
 
     kind: Literal["text"] = "text"
@@ -25,7 +28,7 @@ class TextSource(BaseModel):
     text: str = Field(min_length=1, max_length=200_000)
 
 
-class FileSource(BaseModel):
+class FileSource(SpecModel):
     """A text, markdown or HTML file below the worker's configured files root."""
 
     kind: Literal["file"] = "file"
@@ -46,7 +49,7 @@ class ResearchInput(JobInput):
 
     type: Literal["research"] = "research"
     question: str = Field(min_length=3, max_length=2000)
-    sources: list[Source] = Field(min_length=1, max_length=100)
+    sources: list[Source] = Field(min_length=1, max_length=MAX_SOURCES)
     top_k: int = Field(default=5, ge=1, le=50, description="Passages cited in the report.")
     passage_words: int = Field(
         default=80, ge=20, le=1000, description="Words per passage the ranking scores."

@@ -137,11 +137,11 @@ async def rank(ctx: PhaseContext) -> dict[str, Any]:
         for index, packed in sorted(fetched["texts"].items(), key=lambda item: int(item[0]))
     ]
     await ctx.set_step(f"ranking passages of {len(documents)} sources")
-    passages: list[Passage] = []
+    # Splitting and ranking are CPU work on up to max_sources texts: off the event loop.
+    split = await asyncio.to_thread(_split_all, documents, spec.passage_words)
+    passages = [passage for document in documents for passage in split[document.index]]
     for document in documents:
-        split = split_passages(document.index, document.text, spec.passage_words)
-        reports[document.index].passages = len(split)
-        passages.extend(split)
+        reports[document.index].passages = len(split[document.index])
     ranked = await asyncio.to_thread(ranking.rank, spec.question, passages, spec.top_k)
     citations = [
         Citation(
@@ -161,6 +161,13 @@ async def rank(ctx: PhaseContext) -> dict[str, Any]:
         "citations": [c.model_dump(mode="json") for c in citations],
         "sources": [reports[i].model_dump(mode="json") for i in sorted(reports)],
         "passages_ranked": len(passages),
+    }
+
+
+def _split_all(documents: list[Document], words: int) -> dict[int, list[Passage]]:
+    return {
+        document.index: split_passages(document.index, document.text, words)
+        for document in documents
     }
 
 

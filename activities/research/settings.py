@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from activities.research.models import MAX_SOURCES
+
 
 class ResearchSettings(BaseModel):
     """Limits of source fetching, and the optional LLM that writes an answer."""
@@ -11,7 +13,10 @@ class ResearchSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     max_sources: int = Field(
-        default=20, ge=1, description="Most sources one research job may name."
+        default=MAX_SOURCES,
+        ge=1,
+        le=MAX_SOURCES,
+        description="Most sources one research job may name (at most the spec's own bound).",
     )
     concurrency: int = Field(default=4, ge=1, description="Sources a research job fetches at once.")
     fetch_timeout_seconds: float = Field(

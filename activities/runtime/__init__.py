@@ -17,12 +17,14 @@ async function of the phase's name::
 
 from activities.runtime.binding import PhaseFunction
 from activities.runtime.context import PhaseContext, PhaseResources
+from activities.runtime.failures import CheckpointRefused
 from jobwire.contract.job_type import Phase
 from jobwire.contract.phases import Checkpoint
 from jobwire.errors import InvalidSpec, JobFailed
 
 __all__ = [
     "Checkpoint",
+    "CheckpointRefused",
     "InvalidSpec",
     "JobFailed",
     "Phase",

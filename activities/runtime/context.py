@@ -19,6 +19,7 @@ import httpx
 from pydantic import BaseModel
 from redis.asyncio import Redis
 
+from activities.runtime.checkpoints import check_round_trip
 from jobwire.contract.events import EventDraft, EventType, utc_now
 from jobwire.contract.job_settings import ENV_PREFIX
 from jobwire.contract.phases import Checkpoint, PhaseInput, ProgressReport
@@ -170,7 +171,11 @@ class PhaseContext:
 
         ``force`` sends everything now (use it after a unit with an outside effect, such as an
         order sent, so the checkpoint reaches Temporal before the next one starts).
+        A ``state`` JSON would not give back unchanged (a NaN, an infinity, a tuple, an
+        object) is refused here, naming the field, with a final error: resuming from a
+        different state than was saved could only fail again.
         """
+        check_round_trip(state)
         self._checkpoint = Checkpoint(
             phase=self.phase,
             position=position,

@@ -4,7 +4,7 @@ resumes from its own heartbeats.
 The wrapper does what no job type should have to: read the checkpoint a crashed attempt left
 in ``heartbeat_details``, say ``job.recovered`` out loud, keep heartbeating while the phase
 waits on slow I/O, hand the checkpoint back on a jobwire pause, leave it with the server on a
-Temporal pause, and map business errors to non-retryable failures.
+Temporal pause, and tell failures that will recur (final at once) from those worth another attempt.
 """
 
 from __future__ import annotations
@@ -21,13 +21,20 @@ from temporalio.exceptions import ApplicationError
 
 from activities.runtime.binding import BoundPhase, bind_phases
 from activities.runtime.context import HandBack, PhaseContext, PhaseResources
+from activities.runtime.failures import classify
 from jobwire.contract.events import EventDraft, EventType, JobEvent, utc_now
 from jobwire.contract.job_settings import validate_job_type_settings
-from jobwire.contract.phases import Checkpoint, PhaseInput, PhaseOutcome, ProgressReport
+from jobwire.contract.phases import (
+    Checkpoint,
+    FailureDetails,
+    PhaseInput,
+    PhaseOutcome,
+    ProgressReport,
+)
 from jobwire.contract.publishing import EventPublisher
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.contract.workflow_api import PUBLISH_ACTIVITY, SIGNAL_REPORT_PROGRESS
-from jobwire.errors import InvalidSpec, JobFailed
+from jobwire.errors import InvalidSpec
 from jobwire.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -115,8 +122,9 @@ class PhaseRuntime:
     async def _until_finished(
         self, bound: BoundPhase, ctx: PhaseContext, attempt: int
     ) -> PhaseOutcome:
-        """The phase's outcome, completed or paused; its errors mapped to Temporal's: a
-        business error or a bad spec is final, anything else is retried."""
+        """The phase's outcome, completed or paused; its errors mapped to Temporal's by
+        ``classify``: one that will recur is final at once, anything else is retried a
+        bounded number of times, and each carries the attempt and the last checkpoint."""
         work: asyncio.Task[dict[str, Any]] = asyncio.ensure_future(bound.run(ctx))
         try:
             output = await _until_done_or_handed_back(work, ctx, self.resources.settings)
@@ -130,19 +138,15 @@ class PhaseRuntime:
                 raise
             # A jobwire pause or cancel: hand the checkpoint back; the workflow decides.
             return PhaseOutcome(status="paused", checkpoint=ctx.checkpoint)
-        except JobFailed as exc:
-            raise _failure(exc.detail, exc.error_type, ctx, non_retryable=True) from exc
-        except (InvalidSpec, ValidationError) as exc:
-            detail = exc.detail if isinstance(exc, InvalidSpec) else str(exc)
-            raise _failure(detail, "InvalidSpec", ctx, non_retryable=True) from exc
-        except ApplicationError:
-            raise
         except Exception as exc:
-            await ctx.log(
-                f"attempt {attempt} of phase {bound.phase.name} failed: {exc}; it will be retried",
-                level="warning",
+            error = classify(
+                exc, final=bound.definition.final_errors, details=[_failure_details(ctx)]
             )
-            raise _failure(str(exc) or type(exc).__name__, type(exc).__name__, ctx) from exc
+            await ctx.log(
+                _attempt_failed(bound, attempt, exc, final=error.non_retryable),
+                level="error" if error.non_retryable else "warning",
+            )
+            raise error from exc
         return _completed(bound, output)
 
     async def _announce_recovery(
@@ -240,9 +244,18 @@ def _completed(bound: BoundPhase, output: Any) -> PhaseOutcome:
     return PhaseOutcome(status="completed", output=output)
 
 
-def _failure(
-    message: str, error_type: str, ctx: PhaseContext, *, non_retryable: bool = False
-) -> ApplicationError:
-    checkpoint = ctx.checkpoint
-    details = [checkpoint] if checkpoint is not None else []
-    return ApplicationError(message, *details, type=error_type, non_retryable=non_retryable)
+def _failure_details(ctx: PhaseContext) -> FailureDetails:
+    return FailureDetails(attempt=ctx.attempt, checkpoint=ctx.checkpoint)
+
+
+def _attempt_failed(bound: BoundPhase, attempt: int, exc: Exception, *, final: bool) -> str:
+    """The job log's line for a failed attempt: whether another one follows, and of how many."""
+    policy = activity.info().retry_policy
+    limit = policy.maximum_attempts if policy is not None else 0
+    of = f" of {limit}" if limit else ""
+    what = f"attempt {attempt}{of} of phase {bound.phase.name} failed: {exc or type(exc).__name__}"
+    if final:
+        return f"{what}; it will fail again, so the job fails now"
+    if limit and attempt >= limit:
+        return f"{what}; no attempts are left"
+    return f"{what}; it will be retried"

@@ -6,13 +6,12 @@ Its phases (``check``, ``execute``, ``settle``) are functions of the same names 
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from activities.examples import example_path
 from activities.trade.models import TradeInput, TradeResult
 from activities.trade.settings import TradeSettings
 from jobwire.contract.job_type import JobTypeDefinition, Phase, examples_from
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "trade.json"
+EXAMPLES = example_path("trade.json")
 
 JOB_TYPE = JobTypeDefinition.define(
     TradeInput,

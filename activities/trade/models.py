@@ -8,29 +8,33 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from activities.files import check_relative
-from jobwire.contract.specs import JobInput
+from jobwire.contract.specs import JobInput, SpecModel
 
-Qty = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6)]
-Price = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6)]
+MAX_AMOUNT = Decimal(10) ** 12
+"""What 18 digits with 6 decimals can hold, published as a bound a form can show."""
+Qty = Annotated[Decimal, Field(gt=0, lt=MAX_AMOUNT, max_digits=18, decimal_places=6)]
+Price = Annotated[Decimal, Field(gt=0, lt=MAX_AMOUNT, max_digits=18, decimal_places=6)]
+MAX_WEIGHT = 1e9
+"""A VWAP weight's bound: a thousand of them still sum to a finite float."""
 
 
-class RandomWalkPrices(BaseModel):
+class RandomWalkPrices(SpecModel):
     """Prices from a seeded random walk: the same seed gives the same prices, always."""
 
     kind: Literal["random_walk"] = "random_walk"
     start: Price = Decimal("100")
     volatility_bps: float = Field(default=10.0, ge=0, le=1000, description="Per-step sigma.")
-    seed: int = 7
+    seed: int = Field(default=7, ge=-(2**63), lt=2**63)
 
 
-class CsvPrices(BaseModel):
+class CsvPrices(SpecModel):
     """Prices (and optionally volumes) from a CSV file below the files root, one row a step."""
 
     kind: Literal["csv"] = "csv"
     path: str = Field(min_length=1, max_length=500)
-    price_column: str = "price"
+    price_column: str = Field(default="price", min_length=1, max_length=200)
     volume_column: str | None = Field(
-        default="volume", description="Volumes weight VWAP slices when present."
+        max_length=200, default="volume", description="Volumes weight VWAP slices when present."
     )
 
     @field_validator("path")
@@ -58,8 +62,9 @@ class TradeInput(JobInput):
     duration_seconds: float = Field(
         default=60.0, ge=0, le=7 * 24 * 3600, description="The slices spread over this time."
     )
-    volume_profile: list[float] | None = Field(
+    volume_profile: list[Annotated[float, Field(ge=0, le=MAX_WEIGHT)]] | None = Field(
         default=None,
+        max_length=1000,
         description="VWAP weights, one per slice; default: the price file's volumes, or a"
         " U-shaped intraday curve.",
     )

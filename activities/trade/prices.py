@@ -13,10 +13,31 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from activities.trade.models import CsvPrices, RandomWalkPrices
+from activities.trade.models import MAX_AMOUNT, MAX_WEIGHT, CsvPrices, RandomWalkPrices
 from jobwire.errors import InvalidSpec
 
 TICK = Decimal("0.0001")
+
+
+def _price(cell: str | None, line: int) -> Decimal:
+    """A positive, finite price within the spec's own bound (what a ``Price`` field allows)."""
+    try:
+        price = Decimal(cell or "").quantize(TICK)
+    except (ArithmeticError, ValueError, TypeError):
+        price = Decimal("NaN")
+    if not price.is_finite() or not 0 < price < MAX_AMOUNT:
+        raise InvalidSpec(f"price file line {line}: not a usable price", field="prices.path")
+    return price
+
+
+def _volume(cell: str | None, line: int) -> float:
+    try:
+        volume = float(cell or "")
+    except ValueError:
+        volume = math.nan
+    if not 0 <= volume <= MAX_WEIGHT:
+        raise InvalidSpec(f"price file line {line}: not a usable volume", field="prices.path")
+    return volume
 
 
 class PriceFeed:
@@ -62,17 +83,15 @@ class CsvFeed(PriceFeed):
                     field="prices.price_column",
                 )
             with_volume = source.volume_column is not None and source.volume_column in columns
-            for line, row in enumerate(reader, start=2):
-                try:
-                    prices.append(Decimal(row[source.price_column]).quantize(TICK))
+            try:
+                for line, row in enumerate(reader, start=2):
+                    prices.append(_price(row[source.price_column], line))
                     if with_volume:
-                        volumes.append(float(row[str(source.volume_column)]))
-                except (ArithmeticError, ValueError, TypeError):
-                    raise InvalidSpec(
-                        f"price file line {line}: not a number", field="prices.path"
-                    ) from None
-                if len(prices) >= steps:
-                    break
+                        volumes.append(_volume(row[str(source.volume_column)], line))
+                    if len(prices) >= steps:
+                        break
+            except csv.Error as exc:  # a stray quote, a field past the csv module's limit
+                raise InvalidSpec(f"price file: {exc}", field="prices.path") from None
         if len(prices) < steps:
             raise InvalidSpec(
                 f"price file has {len(prices)} rows; this trade needs {steps}",

@@ -40,9 +40,11 @@ class JobTypeDefinition:
     result_model: type[BaseModel] | None = None
     settings_model: type[BaseModel] | None = None
     examples: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    final_errors: tuple[type[BaseException], ...] = ()
+    """Exceptions of the type's own that recur on every attempt: they fail the job at once."""
 
     @classmethod
-    def define(
+    def define(  # noqa: PLR0913 -- keyword-only parts of one contract, each named
         cls,
         input_model: type[JobInput],
         phases: Sequence[Phase],
@@ -52,6 +54,7 @@ class JobTypeDefinition:
         result_model: type[BaseModel] | None = None,
         settings_model: type[BaseModel] | None = None,
         examples: Sequence[dict[str, Any]] = (),
+        final_errors: Sequence[type[BaseException]] = (),
     ) -> JobTypeDefinition:
         """The contract, its name taken from the input model's ``Literal`` ``type``."""
         name = input_model.model_fields["type"].default
@@ -68,6 +71,7 @@ class JobTypeDefinition:
             result_model=result_model,
             settings_model=settings_model,
             examples=tuple(examples),
+            final_errors=tuple(final_errors),
         )
 
     @property

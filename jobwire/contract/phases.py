@@ -35,6 +35,14 @@ class Checkpoint(BaseModel):
         )
 
 
+class FailureDetails(BaseModel):
+    """What a failed phase attempt hands Temporal beside its message: how many attempts it
+    took and the checkpoint the last one reached, so the job fails ready to resume."""
+
+    attempt: int = Field(ge=1)
+    checkpoint: Checkpoint | None = None
+
+
 class PlannedPhase(BaseModel):
     """One phase as the workflow runs it; fixed when the job starts."""
 
@@ -52,7 +60,9 @@ class ActivityPolicy(BaseModel):
     retry_initial_interval_seconds: float = Field(default=1.0, gt=0)
     retry_backoff_coefficient: float = Field(default=2.0, ge=1)
     retry_maximum_interval_seconds: float = Field(default=30.0, gt=0)
-    retry_maximum_attempts: int = Field(default=0, ge=0)
+    retry_maximum_attempts: int = Field(
+        default=5, ge=0, description="Attempts of one phase before the job fails; 0: no limit."
+    )
     history_event_limit: int = Field(
         default=10_000, ge=100, description="Continue-as-new once history passes this length."
     )

@@ -24,6 +24,9 @@ class JobError(BaseModel):
     message: str
     retryable: bool = False
     phase: str | None = None
+    attempts: int = Field(
+        default=1, ge=1, description="Attempts of the phase before it failed for good."
+    )
 
 
 class JobSummary(BaseModel):

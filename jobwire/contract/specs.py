@@ -1,21 +1,84 @@
-"""The base model every job type's input extends.
+"""The base model every job type's input extends, and the one every model inside a spec uses.
 
 It depends on nothing else in the contract, so a job type's models import it without pulling
 in the registry (``jobwire.contract.registry`` holds the ``JobSpec`` field type that turns
 raw JSON into the concrete model).
+
+A spec is checked whole at submit, so nothing a worker cannot compute with or a log cannot
+show reaches a workflow: no unknown field, no NaN or infinity (``allow_inf_nan=False``), and
+no control character in any string (they truncate C strings, forge log lines and hide text
+in a terminal). Free text keeps its tabs and line breaks.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, field_validator
 
 from jobwire.contract import SCHEMA_VERSION
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-class JobInput(BaseModel):
+
+def control_character_error(text: str) -> str | None:
+    """Why ``text`` is refused, naming the first control character it holds; ``None`` if it
+    holds none (tab, line feed and carriage return are text, not control)."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    return f"contains the control character U+{ord(found.group()):04X} at position {found.start()}"
+
+
+def _first_control_character(value: Any, where: str = "") -> str | None:
+    """The first string in ``value`` (strings, and the keys and items of containers; nested
+    models check themselves) that holds a control character, with where it is inside."""
+    if isinstance(value, str):
+        reason = control_character_error(value)
+        return f"{where}: {reason}" if reason and where else reason
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            found = _first_control_character(key, f"{where}{'.' if where else ''}key {key!r}")
+            found = found or _first_control_character(item, f"{where}{'.' if where else ''}{key}")
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = _first_control_character(item, f"{where}{'.' if where else ''}{index}")
+            if found:
+                return found
+    return None
+
+
+def _printable(value: Any) -> Any:
+    if isinstance(value, str) and (reason := control_character_error(value)):
+        raise ValueError(reason)
+    return value
+
+
+SpecUrl = Annotated[HttpUrl, BeforeValidator(_printable)]
+"""An http(s) URL checked before parsing, as the parser would percent-encode a NUL and hide
+it from the check every other string gets."""
+
+
+class SpecModel(BaseModel):
+    """Base of every model a spec is made of: unknown fields, non-finite numbers and control
+    characters are refused with the field they are in, before any workflow exists."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _text_is_printable(cls, value: Any) -> Any:
+        if (reason := _first_control_character(value)) is not None:
+            raise ValueError(reason)
+        return value
+
+
+class JobInput(SpecModel):
     """Base of every job type's input; subclasses narrow ``type`` to a ``Literal``."""
-
-    model_config = ConfigDict(extra="forbid")
 
     schema_version: int = Field(default=SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION)
     type: str

@@ -42,11 +42,11 @@ class JobReader:
     def __init__(self, temporal: Client) -> None:
         self.temporal = temporal
 
-    async def get(self, user_id: str, job_id: str) -> JobRecord:
+    async def get(self, user_id: str, job_id: str, *, include_spec: bool = True) -> JobRecord:
         description = await self.find(user_id, job_id)
         if description is None:
             raise JobNotFound(job_id)
-        return await self.record_of(description)
+        return await self.record_of(description, include_spec=include_spec)
 
     async def find(self, user_id: str, job_id: str) -> WorkflowExecutionDescription | None:
         """The job's latest run if it exists and belongs to ``user_id``; an id that cannot be a
@@ -64,7 +64,9 @@ class JobReader:
             return None
         return description
 
-    async def record_of(self, description: WorkflowExecutionDescription) -> JobRecord:
+    async def record_of(
+        self, description: WorkflowExecutionDescription, *, include_spec: bool = True
+    ) -> JobRecord:
         handle = self.temporal.get_workflow_handle(
             description.id, run_id=description.run_id, result_type=JobRecord
         )
@@ -78,8 +80,12 @@ class JobReader:
                 return _with_actions(carried.record, carried.checkpoint is not None)
             return await record_from_visibility(description, JobState.FAILED)
         if status is WorkflowExecutionStatus.CANCELED:
-            return await _queried_or_fallback(handle, description, JobState.CANCELLED)
-        record = await _queried_or_fallback(handle, description, JobState.RUNNING)
+            return await _queried_or_fallback(
+                handle, description, JobState.CANCELLED, include_spec=include_spec
+            )
+        record = await _queried_or_fallback(
+            handle, description, JobState.RUNNING, include_spec=include_spec
+        )
         return await self._with_activity_view(record, description)
 
     async def _with_activity_view(
@@ -124,11 +130,14 @@ async def _queried_or_fallback(
     handle: WorkflowHandle[Any, Any],
     description: WorkflowExecutionDescription,
     state: JobState,
+    *,
+    include_spec: bool = True,
 ) -> JobRecord:
     """The workflow's own record; without a worker to answer, the visibility view."""
     try:
         record: JobRecord = await asyncio.wait_for(
-            handle.query(QUERY_PROGRESS, result_type=JobRecord), timeout=QUERY_TIMEOUT_SECONDS
+            handle.query(QUERY_PROGRESS, include_spec, result_type=JobRecord),
+            timeout=QUERY_TIMEOUT_SECONDS,
         )
     except (RPCError, TimeoutError):
         return await record_from_visibility(description, state)

@@ -58,8 +58,10 @@ class JobService:
         """The job a submission with ``idempotency_key`` already started, if any."""
         return await self._starter.submitted(user_id, idempotency_key)
 
-    async def get(self, user_id: str, job_id: str) -> JobRecord:
-        return await self._reader.get(user_id, job_id)
+    async def get(self, user_id: str, job_id: str, *, include_spec: bool = True) -> JobRecord:
+        """The job's record; ``include_spec=False`` leaves the spec out where Temporal can
+        (a running job's query), for readers that show only progress."""
+        return await self._reader.get(user_id, job_id, include_spec=include_spec)
 
     async def list(
         self,

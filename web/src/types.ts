@@ -47,6 +47,8 @@ export interface JobError {
   message: string;
   retryable?: boolean;
   phase?: string | null;
+  /** Attempts of the phase before it failed for good (absent in older records: one). */
+  attempts?: number;
 }
 
 /** A job as `GET /api/jobs` lists it: no spec, result or error (those can be large). */

@@ -19,7 +19,7 @@ from rich.text import Text
 from jobwire.client.errors import ApiError, format_problem
 from jobwire.client.models import EventPage, JobPage, JobStats
 from jobwire.contract.events import EventType, JobEvent
-from jobwire.contract.records import JobRecord
+from jobwire.contract.records import JobError, JobRecord
 from jobwire.contract.states import JobState
 
 T = TypeVar("T", bound=BaseModel)
@@ -179,8 +179,8 @@ def print_job(job: JobRecord, *, temporal_link: str | None = None) -> None:
             )
         )
     if job.error:
-        retry = "retryable" if job.error.retryable else "not retryable"
-        rows.append(("error", Text(f"{job.error.type}: {job.error.message} ({retry})", "red")))
+        rows.append(("error", Text(f"{job.error.type}: {job.error.message}", "red")))
+        rows.append(("attempts", format_attempts(job.error)))
     rows += [
         ("created", format_time(job.created_at)),
         ("started", format_time(job.started_at)),
@@ -195,6 +195,15 @@ def print_job(job: JobRecord, *, temporal_link: str | None = None) -> None:
     for key, value in rows:
         table.add_row(key, value)
     console.print(table)
+
+
+def format_attempts(error: JobError) -> str:
+    """How many tries the failing phase had, and why it stopped there, as the console says."""
+    where = f" of {error.phase}" if error.phase else ""
+    tries = f"{error.attempts} attempt{'s' if error.attempts != 1 else ''}{where}"
+    if error.retryable:
+        return f"{tries}: transient, until the attempts ran out (resume tries again)"
+    return f"{tries}: final, a retry would fail the same way"
 
 
 def print_job_line(verb: str, job: JobRecord) -> None:

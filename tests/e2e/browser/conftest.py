@@ -45,7 +45,7 @@ def chromium() -> Path:
 @pytest.fixture(scope="session")
 def console_built() -> None:
     """The console `jobwire api` serves is the one built from web/ by `make console`."""
-    index = ROOT / "jobwire" / "console" / "dist" / "index.html"
+    index = ROOT / "api" / "console" / "dist" / "index.html"
     if not index.is_file():
         pytest.fail(
             f"{index} is missing: build the web console with `make console` "

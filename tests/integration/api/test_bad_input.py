@@ -6,13 +6,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
+import pytest_asyncio
+from redis.asyncio import Redis
+from temporalio.client import Client
 
 from api.app import create_app
 from bench.support.counting import counting_registry
 from jobwire.cli.devstack.ports import free_port
 from jobwire.connections.services import Services
+from jobwire.contract.registry import job_types
 from jobwire.settings import Settings
-from tests.support.api_stack import Api
+from tests.support.api_stack import Api, api_stack
 from tests.support.serving import serving
 
 pytestmark = pytest.mark.integration
@@ -173,3 +177,105 @@ async def test_what_the_fuzzer_found_stays_fixed(api: Api) -> None:
         assert binary.status_code in {400, 422}
         assert binary.headers["content-type"] == "application/problem+json"
         assert (await http.get("/api/jobs/stats")).json()["total"] == 1
+
+
+@pytest_asyncio.fixture
+async def real_api(settings: Settings, temporal_client: Client, redis: Redis) -> AsyncIterator[Api]:
+    """The built-in job types behind the API, so their own bounds are what is checked."""
+    async with api_stack(settings, temporal_client, redis, job_types) as running:
+        yield running
+
+
+TEXT = {"kind": "text", "text": "Workers heartbeat their checkpoints."}
+GENERATED = {"type": "analysis", "dataset": {"kind": "generated", "rows": 100}}
+TRADE = {"type": "trade", "symbol": "ACME", "side": "buy", "quantity": "10"}
+
+
+def inline(value: str) -> bytes:
+    """An analysis spec with one inline cell written as raw JSON (``json=`` cannot say 1e400)."""
+    rows = '[{"close": ' + value + "}]"
+    return ('{"type": "analysis", "dataset": {"kind": "inline", "rows": ' + rows + "}}").encode()
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        (
+            {"type": "analysis", "dataset": {"kind": "file", "path": "prices\x00.csv"}},
+            "dataset.file.path",
+            "U+0000",
+        ),
+        (
+            {"type": "research", "question": "why \x1b[2J now", "sources": [TEXT]},
+            "question",
+            "U+001B",
+        ),
+        (
+            {"type": "research", "question": "why", "sources": [{"kind": "text", "text": "a\x00"}]},
+            "sources.0.text.text",
+            "U+0000",
+        ),
+        (inline("1e400"), "dataset.inline.rows.0.close", "finite"),
+        (inline("1e300"), "dataset.inline.rows.0.close", "1e+12"),
+        (inline("1e-300"), "dataset.inline.rows.0.close", "1e-12"),
+        (inline("NaN"), "dataset.rows.0.close", "NaN is not a JSON number"),
+        (inline("-Infinity"), "dataset.rows.0.close", "Infinity is not a JSON number"),
+        (
+            GENERATED | {"dataset": {"kind": "generated", "start": 1e308}},
+            "dataset.generated.start",
+            "less than or equal to",
+        ),
+        (
+            TRADE | {"strategy": "vwap", "slices": 2, "volume_profile": [1e308, 1e308]},
+            "volume_profile.0",
+            "less than or equal to",
+        ),
+        (TRADE | {"quantity": 1e300}, "quantity", "digits"),
+        (
+            {"type": "research", "question": "why is it", "sources": [TEXT] * 21},
+            "sources",
+            "at most 20",
+        ),
+    ],
+)
+async def test_specs_a_worker_cannot_compute_with_are_422_before_any_workflow(
+    real_api: Api, body: dict[str, object] | bytes, field: str, words: str
+) -> None:
+    async with real_api.client() as http:
+        if isinstance(body, bytes):
+            response = await http.post(
+                "/api/jobs", content=body, headers={"Content-Type": "application/json"}
+            )
+        else:
+            response = await http.post("/api/jobs", json=body)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["errors"][0]["field"] == field, problem
+    assert words in problem["detail"], problem
+    await assert_no_jobs(real_api)
+
+
+async def test_the_openapi_schema_publishes_the_bounds(real_api: Api) -> None:
+    async with real_api.client() as http:
+        schemas = (await http.get("/openapi.json")).json()["components"]["schemas"]
+    assert schemas["ResearchInput"]["properties"]["sources"]["maxItems"] == 20
+    assert schemas["GeneratedDataset"]["properties"]["start"]["maximum"] == 1e9
+    profile = schemas["TradeInput"]["properties"]["volume_profile"]["anyOf"][0]
+    assert profile["items"]["maximum"] == 1e9
+    quantity = schemas["TradeInput"]["properties"]["quantity"]["anyOf"][0]
+    assert quantity["exclusiveMaximum"] == 1e12
+    cell = schemas["InlineDataset"]["properties"]["rows"]["items"]["additionalProperties"]
+    assert {"type": "number", "minimum": -1e12, "maximum": 1e12} in cell["anyOf"]
+
+
+async def test_nan_and_infinity_as_words_in_text_are_accepted(real_api: Api) -> None:
+    spec = {
+        "type": "research",
+        "question": "Is NaN or -Infinity a number?",
+        "sources": [{"kind": "text", "title": "NaN", "text": "Infinity\tand NaN\r\nare words."}],
+    }
+    async with real_api.client() as http:
+        created = await http.post("/api/jobs", json=spec)
+        assert created.status_code == 201, created.text
+        assert created.json()["spec"]["question"] == spec["question"]

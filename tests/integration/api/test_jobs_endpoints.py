@@ -7,6 +7,7 @@ import pytest
 from jobwire.contract.events import EventType
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobAction, JobState
+from jobwire.contract.workflow_api import QUERY_PROGRESS
 from tests.support.api_stack import Api
 
 pytestmark = pytest.mark.integration
@@ -183,3 +184,21 @@ async def test_meta_job_types_schema_and_operations_endpoints(api: Api) -> None:
             line for line in metrics.splitlines() if line.startswith("jobwire_events_published ")
         )
         assert float(published.split()[1]) >= 1, "the worker's events are counted"
+
+
+async def test_a_progress_read_can_leave_a_running_jobs_spec_behind(api: Api) -> None:
+    """What a socket's subscribe reads: the record without the spec, so 500 subscribes to a
+    job with a megabyte spec do not each carry it through Temporal. The query's default (what
+    `temporal workflow query --type progress` answers) still holds the spec."""
+    user = api.user("alice")
+    async with api.client() as http:
+        job_id = (await http.post("/api/jobs", json=SLOW)).json()["job_id"]
+        await api.wait_for_state(http, job_id, JobState.RUNNING)
+        light = await api.jobs.get(user, job_id, include_spec=False)
+        whole = await api.jobs.get(user, job_id)
+        queried = await api.temporal.get_workflow_handle(job_id).query(
+            QUERY_PROGRESS, result_type=JobRecord
+        )
+        await http.post(f"/api/jobs/{job_id}/cancel")
+    assert light.spec == {} and light.state is JobState.RUNNING
+    assert whole.spec["items"] == SLOW["items"] == queried.spec["items"]

@@ -13,6 +13,7 @@ from bench.support.processes import ROOT
 from jobwire.auth.tokens import issue_token
 from jobwire.client.http import JobwireClient
 from jobwire.contract.events import EventType, JobEvent
+from jobwire.contract.states import JobAction
 from tests.helpers import assert_eventually
 from tests.support.cli_stack import CliStack
 
@@ -52,10 +53,11 @@ async def test_a_status_bar_watch_survives_an_api_restart_and_takes_in_new_jobs(
                 if not restarted and len(seen.get(first.job_id, [])) >= 3:
                     restarted = True
                     await cli_stack.api.kill()
-                    # a job starts while no API is up: only Temporal knows of it
-                    later, _ = await cli_stack.jobs.submit(user, slow_trade(500))
-                    later_id = later.job_id
+                    later_id = await start_held_job(cli_stack, user)
                     await cli_stack.restart_api()
+                if event.job_id == later_id and len(seen[later_id]) == 1:
+                    # the watch has taken the new job in: let it run to its end
+                    await cli_stack.jobs.control(user, later_id, JobAction.RESUME)
                 if later_id and {first.job_id, later_id} <= finished:
                     return
 
@@ -69,6 +71,15 @@ async def test_a_status_bar_watch_survives_an_api_restart_and_takes_in_new_jobs(
         assert numbers == list(range(1, len(numbers) + 1)), (job_id, numbers)
         assert seen[job_id][-1].type is EventType.COMPLETED
     assert seen[later_id][0].type is EventType.CREATED, "the new job from its first event"
+
+
+async def start_held_job(cli_stack: CliStack, user: str) -> str:
+    """A job started while no API is up, so only Temporal knows of it, and paused at once:
+    however long the API takes to come back, it is still unfinished when the watch lists the
+    user's jobs after its reconnect (a short job could otherwise end unseen in between)."""
+    later, _ = await cli_stack.jobs.submit(user, slow_trade(500))
+    await cli_stack.jobs.control(user, later.job_id, JobAction.PAUSE)
+    return later.job_id
 
 
 def readme_python(heading: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -15,6 +16,7 @@ from bench.support.counting import counting_registry
 from jobwire.cli.server.worker import build_worker
 from jobwire.contract.events import EventType, JobEvent
 from jobwire.contract.publishing import MemoryPublisher
+from jobwire.contract.registry import JobTypeRegistry
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
 
@@ -34,11 +36,11 @@ class Engine:
         return [event.type for event in self.events_of(job_id)]
 
 
-@pytest_asyncio.fixture
-async def engine(
-    settings: Settings, temporal_client: Client, redis: Redis
+@asynccontextmanager
+async def running_engine(
+    settings: Settings, temporal_client: Client, redis: Redis, registry: JobTypeRegistry
 ) -> AsyncIterator[Engine]:
-    registry = counting_registry()
+    """A worker for ``registry``'s job types, running until the block ends."""
     publisher = MemoryPublisher()
     async with httpx.AsyncClient() as http:
         resources = PhaseResources(settings=settings, redis=redis, http=http)
@@ -51,3 +53,11 @@ async def engine(
                 settings=settings,
                 temporal=temporal_client,
             )
+
+
+@pytest_asyncio.fixture
+async def engine(
+    settings: Settings, temporal_client: Client, redis: Redis
+) -> AsyncIterator[Engine]:
+    async with running_engine(settings, temporal_client, redis, counting_registry()) as running:
+        yield running

@@ -50,6 +50,23 @@ def page(title: str, *paragraphs: str) -> str:
 
 
 @dataclass
+class Held:
+    """A body sent in two parts: ``first``, then ``rest`` once ``release`` is set; ``sent``
+    is set when the first part has left the server."""
+
+    first: bytes
+    rest: bytes
+    sent: asyncio.Event = field(default_factory=asyncio.Event)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def body(self) -> AsyncIterator[bytes]:
+        yield self.first
+        self.sent.set()
+        await self.release.wait()
+        yield self.rest
+
+
+@dataclass
 class Site:
     """A loopback web server; ``hits`` counts requests per path, ``delay`` slows pages."""
 
@@ -64,6 +81,8 @@ class Site:
     """What the stand-in LLM streams back, one server-sent event per word."""
     llm_status: int = 200
     llm_requests: list[tuple[str | None, dict[str, Any]]] = field(default_factory=list)
+    held: dict[str, Held] = field(default_factory=dict)
+    """Streamed in two parts, the second once the test releases it."""
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -80,6 +99,8 @@ def site_app(site: Site) -> Starlette:  # noqa: C901 -- a stand-in site: one bra
         if site.delay:
             await asyncio.sleep(site.delay)
         site.ranges.append(request.headers.get("range"))
+        if path in site.held:
+            return StreamingResponse(site.held[path].body(), media_type="text/csv")
         if path in site.files:
             return FileResponse(site.files[path], media_type="text/csv")
         if path == "/missing" or path not in site.pages:

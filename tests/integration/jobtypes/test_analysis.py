@@ -197,3 +197,22 @@ async def test_an_analysis_killed_with_sigkill_gives_the_uninterrupted_result(
         if event.HasField("activity_task_started_event_attributes")
     ]
     assert max(attempts) == 2, "the scan went on in a second attempt after the kill"
+
+
+@pytest.mark.parametrize(
+    ("budget", "words", "error_type"),
+    [
+        ({"max_download_bytes": 10_000}, "larger than 10000 bytes", "DatasetTooLarge"),
+        ({"download_seconds": 1e-6}, "took longer than", "DownloadTooSlow"),
+    ],
+    ids=["bytes", "time"],
+)
+async def test_a_url_dataset_over_its_budget_fails_the_job_by_name(
+    site: Site, tmp_path: Path, budget: dict[str, float], words: str, error_type: str
+) -> None:
+    write_prices(tmp_path / "prices.csv", 5000)
+    site.files["/prices.csv"] = tmp_path / "prices.csv"
+    spec = {"type": "analysis", "dataset": {"kind": "url", "url": site.url("/prices.csv")}}
+    with pytest.raises(JobFailed, match=words) as caught:
+        await Harness(unit_settings(job_types={"analysis": budget})).run(spec, "scan")
+    assert caught.value.error_type == error_type

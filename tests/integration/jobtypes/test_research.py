@@ -204,7 +204,7 @@ async def test_synthesis_streams_the_llms_answer_as_chunks(
     authorization, body = site.llm_requests[0]
     assert authorization == "Bearer stand-in-key"
     assert body["model"] == "stand-in" and body["stream"] is True
-    assert "[1] (Document 2)" in body["messages"][1]["content"]
+    assert '<passage n="1" source="Document 2">' in body["messages"][1]["content"]
 
 
 async def test_a_failing_llm_leaves_the_extractive_report(

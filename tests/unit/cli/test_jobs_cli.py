@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from jobwire.contract.records import JobError
 from jobwire.contract.states import JobState
 from tests.unit.cli.fake_api import FakeApi
 
@@ -344,3 +345,27 @@ def test_an_unreachable_server_exits_8(runner, tmp_path):
     result = runner.invoke(app, ["ls", "--url", "http://127.0.0.1:9", "--token", "t"])
     assert_clean_failure(result, 8)
     assert "cannot reach http://127.0.0.1:9" in result.output
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (
+            JobError(
+                type="ConnectError", message="refused", retryable=True, phase="fetch", attempts=5
+            ),
+            "5 attempts of fetch: transient, until the attempts ran out",
+        ),
+        (
+            JobError(type="ValueOutOfRange", message="row 2", phase="scan", attempts=1),
+            "1 attempt of scan: final, a retry would fail the same way",
+        ),
+    ],
+)
+def test_show_says_how_many_attempts_a_failed_job_had_and_why_it_stopped(api, runner, error, said):
+    job = api.add_job(JobState.FAILED)
+    api.feed.records[job] = api.feed.records[job].model_copy(update={"error": error})
+    human = run(api, runner, "show", job)
+    assert human.exit_code == 0, human.output
+    assert error.message in human.output
+    assert said in " ".join(human.output.split())

@@ -8,7 +8,9 @@ import pytest
 
 import activities  # noqa: F401
 from activities.research.extract import readable_text
+from activities.research.models import MAX_SOURCES, ResearchInput
 from activities.research.ranking import rank, split_passages
+from activities.research.settings import ResearchSettings
 from jobwire.contract.registry import job_types
 from jobwire.errors import InvalidSpec, JobFailed
 from tests.unit.jobtypes.harness import Harness, unit_settings
@@ -115,3 +117,12 @@ async def test_a_job_with_no_readable_source_fails(tmp_path: Path) -> None:
     with pytest.raises(JobFailed, match="none of the sources") as caught:
         await Harness(unit_settings(files_root=tmp_path)).run(spec, "fetch")
     assert caught.value.error_type == "NoReadableSources"
+
+
+def test_the_max_sources_setting_can_lower_the_specs_bound_but_never_raise_it() -> None:
+    schema = ResearchInput.model_json_schema()
+    assert schema["properties"]["sources"]["maxItems"] == MAX_SOURCES
+    assert ResearchSettings().max_sources == MAX_SOURCES
+    assert ResearchSettings(max_sources=5).max_sources == 5
+    with pytest.raises(ValueError, match="less than or equal to 20"):
+        ResearchSettings(max_sources=MAX_SOURCES + 1)

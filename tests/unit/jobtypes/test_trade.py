@@ -108,7 +108,26 @@ def test_a_price_file_without_the_price_column_is_refused(tmp_path: Path) -> Non
     with pytest.raises(InvalidSpec, match="no column 'price'"):
         CsvFeed.load(path, CsvPrices(path="p.csv"), 1)
     path.write_text("price\n100\nabc\n")
-    with pytest.raises(InvalidSpec, match="line 3: not a number"):
+    with pytest.raises(InvalidSpec, match="line 3: not a usable price"):
+        CsvFeed.load(path, CsvPrices(path="p.csv"), 2)
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("price,volume\n100,5\nNaN,6\n", "line 3: not a usable price"),
+        ("price,volume\n100,5\n1e400,6\n", "line 3: not a usable price"),
+        ("price,volume\n100,inf\n", "line 2: not a usable volume"),
+        ("price,volume\n100,nan\n", "line 2: not a usable volume"),
+        ('price,volume\n100,"' + "9" * 200_000 + '"\n', "field larger than field limit"),
+    ],
+)
+def test_a_price_file_a_trade_cannot_compute_with_is_refused_for_good(
+    tmp_path: Path, body: str, words: str
+) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(body)
+    with pytest.raises(InvalidSpec, match=words):
         CsvFeed.load(path, CsvPrices(path="p.csv"), 2)
 
 

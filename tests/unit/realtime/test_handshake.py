@@ -12,7 +12,7 @@ import socketio
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
 from realtime.bridge import Bridge
-from realtime.namespace import NAMESPACE
+from realtime.packets import NAMESPACE
 
 
 async def test_the_handshake_wait_ends_when_python_socketio_marks_the_client_connected() -> None:

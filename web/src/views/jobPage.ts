@@ -11,6 +11,7 @@ import type { AppContext, Unmount } from "../context";
 import { externalLink, h } from "../dom";
 import { STATE_CHANGING_EVENTS, type ApplyResult, type JobEventStore } from "../eventStore";
 import { Timeline, type TimelineEntry } from "../timeline";
+import { describeFailure } from "../failure";
 import { bytes, dateTime, pct, time } from "../format";
 import { renderResult } from "../results";
 import { jobHref, submitHref, temporalHref } from "../router";
@@ -142,7 +143,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     failure.hidden = record.state !== "failed";
     if (failure.hidden) return;
     const next = nextStepForFailed(record, enabledActions(record, store?.actionsState ?? null));
-    const error = record.error;
+    const failed = describeFailure(record.error);
     const what =
       next === "resume"
         ? [
@@ -157,7 +158,8 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
           ];
     failure.replaceChildren(
       h("h2", {}, "This job failed"),
-      h("p", { role: "alert" }, h("strong", {}, error ? `${error.type}: ` : ""), error?.message ?? "no error message", error?.phase ? ` (phase ${error.phase})` : ""),
+      h("p", { role: "alert" }, h("strong", {}, failed.headline)),
+      h("p", { "data-testid": "failure-attempts" }, failed.detail),
       h("p", {}, ...what),
     );
   };

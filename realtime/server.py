@@ -1,0 +1,92 @@
+"""The Socket.IO server of one API instance, and the wiring of the live feed into it.
+
+Here, not in the bridge, the namespace is mounted: the namespace calls the bridge, and the
+bridge knows nothing of the namespace, so the two never import each other.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import socketio
+from redis.asyncio import Redis
+
+from jobwire.jobs.service import JobService
+from jobwire.settings import Settings
+from realtime.bridge import Bridge
+from realtime.namespace import JobsNamespace
+
+MAX_SOCKET_MESSAGE_BYTES = 1_000_000
+
+
+def create_server(settings: Settings) -> socketio.AsyncServer:
+    """A browser may open a socket from the API's own origin or one of ``cors_origins``
+    only; a client that sends no ``Origin`` (the CLI, scripts) is not a browser and is let in
+    (its token is what admits it)."""
+    quiet_malformed_packets()
+    return socketio.AsyncServer(
+        async_mode="asgi",
+        cors_allowed_origins=OriginCheck(settings.cors_origins),
+        max_http_buffer_size=MAX_SOCKET_MESSAGE_BYTES,
+        ping_interval=20,
+        ping_timeout=20,
+    )
+
+
+def live_feed(
+    sio: socketio.AsyncServer,
+    settings: Settings,
+    jobs: JobService,
+    redis: Redis,
+    *,
+    on_relay: Callable[[], None] = lambda: None,
+) -> Bridge:
+    """The bridge of this instance, with the ``/jobs`` namespace that answers its clients."""
+    bridge = Bridge(sio, settings, jobs, redis, on_relay=on_relay)
+    sio.register_namespace(JobsNamespace(bridge))
+    return bridge
+
+
+class OriginCheck:
+    """python-engineio's ``cors_allowed_origins`` as a callable: its own same-origin default
+    applies only when no list is given, and an empty list turns the check off altogether."""
+
+    def __init__(self, allowed: list[str]) -> None:
+        self._allowed = {origin.rstrip("/") for origin in allowed}
+
+    def __call__(self, origin: str | None, environ: dict[str, Any]) -> bool:
+        if not origin:
+            return True
+        if "*" in self._allowed or origin.rstrip("/") in self._allowed:
+            return True
+        host = environ.get("HTTP_HOST")
+        scheme = environ.get("wsgi.url_scheme", "http")
+        return host is not None and origin in {f"{scheme}://{host}", f"{_secure(scheme)}://{host}"}
+
+
+def _secure(scheme: str) -> str:
+    """Behind a TLS proxy that sends no ``X-Forwarded-Proto`` the page is https all the same."""
+    return "https" if scheme == "http" else scheme
+
+
+class OneLineErrors(logging.Filter):
+    """python-engineio and python-socketio log a malformed packet from a client with its whole
+    traceback (anyone could fill the log that way): here it becomes one line, with the error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()}: {type(error).__name__}: {str(error)[:200]}"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def quiet_malformed_packets() -> None:
+    for name in ("engineio.server", "socketio.server"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, OneLineErrors) for f in logger.filters):
+            logger.addFilter(OneLineErrors())
