@@ -29,7 +29,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "engine": ([], ["--crashes", "1"]),
     "soak": ([], ["--short"]),
     "peers": ([], ["--short"]),
-    "startup": ([], ["--rounds", "2"]),
+    "startup": (["--baseline-ref", "dc020c1"], ["--rounds", "2"]),
     "socket_memory": ([], ["--subscribes", "100"]),
 }
 
