@@ -28,6 +28,7 @@ from api.strict_json import refuse_non_finite_json
 from jobwire import __version__
 from jobwire.connections.services import Services
 from jobwire.contract.registry import JobTypeRegistry, job_types
+from jobwire.observability import tracing
 from jobwire.settings import Settings
 from realtime.server import create_server
 
@@ -68,7 +69,17 @@ def create_app(
     include_routers(app, registry)
     mount_console(app)
     add_middleware(app, settings)
+    if tracing.enabled(settings):
+        trace_requests(app)
     return app
+
+
+def trace_requests(app: FastAPI) -> None:
+    """A server span per request, the root of the trace Temporal's interceptor carries on
+    into the workflow; probes and scrapes are left out, they would drown the traces."""
+    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
 
 
 def include_routers(app: FastAPI, registry: JobTypeRegistry) -> None:
