@@ -12,6 +12,7 @@ from typing import Any
 import socketio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.telemetry import TelemetryConfig
 
 from api.allowed_methods import AllowedMethods
 from api.body_limit import BodySizeLimit
@@ -54,6 +55,7 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         lifespan=partial(lifespan, services=services),
+        telemetry=telemetry(settings),
         docs_url=None,  # served by api.routes.docs, with a policy for what each page loads
         redoc_url=None,
         responses={500: {"model": Problem, "description": "Internal Server Error"}},
@@ -69,17 +71,24 @@ def create_app(
     include_routers(app, registry)
     mount_console(app)
     add_middleware(app, settings)
-    if tracing.enabled(settings):
-        trace_requests(app)
     return app
 
 
-def trace_requests(app: FastAPI) -> None:
-    """A server span per request, the root of the trace Temporal's interceptor carries on
-    into the workflow; probes and scrapes are left out, they would drown the traces."""
-    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+UNTRACED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+"""Probes and scrapes: they would drown the traces."""
 
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+
+def telemetry(settings: Settings) -> TelemetryConfig:
+    """FastAPI's own OpenTelemetry: a server span per request, the root of the trace that
+    Temporal's interceptor carries on into the workflow; nothing at all while tracing is off.
+    Metrics stay with Prometheus (``api.metrics``) and logs with ``jobwire.logs``."""
+    return {
+        "tracing": tracing.enabled(settings),
+        "metrics": False,
+        "logs": False,
+        "operation_spans": False,
+        "exclude": lambda scope: scope.get("path") in UNTRACED_PATHS,
+    }
 
 
 def include_routers(app: FastAPI, registry: JobTypeRegistry) -> None:

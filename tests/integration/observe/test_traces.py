@@ -41,6 +41,8 @@ async def test_one_trace_spans_request_workflow_activity_and_publish(
     client = Client(**config)
     async with api_stack(traced, client, redis, counting_registry()) as api, api.client() as http:
         job = (await http.post("/api/jobs", json={"type": "count", "items": 2})).json()
+        assert (await http.get("/metrics")).status_code == 200
+        assert (await http.get("/healthz")).status_code == 200
         await api.wait_for_state(http, job["job_id"], JobState.COMPLETED)
 
         async def one_trace() -> list[ReadableSpan]:
@@ -63,6 +65,8 @@ async def test_one_trace_spans_request_workflow_activity_and_publish(
             return request[0]
 
         spans = await assert_eventually(one_trace, timeout=30)
+    every = {s.name for s in exported.get_finished_spans()}
+    assert not {"GET /metrics", "GET /healthz"} & every, "probes and scrapes stay untraced"
     published = [
         s.attributes.get("event") for s in spans if s.name == "jobwire.publish" and s.attributes
     ]
