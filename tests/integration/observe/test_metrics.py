@@ -54,7 +54,11 @@ async def test_worker_endpoint_counts_attempts_waits_ends_and_published_events(
             failed = (
                 await http.post("/api/jobs", json={"type": "count", "items": 3, "fail_at": 1})
             ).json()
+            flaky = (
+                await http.post("/api/jobs", json={"type": "count", "items": 3, "flaky_at": 1})
+            ).json()
             await api.wait_for_state(http, done["job_id"], JobState.COMPLETED)
+            await api.wait_for_state(http, flaky["job_id"], JobState.COMPLETED)
             record = await api.wait_for_state(http, failed["job_id"], JobState.FAILED)
         assert record.error is not None
         error_type = record.error.type
@@ -64,7 +68,7 @@ async def test_worker_endpoint_counts_attempts_waits_ends_and_published_events(
             ends = "jobwire_job_ends_total"
             completed = {"type": "count", "outcome": "completed"}
             failure = {"type": "count", "outcome": "failed", "error_type": error_type}
-            assert value(after, ends, **completed) - value(before, ends, **completed) == 1
+            assert value(after, ends, **completed) - value(before, ends, **completed) == 2
             assert value(after, ends, **failure) - value(before, ends, **failure) == 1
             return after
 
@@ -73,16 +77,21 @@ async def test_worker_endpoint_counts_attempts_waits_ends_and_published_events(
     def grew(name: str, **labels: str) -> float:
         return value(after, name, **labels) - value(before, name, **labels)
 
-    # completed: count + summarize; failed: its count phase, final at once (a business error)
-    assert grew("jobwire_phase_attempts_total", type="count", phase="count") == 2
-    assert grew("jobwire_phase_attempts_total", type="count", phase="summarize") == 1
-    assert grew("jobwire_phase_failures_total", type="count", phase="count") == 1
-    assert grew("jobwire_queue_wait_seconds_count", type="count") == 3
-    assert grew("jobwire_job_duration_seconds_count", type="count", outcome="completed") == 1
+    # done: count + summarize; failed: its count phase, final at once (a business error);
+    # flaky: its count phase crashes once and is retried, then summarize
+    attempts = "jobwire_phase_attempts_total"
+    assert grew(attempts, type="count", phase="count", retry="false") == 3
+    assert grew(attempts, type="count", phase="count", retry="true") == 1
+    assert grew(attempts, type="count", phase="summarize") == 2
+    assert grew("jobwire_phase_failures_total", type="count", phase="count") == 2
+    assert grew("jobwire_phase_failures_total", type="count", error_type=error_type) == 1
+    assert grew("jobwire_queue_wait_seconds_count", type="count") == 6
+    assert grew("jobwire_job_duration_seconds_count", type="count", outcome="completed") == 2
     completed_seconds = grew("jobwire_job_duration_seconds_sum", type="count", outcome="completed")
     assert 0 < completed_seconds < 60
-    assert grew("jobwire_worker_events_published_total", event="job.completed") == 1
-    assert grew("jobwire_worker_events_published_total", event="job.created") == 2
+    assert grew("jobwire_worker_events_published_total", event="job.completed") == 2
+    assert grew("jobwire_worker_events_published_total", event="job.created") == 3
+    assert grew("jobwire_worker_events_published_total", event="job.recovered") == 1
 
 
 async def test_api_metrics_show_clients_delivered_events_and_feed_lag(api: Api) -> None:
