@@ -12,6 +12,7 @@ from typing import Any
 import socketio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.telemetry import TelemetryConfig
 
 from api.allowed_methods import AllowedMethods
 from api.body_limit import BodySizeLimit
@@ -28,6 +29,7 @@ from api.strict_json import refuse_non_finite_json
 from jobwire import __version__
 from jobwire.connections.services import Services
 from jobwire.contract.registry import JobTypeRegistry, job_types
+from jobwire.observability import tracing
 from jobwire.settings import Settings
 from realtime.server import create_server
 
@@ -53,6 +55,7 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         lifespan=partial(lifespan, services=services),
+        telemetry=telemetry(settings),
         docs_url=None,  # served by api.routes.docs, with a policy for what each page loads
         redoc_url=None,
         responses={500: {"model": Problem, "description": "Internal Server Error"}},
@@ -69,6 +72,23 @@ def create_app(
     mount_console(app)
     add_middleware(app, settings)
     return app
+
+
+UNTRACED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+"""Probes and scrapes: they would drown the traces."""
+
+
+def telemetry(settings: Settings) -> TelemetryConfig:
+    """FastAPI's own OpenTelemetry: a server span per request, the root of the trace that
+    Temporal's interceptor carries on into the workflow; nothing at all while tracing is off.
+    Metrics stay with Prometheus (``api.metrics``) and logs with ``jobwire.logs``."""
+    return {
+        "tracing": tracing.enabled(settings),
+        "metrics": False,
+        "logs": False,
+        "operation_spans": False,
+        "exclude": lambda scope: scope.get("path") in UNTRACED_PATHS,
+    }
 
 
 def include_routers(app: FastAPI, registry: JobTypeRegistry) -> None:

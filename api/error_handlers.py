@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError
 
@@ -142,13 +143,22 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
 
 async def _temporal(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RPCError)
+    request.app.state.metrics.temporal_errors.labels(operation=_operation(request)).inc()
     body = problem_details(exc)
     if not is_foreseen(body):
         return await _unexpected(request, exc)
     return _answer(request, body, headers={"Retry-After": "5"})
 
 
+def _operation(request: Request) -> str:
+    """The route, as its template: one series per route, whatever the job id."""
+    route = getattr(request.scope.get("route"), "path", "unmatched")
+    return f"{request.method} {route}"
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, RedisError):
+        request.app.state.metrics.redis_errors.labels(operation=_operation(request)).inc()
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _answer(request, problem_details(exc))
 

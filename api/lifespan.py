@@ -43,11 +43,12 @@ def bind_state(app: FastAPI, services: Services) -> Bridge:
     app.state.services = services
     app.state.jobs = jobs
     app.state.limiter = SubmissionLimiter(settings, services.redis)
-    app.state.metrics.bind_sources(
-        jobs.counts_by_type_and_state, lambda: events_published(services.redis)
-    )
-    bridge = live_feed(
-        app.state.sio, settings, jobs, services.redis, on_relay=app.state.metrics.events_relayed.inc
+    metrics = app.state.metrics
+    bridge = live_feed(app.state.sio, settings, jobs, services.redis, on_relay=metrics.relayed)
+    metrics.bind_sources(
+        jobs.counts_by_type_and_state,
+        lambda: events_published(services.redis),
+        socket_clients=lambda: len(bridge.connections),
     )
     app.state.bridge = bridge
     return bridge

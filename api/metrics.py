@@ -8,9 +8,9 @@ briefly, so every replica reports the same truth and a scrape never hammers Temp
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from fastapi import Response
 from prometheus_client import (
@@ -23,9 +23,12 @@ from prometheus_client import (
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from realtime.packets import Outgoing
+
 JobCounts = Callable[[], Awaitable[dict[tuple[str, str], int]]]
-EventsPublished = Callable[[], Awaitable[int]]
 """``{(type, state): count}`` over all users, from Temporal."""
+EventsPublished = Callable[[], Awaitable[int]]
+LAG_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
 
 class ApiMetrics:
@@ -61,23 +64,62 @@ class ApiMetrics:
             "so each replica reports the same figure.",
             registry=self.registry,
         )
+        self.socket_clients = Gauge(
+            "jobwire_socket_clients",
+            "Socket.IO clients connected to this replica's live feed.",
+            registry=self.registry,
+        )
+        self.feed_lag = Histogram(
+            "jobwire_feed_lag_seconds",
+            "From an event's `ts` to its hand-off to a client's socket on this replica.",
+            buckets=LAG_BUCKETS,
+            registry=self.registry,
+        )
+        self.redis_errors = Counter(
+            "jobwire_redis_errors",
+            "Redis calls of this replica that failed, by operation (a route, or a metric read).",
+            ["operation"],
+            registry=self.registry,
+        )
+        self.temporal_errors = Counter(
+            "jobwire_temporal_errors",
+            "Temporal calls of this replica that failed, by operation (a route, or a metric read).",
+            ["operation"],
+            registry=self.registry,
+        )
         self._job_counts: JobCounts | None = None
         self._events_published: EventsPublished | None = None
         self._cache_seconds = cache_seconds
         self._refreshed_at = -float("inf")
         self._lock = asyncio.Lock()
 
-    def bind_sources(self, job_counts: JobCounts, events_published: EventsPublished) -> None:
+    def bind_sources(
+        self,
+        job_counts: JobCounts,
+        events_published: EventsPublished,
+        socket_clients: Callable[[], int] = lambda: 0,
+    ) -> None:
         """Set once Temporal and Redis are connected, in the app's lifespan."""
         self._job_counts = job_counts
         self._events_published = events_published
+        self.socket_clients.set_function(socket_clients)
+
+    def relayed(self, item: Outgoing) -> None:
+        """One event handed to one client's socket: the bridge calls this at its send point."""
+        self.events_relayed.inc()
+        if item.ts is not None:
+            self.feed_lag.observe(max((datetime.now(UTC) - item.ts).total_seconds(), 0.0))
 
     async def refresh_job_counts(self) -> None:
         async with self._lock:
             stale = time.monotonic() - self._refreshed_at >= self._cache_seconds
             if self._job_counts is None or not stale:
                 return
-            counts = await self._job_counts()
+            try:
+                counts = await self._job_counts()
+            except Exception:
+                self.temporal_errors.labels(operation="metrics.job_counts").inc()
+                raise
             for (job_type, state), value in counts.items():
                 self.jobs.labels(type=job_type, state=state).set(value)
             self._refreshed_at = time.monotonic()
@@ -85,8 +127,10 @@ class ApiMetrics:
     async def exposition(self) -> Response:
         await self.refresh_job_counts()
         if self._events_published is not None:
-            with contextlib.suppress(Exception):  # Redis down: the last figure stands
+            try:
                 self.events_published.set(await self._events_published())
+            except Exception:  # Redis down: the last figure stands
+                self.redis_errors.labels(operation="metrics.events_published").inc()
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
 

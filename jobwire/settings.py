@@ -156,6 +156,24 @@ class Settings(BaseSettings):
         default=1.0, gt=0, description="Temporal polling period while Redis is down."
     )
 
+    # Metrics and traces
+    worker_metrics_address: str | None = Field(
+        default=None,
+        description="`host:port` where `jobwire worker` serves its own Prometheus metrics"
+        " (phase attempts, queue waits, job ends and durations, events published); off when"
+        " unset.",
+    )
+    temporal_metrics_address: str | None = Field(
+        default=None,
+        description="`host:port` where `jobwire worker` serves the Temporal SDK's Prometheus"
+        " metrics (task slots, poll and schedule-to-start latencies); off when unset.",
+    )
+    otlp_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP traces endpoint (`http://collector:4318/v1/traces`): turns"
+        " tracing on for the API and the worker; off when unset.",
+    )
+
     # Auth
     jwt_algorithm: Literal["HS256", "RS256"] = Field(
         default="HS256", description="The only algorithm tokens may use."

@@ -44,7 +44,7 @@ class Bridge:
         jobs: JobService,
         redis: Redis,
         *,
-        on_relay: Callable[[], None] = lambda: None,
+        on_relay: Callable[[Outgoing], None] = lambda item: None,
     ) -> None:
         self.sio = sio
         self.settings = settings
@@ -82,7 +82,7 @@ class Bridge:
         async def send(item: Outgoing) -> None:
             await outlet.send(item.packet)
             if item.seq is not None:
-                self._on_relay()
+                self._on_relay(item)
 
         connection = Connection(
             sid=sid,

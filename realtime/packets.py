@@ -10,6 +10,7 @@ broadcast does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from socketio import packet
@@ -29,6 +30,8 @@ class Outgoing:
     packet: str
     job_id: str | None = None
     seq: int | None = None
+    ts: datetime | None = None
+    """When the event happened: what the feed's lag is measured from."""
 
 
 def encode(event: str, data: Any) -> str:
@@ -44,4 +47,4 @@ def message(event: str, data: Any) -> Outgoing:
 
 def job_event(event: JobEvent) -> Outgoing:
     data = event.model_dump(mode="json")
-    return Outgoing("job_event", data, encode("job_event", data), event.job_id, event.seq)
+    return Outgoing("job_event", data, encode("job_event", data), event.job_id, event.seq, event.ts)

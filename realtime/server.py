@@ -17,6 +17,7 @@ from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
 from realtime.bridge import Bridge
 from realtime.namespace import JobsNamespace
+from realtime.packets import Outgoing
 
 MAX_SOCKET_MESSAGE_BYTES = 1_000_000
 
@@ -41,7 +42,7 @@ def live_feed(
     jobs: JobService,
     redis: Redis,
     *,
-    on_relay: Callable[[], None] = lambda: None,
+    on_relay: Callable[[Outgoing], None] = lambda item: None,
 ) -> Bridge:
     """The bridge of this instance, with the ``/jobs`` namespace that answers its clients."""
     bridge = Bridge(sio, settings, jobs, redis, on_relay=on_relay)

@@ -21,6 +21,7 @@ from redis.exceptions import RedisError
 
 from jobwire import redis_keys as keys
 from jobwire.contract.events import JobEvent
+from jobwire.observability.tracing import span
 from realtime.replay import decode_event
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,7 @@ class UserStreams:
                         self._positions[user_id] = str(entry_id)
                     event = decode_event(f"{fields[keys.SEQ_FIELD]}-0", fields[keys.EVENT_FIELD])
                     try:
-                        await self._on_event(user_id, event)
+                        with span("jobwire.socket_send", job_id=event.job_id, seq=event.seq):
+                            await self._on_event(user_id, event)
                     except Exception:  # one bad delivery must not stop the feed
                         log.exception("delivering %s failed", event.job_id)

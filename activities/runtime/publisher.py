@@ -16,6 +16,8 @@ from redis.exceptions import RedisError
 
 from jobwire import redis_keys as keys
 from jobwire.contract.events import EventDraft, EventType, JobEvent
+from jobwire.observability.tracing import span
+from jobwire.observability.worker_metrics import WorkerMetrics, worker_metrics
 from jobwire.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -45,8 +47,16 @@ counting up instead of starting again at 1."""
 class RedisEventPublisher:
     """The worker's ``EventPublisher``: XADD through one script, never raising."""
 
-    def __init__(self, redis: Redis, settings: Settings, *, retry_after: float = 2.0) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        settings: Settings,
+        *,
+        retry_after: float = 2.0,
+        metrics: WorkerMetrics = worker_metrics,
+    ) -> None:
         self._redis = redis
+        self._metrics = metrics
         self._settings = settings
         self._script = redis.register_script(PUBLISH_SCRIPT)
         self._retry_after = retry_after
@@ -55,6 +65,14 @@ class RedisEventPublisher:
     async def publish(self, draft: EventDraft) -> JobEvent | None:
         if time.monotonic() < self._down_until and draft.type in SHEDDABLE:
             return None
+        with span("jobwire.publish", job_id=draft.job_id, event=draft.type.value):
+            seq = await self._append(draft)
+        if seq is None:
+            return None
+        self._metrics.events_published.labels(event=draft.type.value).inc()
+        return draft.numbered(seq)
+
+    async def _append(self, draft: EventDraft) -> int | None:
         body = draft.model_dump_json()
         ttl = self._settings.event_stream_ttl_seconds
         try:
@@ -75,9 +93,10 @@ class RedisEventPublisher:
                 ],
             )
         except (RedisError, OSError) as exc:
+            self._metrics.redis_errors.labels(operation="publish").inc()
             self._down_until = time.monotonic() + self._retry_after
             log.warning(
                 "live feed unreachable, event dropped: %s", exc, extra={"job_id": draft.job_id}
             )
             return None
-        return draft.numbered(int(seq))
+        return int(seq)

@@ -6,6 +6,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import TLSConfig
 
+from jobwire.observability.tracing import temporal_interceptors
 from jobwire.settings import Settings
 
 
@@ -33,4 +34,5 @@ async def connect_temporal(settings: Settings) -> Client:
         tls=tls_config(settings),
         api_key=api_key,
         data_converter=pydantic_data_converter,
+        interceptors=temporal_interceptors(settings),
     )

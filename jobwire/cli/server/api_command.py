@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jobwire.logs import configure_logging
+from jobwire.observability import tracing
 from jobwire.settings import Settings
 
 
@@ -14,6 +15,7 @@ def api() -> None:
 
     settings = Settings()
     configure_logging(settings)
+    tracing.configure(settings, "jobwire-api")
     uvicorn.run(
         asgi_app(settings),
         host=settings.api_host,

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import httpx
 from temporalio.client import Client
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
@@ -21,14 +22,24 @@ from jobwire.connections.services import Services
 from jobwire.contract.job_settings import validate_job_type_settings
 from jobwire.contract.publishing import EventPublisher
 from jobwire.contract.registry import JobTypeRegistry, job_types
+from jobwire.observability import worker_metrics
+from jobwire.observability.worker_interceptor import MetricsInterceptor
 from jobwire.settings import Settings
 from workflows.job_workflow import JobWorkflow
 
 log = logging.getLogger(__name__)
 
-PASSTHROUGH_MODULES = ("jobwire", "workflows.presentation", "pydantic", "pydantic_core")
-"""Deterministic, side-effect-free modules the sandbox may share instead of re-importing per
-run; re-importing pydantic models for every workflow run is slow and buys nothing."""
+PASSTHROUGH_MODULES = (
+    "jobwire",
+    "workflows.presentation",
+    "pydantic",
+    "pydantic_core",
+    "opentelemetry",
+    "prometheus_client",
+)
+"""Modules the sandbox may share instead of re-importing per run; re-importing pydantic models
+for every workflow run is slow and buys nothing. The metrics and tracing libraries are shared
+so a workflow's spans and job ends land in the process's one tracer and registry."""
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:
@@ -55,6 +66,7 @@ def build_worker(
         max_heartbeat_throttle_interval=throttle,
         default_heartbeat_throttle_interval=throttle,
         graceful_shutdown_timeout=timedelta(seconds=5),
+        interceptors=[MetricsInterceptor()],
         # The SDK's default (10 s) held every job of a killed worker that long after its
         # activities had already moved on; a busy worker that misses this only costs a replay.
         sticky_queue_schedule_to_start_timeout=timedelta(
@@ -91,9 +103,24 @@ def check_job_types(settings: Settings, registry: JobTypeRegistry = job_types) -
     bind_phases(definitions)
 
 
+def export_metrics(settings: Settings) -> None:
+    """Serves the worker's metrics where settings say: jobwire's own, and the Temporal SDK's
+    (its runtime must be the process default before the first client connects)."""
+    if settings.temporal_metrics_address is not None:
+        config = PrometheusConfig(
+            bind_address=settings.temporal_metrics_address,
+            counters_total_suffix=True,
+            durations_as_seconds=True,
+        )
+        Runtime.set_default(Runtime(telemetry=TelemetryConfig(metrics=config)))
+    if settings.worker_metrics_address is not None:
+        worker_metrics.serve(settings.worker_metrics_address)
+
+
 async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Runs until ``stop`` is set (or forever); what ``jobwire worker`` does."""
     check_job_types(settings)
+    export_metrics(settings)
     services = await Services.connect(settings)
     try:
         async with running_worker(settings, services, feed_publisher(services)):

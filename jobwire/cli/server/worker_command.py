@@ -6,6 +6,7 @@ import asyncio
 import signal
 
 from jobwire.logs import configure_logging
+from jobwire.observability import tracing
 from jobwire.settings import Settings
 
 
@@ -15,6 +16,7 @@ def worker() -> None:
 
     settings = Settings()
     configure_logging(settings)
+    tracing.configure(settings, "jobwire-worker")
     job_types.load(settings.job_type_modules)
     asyncio.run(_serve(settings))
 
