@@ -90,6 +90,17 @@ class Settings(BaseSettings):
         description="How long a job's next workflow task waits for the worker that last ran it "
         "before any worker takes it (after a crash, the job stalls this long).",
     )
+    worker_seen_within_seconds: float = Field(
+        default=75.0,
+        gt=0,
+        description="A task queue counts as served while a worker polled it this recently (an "
+        "idle worker renews its long poll about once a minute).",
+    )
+    worker_liveness_cache_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="How long an API replica reuses its last look at the task queue's pollers.",
+    )
 
     # Redis
     redis_url: str | None = Field(

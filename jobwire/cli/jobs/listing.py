@@ -53,12 +53,15 @@ def show(target: ApiTarget, job_id: JobIdArgument) -> None:
         if target.json:
             output.print_json(job)
             return
-        link = None
         try:
-            link = (await client.meta()).temporal_link(job_id)
-        except Exception:  # the link is a nicety; the job itself was shown
-            link = None
-        output.print_job(job, temporal_link=link)
+            meta = await client.meta()
+        except Exception:  # the link and worker note are niceties; the job itself is shown
+            meta = None
+        output.print_job(
+            job,
+            temporal_link=meta.temporal_link(job_id) if meta else None,
+            worker_warning=meta.worker_warning() if meta else None,
+        )
 
     target.run(body)
 

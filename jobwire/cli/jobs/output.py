@@ -153,7 +153,9 @@ def print_jobs(page: JobPage) -> None:
         stderr().print(f"more: --cursor {page.next_cursor}", style="dim")
 
 
-def print_job(job: JobRecord, *, temporal_link: str | None = None) -> None:
+def print_job(
+    job: JobRecord, *, temporal_link: str | None = None, worker_warning: str | None = None
+) -> None:
     console = stdout()
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(style="bold")
@@ -189,6 +191,8 @@ def print_job(job: JobRecord, *, temporal_link: str | None = None) -> None:
     ]
     if temporal_link:
         rows.append(("temporal", temporal_link))
+    if worker_warning and not job.state.is_terminal:
+        rows.append(("workers", Text(worker_warning, "yellow")))
     rows.append(("spec", json.dumps(job.spec, ensure_ascii=False)))
     if job.result is not None:
         rows.append(("result", json.dumps(job.result, ensure_ascii=False)))

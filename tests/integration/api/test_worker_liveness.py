@@ -1,0 +1,156 @@
+"""With every worker gone (``kill -9``), the API says so where users look: ``/readyz`` stays
+200 but reports since when no worker has polled, ``/api/meta`` carries it for the console and
+``jobwire show`` prints it; the job goes on when a worker returns."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from redis.asyncio import Redis
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from bench.support.counting import counting_registry, processed_items
+from bench.support.processes import ROOT, jobwire_process
+from bench.support.throwaway import api_ready
+from jobwire.auth.tokens import issue_token
+from jobwire.cli.devstack.ports import free_port
+from jobwire.cli.devstack.temporal_server import TemporalDevServer
+from jobwire.contract.states import JobState
+from jobwire.jobs.liveness import NO_WORKER_MESSAGE
+from jobwire.jobs.service import JobService
+from jobwire.settings import Settings
+from tests.helpers import assert_eventually
+
+pytestmark = pytest.mark.integration
+
+PLUGIN = ["bench.support.counting_plugin"]
+
+
+class ShortPollTemporal(TemporalDevServer):
+    """A dev server whose long polls end after a second, so a live idle worker renews its poll
+    every second and a dead one is seen within this test's few seconds (a default server
+    holds a poll for a minute; ``worker_seen_within_seconds`` defaults past that)."""
+
+    def argv(self) -> list[str]:
+        return [
+            *super().argv(),
+            "--dynamic-config-value",
+            'matching.longPollExpirationInterval="1s"',
+        ]
+
+
+@pytest_asyncio.fixture(scope="module")
+async def short_poll_temporal(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    home = tmp_path_factory.mktemp("short-poll-temporal")
+    server = ShortPollTemporal(
+        host="127.0.0.1",
+        port=free_port(),
+        ui_port=None,
+        db_path=home / "temporal.sqlite",
+        log_path=home / "temporal.log",
+    )
+    await server.start()
+    yield server.address
+    await server.stop()
+
+
+async def _json(url: str) -> tuple[int, Any]:
+    async with httpx.AsyncClient() as http:
+        response = await http.get(url, timeout=10)
+    return response.status_code, response.json()
+
+
+async def _show(api_url: str, token: str, job_id: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JOBWIRE_")}
+    env |= {"JOBWIRE_URL": api_url, "JOBWIRE_TOKEN": token, "COLUMNS": "200"}
+    env["PYTHONPATH"] = str(ROOT)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "jobwire.cli.main",
+        "show",
+        job_id,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env=env,
+        cwd=ROOT,
+    )
+    out, _ = await asyncio.wait_for(process.communicate(), 60)
+    return out.decode()
+
+
+async def test_a_killed_worker_is_reported_by_readyz_meta_and_show_until_one_returns(
+    settings: Settings, redis: Redis, short_poll_temporal: str, tmp_path: Path
+) -> None:
+    settings = settings.model_copy(
+        update={
+            "temporal_address": short_poll_temporal,
+            "worker_seen_within_seconds": 3.0,
+            "worker_liveness_cache_seconds": 0.2,
+        }
+    )
+    temporal = await Client.connect(short_poll_temporal, data_converter=pydantic_data_converter)
+    jobs = JobService(temporal, settings, counting_registry())
+    port = free_port()
+    api_url = f"http://127.0.0.1:{port}"
+    api = jobwire_process("api", settings, tmp_path / "api", api_port=port, job_type_modules=PLUGIN)
+    first = jobwire_process("worker", settings, tmp_path / "first", job_type_modules=PLUGIN)
+    second = jobwire_process("worker", settings, tmp_path / "second", job_type_modules=PLUGIN)
+    user = f"liveness-{os.urandom(4).hex()}"
+    token = issue_token(settings, user)
+    await api.start()
+    await first.start()
+    try:
+        await api.wait_ready(lambda: api_ready(api_url), timeout=60)
+
+        async def polled() -> bool:
+            _, meta = await _json(f"{api_url}/api/meta")
+            return bool(meta["workers"] and meta["workers"]["polling"])
+
+        await assert_eventually(polled, timeout=60, message=first.log_tail())
+        record, _ = await jobs.submit(user, {"type": "count", "items": 60, "item_seconds": 0.1})
+
+        async def started() -> bool:
+            return len(await processed_items(redis, record.job_id)) >= 5
+
+        await assert_eventually(started, timeout=60, message=first.log_tail())
+        first.signal_group(signal.SIGKILL)
+        assert first.process is not None
+        await first.process.wait()
+
+        async def reported() -> bool:
+            status, ready = await _json(f"{api_url}/readyz")
+            assert status == 200, ready
+            assert ready["checks"]["workers"].startswith("none since"), ready
+            _, meta = await _json(f"{api_url}/api/meta")
+            assert meta["workers"]["polling"] is False, meta
+            assert meta["workers"]["message"] == NO_WORKER_MESSAGE
+            assert meta["workers"]["last_seen"], meta
+            assert NO_WORKER_MESSAGE in await _show(api_url, token, record.job_id)
+            return True
+
+        await assert_eventually(reported, timeout=10, interval=0.5)
+
+        await second.start()
+
+        async def done() -> bool:
+            return (await jobs.get(user, record.job_id)).state is JobState.COMPLETED
+
+        await assert_eventually(done, timeout=90, message=second.log_tail())
+        assert NO_WORKER_MESSAGE not in await _show(api_url, token, record.job_id)
+        _, ready = await _json(f"{api_url}/readyz")
+        assert ready["checks"]["workers"] == "ok"
+    finally:
+        await first.stop(grace=1)
+        await second.stop(grace=5)
+        await api.stop(grace=5)
