@@ -212,10 +212,16 @@ class Settings(BaseSettings):
         default=6 * 3600.0, gt=0, description="Longest one phase attempt may run."
     )
     retry_initial_interval_seconds: float = Field(
-        default=1.0, gt=0, description="First retry delay of a failed phase."
+        default=0.2,
+        gt=0,
+        description="First retry delay of a failed phase (after a worker crash, the job waits "
+        "the heartbeat timeout plus this).",
     )
     retry_backoff_coefficient: float = Field(
-        default=2.0, ge=1, description="Growth of the retry delay."
+        default=4.0,
+        ge=1,
+        description="Growth of the retry delay (with the short first delay, keeps a transient "
+        "outage about 17 s of retries before a phase fails).",
     )
     retry_maximum_interval_seconds: float = Field(
         default=30.0, gt=0, description="Longest retry delay."
