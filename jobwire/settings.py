@@ -96,6 +96,12 @@ class Settings(BaseSettings):
         description="A task queue counts as served while a worker polled it this recently (an "
         "idle worker renews its long poll about once a minute).",
     )
+    stale_heartbeat_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="A running job whose phase has not heartbeated this long is listed as "
+        "stale (`GET /api/jobs/stale`, `jobwire stale`) unless the caller names its own.",
+    )
     worker_liveness_cache_seconds: float = Field(
         default=2.0,
         ge=0,

@@ -70,7 +70,7 @@ async def _json(url: str) -> tuple[int, Any]:
     return response.status_code, response.json()
 
 
-async def _show(api_url: str, token: str, job_id: str) -> str:
+async def _cli(api_url: str, token: str, *args: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("JOBWIRE_")}
     env |= {"JOBWIRE_URL": api_url, "JOBWIRE_TOKEN": token, "COLUMNS": "200"}
     env["PYTHONPATH"] = str(ROOT)
@@ -78,8 +78,7 @@ async def _show(api_url: str, token: str, job_id: str) -> str:
         sys.executable,
         "-m",
         "jobwire.cli.main",
-        "show",
-        job_id,
+        *args,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
         env=env,
@@ -97,6 +96,8 @@ async def test_a_killed_worker_is_reported_by_readyz_meta_and_show_until_one_ret
             "temporal_address": short_poll_temporal,
             "worker_seen_within_seconds": 3.0,
             "worker_liveness_cache_seconds": 0.2,
+            # Long enough that the dead worker's phase is seen silent before it is retried.
+            "heartbeat_timeout_seconds": 15.0,
         }
     )
     temporal = await Client.connect(short_poll_temporal, data_converter=pydantic_data_converter)
@@ -136,10 +137,38 @@ async def test_a_killed_worker_is_reported_by_readyz_meta_and_show_until_one_ret
             assert meta["workers"]["polling"] is False, meta
             assert meta["workers"]["message"] == NO_WORKER_MESSAGE
             assert meta["workers"]["last_seen"], meta
-            assert NO_WORKER_MESSAGE in await _show(api_url, token, record.job_id)
+            assert NO_WORKER_MESSAGE in await _cli(api_url, token, "show", record.job_id)
             return True
 
         await assert_eventually(reported, timeout=10, interval=0.5)
+
+        async def listed_stale() -> bool:
+            async with httpx.AsyncClient() as http:
+                response = await http.get(
+                    f"{api_url}/api/jobs/stale",
+                    params={"older_than": 1},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+            assert response.status_code == 200, response.text
+            stale = response.json()["items"]
+            assert [job["job_id"] for job in stale] == [record.job_id], stale
+            assert stale[0]["phase"] == "count" and stale[0]["silent_seconds"] > 1
+            assert record.job_id in await _cli(api_url, token, "stale", "--older-than", "1")
+            return True
+
+        await assert_eventually(listed_stale, timeout=10, interval=0.5)
+        assert (await jobs.stale(f"{user}-other", 1)).items == [], "only the caller's own jobs"
+        assert (await jobs.stale(user, 3600)).items == [], "a threshold it is not past"
+
+        async def waiting() -> bool:
+            # The phase's heartbeat timeout passes, its retry is scheduled and no worker takes it.
+            record = await jobs.get(user, record_id)
+            assert record.waiting_for_worker_since is not None, record
+            assert "waiting for a worker for" in await _cli(api_url, token, "show", record_id)
+            return True
+
+        record_id = record.job_id
+        await assert_eventually(waiting, timeout=60, interval=1)
 
         await second.start()
 
@@ -147,7 +176,7 @@ async def test_a_killed_worker_is_reported_by_readyz_meta_and_show_until_one_ret
             return (await jobs.get(user, record.job_id)).state is JobState.COMPLETED
 
         await assert_eventually(done, timeout=90, message=second.log_tail())
-        assert NO_WORKER_MESSAGE not in await _show(api_url, token, record.job_id)
+        assert NO_WORKER_MESSAGE not in await _cli(api_url, token, "show", record.job_id)
         _, ready = await _json(f"{api_url}/readyz")
         assert ready["checks"]["workers"] == "ok"
     finally:
