@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,58 @@ async def _cli(api_url: str, token: str, *args: str) -> str:
     return out.decode()
 
 
+@dataclass
+class Caller:
+    """One user of the API under test, asking as ``jobwire`` and plain HTTP would."""
+
+    api_url: str
+    token: str
+    user: str
+    jobs: JobService
+
+    async def cli(self, *args: str) -> str:
+        return await _cli(self.api_url, self.token, *args)
+
+    async def workers_polling(self) -> bool:
+        _, meta = await _json(f"{self.api_url}/api/meta")
+        return bool(meta["workers"] and meta["workers"]["polling"])
+
+    async def no_worker_reported(self, job_id: str) -> bool:
+        status, ready = await _json(f"{self.api_url}/readyz")
+        assert status == 200, ready
+        assert ready["checks"]["workers"].startswith("none since"), ready
+        _, meta = await _json(f"{self.api_url}/api/meta")
+        assert meta["workers"]["polling"] is False, meta
+        assert meta["workers"]["message"] == NO_WORKER_MESSAGE
+        assert meta["workers"]["last_seen"], meta
+        assert NO_WORKER_MESSAGE in await self.cli("show", job_id)
+        return True
+
+    async def listed_stale(self, job_id: str) -> bool:
+        async with httpx.AsyncClient() as http:
+            response = await http.get(
+                f"{self.api_url}/api/jobs/stale",
+                params={"older_than": 1},
+                headers={"Authorization": f"Bearer {self.token}"},
+            )
+        assert response.status_code == 200, response.text
+        stale = response.json()["items"]
+        assert [job["job_id"] for job in stale] == [job_id], stale
+        assert stale[0]["phase"] == "count" and stale[0]["silent_seconds"] > 1
+        assert job_id in await self.cli("stale", "--older-than", "1")
+        return True
+
+    async def waiting_for_a_worker(self, job_id: str) -> bool:
+        # The phase's heartbeat timeout passes, its retry is scheduled and no worker takes it.
+        record = await self.jobs.get(self.user, job_id)
+        assert record.waiting_for_worker_since is not None, record
+        assert "waiting for a worker for" in await self.cli("show", job_id)
+        return True
+
+    async def completed(self, job_id: str) -> bool:
+        return (await self.jobs.get(self.user, job_id)).state is JobState.COMPLETED
+
+
 async def test_a_killed_worker_is_reported_by_readyz_meta_and_show_until_one_returns(
     settings: Settings, redis: Redis, short_poll_temporal: str, tmp_path: Path
 ) -> None:
@@ -103,81 +156,39 @@ async def test_a_killed_worker_is_reported_by_readyz_meta_and_show_until_one_ret
     temporal = await Client.connect(short_poll_temporal, data_converter=pydantic_data_converter)
     jobs = JobService(temporal, settings, counting_registry())
     port = free_port()
-    api_url = f"http://127.0.0.1:{port}"
     api = jobwire_process("api", settings, tmp_path / "api", api_port=port, job_type_modules=PLUGIN)
     first = jobwire_process("worker", settings, tmp_path / "first", job_type_modules=PLUGIN)
     second = jobwire_process("worker", settings, tmp_path / "second", job_type_modules=PLUGIN)
     user = f"liveness-{os.urandom(4).hex()}"
-    token = issue_token(settings, user)
+    caller = Caller(f"http://127.0.0.1:{port}", issue_token(settings, user), user, jobs)
     await api.start()
     await first.start()
     try:
-        await api.wait_ready(lambda: api_ready(api_url), timeout=60)
-
-        async def polled() -> bool:
-            _, meta = await _json(f"{api_url}/api/meta")
-            return bool(meta["workers"] and meta["workers"]["polling"])
-
-        await assert_eventually(polled, timeout=60, message=first.log_tail())
+        await api.wait_ready(lambda: api_ready(caller.api_url), timeout=60)
+        await assert_eventually(caller.workers_polling, timeout=60, message=first.log_tail())
         record, _ = await jobs.submit(user, {"type": "count", "items": 60, "item_seconds": 0.1})
+        job_id = record.job_id
 
         async def started() -> bool:
-            return len(await processed_items(redis, record.job_id)) >= 5
+            return len(await processed_items(redis, job_id)) >= 5
 
         await assert_eventually(started, timeout=60, message=first.log_tail())
         first.signal_group(signal.SIGKILL)
         assert first.process is not None
         await first.process.wait()
 
-        async def reported() -> bool:
-            status, ready = await _json(f"{api_url}/readyz")
-            assert status == 200, ready
-            assert ready["checks"]["workers"].startswith("none since"), ready
-            _, meta = await _json(f"{api_url}/api/meta")
-            assert meta["workers"]["polling"] is False, meta
-            assert meta["workers"]["message"] == NO_WORKER_MESSAGE
-            assert meta["workers"]["last_seen"], meta
-            assert NO_WORKER_MESSAGE in await _cli(api_url, token, "show", record.job_id)
-            return True
-
-        await assert_eventually(reported, timeout=10, interval=0.5)
-
-        async def listed_stale() -> bool:
-            async with httpx.AsyncClient() as http:
-                response = await http.get(
-                    f"{api_url}/api/jobs/stale",
-                    params={"older_than": 1},
-                    headers={"Authorization": f"Bearer {token}"},
-                )
-            assert response.status_code == 200, response.text
-            stale = response.json()["items"]
-            assert [job["job_id"] for job in stale] == [record.job_id], stale
-            assert stale[0]["phase"] == "count" and stale[0]["silent_seconds"] > 1
-            assert record.job_id in await _cli(api_url, token, "stale", "--older-than", "1")
-            return True
-
-        await assert_eventually(listed_stale, timeout=10, interval=0.5)
+        await assert_eventually(lambda: caller.no_worker_reported(job_id), timeout=10, interval=0.5)
+        await assert_eventually(lambda: caller.listed_stale(job_id), timeout=10, interval=0.5)
         assert (await jobs.stale(f"{user}-other", 1)).items == [], "only the caller's own jobs"
         assert (await jobs.stale(user, 3600)).items == [], "a threshold it is not past"
-
-        async def waiting() -> bool:
-            # The phase's heartbeat timeout passes, its retry is scheduled and no worker takes it.
-            record = await jobs.get(user, record_id)
-            assert record.waiting_for_worker_since is not None, record
-            assert "waiting for a worker for" in await _cli(api_url, token, "show", record_id)
-            return True
-
-        record_id = record.job_id
-        await assert_eventually(waiting, timeout=60, interval=1)
+        await assert_eventually(lambda: caller.waiting_for_a_worker(job_id), timeout=60)
 
         await second.start()
-
-        async def done() -> bool:
-            return (await jobs.get(user, record.job_id)).state is JobState.COMPLETED
-
-        await assert_eventually(done, timeout=90, message=second.log_tail())
-        assert NO_WORKER_MESSAGE not in await _cli(api_url, token, "show", record.job_id)
-        _, ready = await _json(f"{api_url}/readyz")
+        await assert_eventually(
+            lambda: caller.completed(job_id), timeout=90, message=second.log_tail()
+        )
+        assert NO_WORKER_MESSAGE not in await caller.cli("show", job_id)
+        _, ready = await _json(f"{caller.api_url}/readyz")
         assert ready["checks"]["workers"] == "ok"
     finally:
         await first.stop(grace=1)
