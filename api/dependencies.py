@@ -14,6 +14,7 @@ from api.rate_limit import SubmissionLimiter
 from jobwire.auth.tokens import Principal
 from jobwire.connections.services import Services
 from jobwire.contract.registry import JobTypeRegistry
+from jobwire.jobs.liveness import TaskQueueLiveness
 from jobwire.jobs.service import JobService
 
 
@@ -29,6 +30,11 @@ def _jobs(request: Request) -> JobService:
 
 def _redis(request: Request) -> Redis:
     return _services(request).redis
+
+
+def _liveness(request: Request) -> TaskQueueLiveness:
+    liveness: TaskQueueLiveness = request.app.state.liveness
+    return liveness
 
 
 def _limiter(request: Request) -> SubmissionLimiter:
@@ -54,3 +60,4 @@ RedisDep = Annotated[Redis, Depends(_redis)]
 Limiter = Annotated[SubmissionLimiter, Depends(_limiter)]
 Metrics = Annotated[ApiMetrics, Depends(_metrics)]
 Registry = Annotated[JobTypeRegistry, Depends(_registry)]
+Liveness = Annotated[TaskQueueLiveness, Depends(_liveness)]

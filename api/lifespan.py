@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from api.rate_limit import SubmissionLimiter
 from jobwire.connections.services import Services
+from jobwire.jobs.liveness import TaskQueueLiveness
 from jobwire.jobs.service import JobService
 from realtime.bridge import Bridge
 from realtime.replay import events_published
@@ -42,6 +43,7 @@ def bind_state(app: FastAPI, services: Services) -> Bridge:
     jobs = JobService(services.temporal, settings, app.state.registry)
     app.state.services = services
     app.state.jobs = jobs
+    app.state.liveness = TaskQueueLiveness(services.temporal, settings)
     app.state.limiter = SubmissionLimiter(settings, services.redis)
     metrics = app.state.metrics
     bridge = live_feed(app.state.sio, settings, jobs, services.redis, on_relay=metrics.relayed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
@@ -101,12 +102,25 @@ class JobTypeInfo(BaseModel):
     example: dict[str, Any] | None = None
 
 
+class WorkerStatus(BaseModel):
+    """Whether any worker polls the task queue; without one, submitted jobs wait."""
+
+    polling: bool = Field(description="A worker polled the task queue recently.")
+    last_seen: datetime | None = Field(
+        description="When a worker last polled, if Temporal still remembers it (five minutes)."
+    )
+    message: str | None = Field(description="What to tell a user while no worker polls.")
+
+
 class ServerMeta(BaseModel):
     version: str
     temporal_ui_url: str | None
     temporal_namespace: str
     socketio_path: str = "/socket.io"
     socketio_namespace: str = "/jobs"
+    workers: WorkerStatus | None = Field(
+        default=None, description="Task queue liveness; null when Temporal did not answer."
+    )
 
 
 class Readiness(BaseModel):

@@ -90,6 +90,23 @@ class Settings(BaseSettings):
         description="How long a job's next workflow task waits for the worker that last ran it "
         "before any worker takes it (after a crash, the job stalls this long).",
     )
+    worker_seen_within_seconds: float = Field(
+        default=75.0,
+        gt=0,
+        description="A task queue counts as served while a worker polled it this recently (an "
+        "idle worker renews its long poll about once a minute).",
+    )
+    stale_heartbeat_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="A running job whose phase has not heartbeated this long is listed as "
+        "stale (`GET /api/jobs/stale`, `jobwire stale`) unless the caller names its own.",
+    )
+    worker_liveness_cache_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="How long an API replica reuses its last look at the task queue's pollers.",
+    )
 
     # Redis
     redis_url: str | None = Field(
@@ -219,10 +236,16 @@ class Settings(BaseSettings):
         default=6 * 3600.0, gt=0, description="Longest one phase attempt may run."
     )
     retry_initial_interval_seconds: float = Field(
-        default=1.0, gt=0, description="First retry delay of a failed phase."
+        default=0.2,
+        gt=0,
+        description="First retry delay of a failed phase (after a worker crash, the job waits "
+        "the heartbeat timeout plus this).",
     )
     retry_backoff_coefficient: float = Field(
-        default=2.0, ge=1, description="Growth of the retry delay."
+        default=4.0,
+        ge=1,
+        description="Growth of the retry delay (with the short first delay, keeps a transient "
+        "outage about 17 s of retries before a phase fails).",
     )
     retry_maximum_interval_seconds: float = Field(
         default=30.0, gt=0, description="Longest retry delay."

@@ -9,9 +9,10 @@ from collections.abc import Awaitable
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from api.dependencies import Metrics, ServicesDep
+from api.dependencies import Liveness, Metrics, ServicesDep
 from api.error_handlers import ProblemError, problem_responses
 from api.models import Readiness
+from jobwire.jobs.liveness import WorkerLiveness
 from jobwire.settings import Settings
 
 router = APIRouter(tags=["operations"])
@@ -27,13 +28,19 @@ async def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
-async def readyz(services: ServicesDep) -> JSONResponse:
-    temporal, redis = await asyncio.gather(
+async def readyz(services: ServicesDep, liveness: Liveness) -> JSONResponse:
+    """Ready means this replica can serve: Temporal and Redis answer. Workers are reported
+    (``workers``: ``ok`` or ``none since <time>``) but never make it 503: without workers an
+    API replica still lists, reads and accepts jobs (they wait in Temporal), and taking every
+    replica out of the load balancer would turn a worker outage into a total one."""
+    temporal, redis, workers = await asyncio.gather(
         _check(services.temporal.service_client.check_health()),
         _check(services.redis.ping()),
+        _check(liveness.current()),
     )
     checks = {"temporal": temporal, "redis": redis}
     ready = all(value == "ok" for value in checks.values())
+    checks["workers"] = workers
     body = Readiness(status="ready" if ready else "not ready", checks=checks)
     return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
 
@@ -43,6 +50,8 @@ async def _check(probe: Awaitable[object]) -> str:
         result = await asyncio.wait_for(probe, CHECK_TIMEOUT_SECONDS)
     except Exception as exc:
         return f"unreachable: {type(exc).__name__}: {exc}"[:300]
+    if isinstance(result, WorkerLiveness):
+        return result.summary()
     return "ok" if result is not False else "unhealthy"
 
 

@@ -1,4 +1,4 @@
-"""GET /api/jobs, /api/jobs/stats and /api/jobs/{id}: the caller's own jobs, read.
+"""GET /api/jobs, /api/jobs/stats, /api/jobs/stale and /api/jobs/{id}: the caller's own jobs, read.
 
 Every handler works on behalf of the token's user only; the job service answers 404 for a job
 of anyone else, exactly as for a job that does not exist. Submitting is in ``job_submit``,
@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query
 from api.dependencies import CurrentUser, Jobs
 from api.error_handlers import problem_responses
 from api.routes.job_params import JobId
-from jobwire.contract.records import JobPage, JobRecord, JobStats
+from jobwire.contract.records import JobPage, JobRecord, JobStats, StaleJobs
 from jobwire.contract.states import JobState
 from jobwire.jobs.visibility_query import CURSOR_PATTERN
 
@@ -46,6 +46,25 @@ async def list_jobs(
 @router.get("/stats", response_model=JobStats, summary="Count your jobs by state and type")
 async def job_stats(user: CurrentUser, jobs: Jobs) -> JobStats:
     return await jobs.stats(user.user_id)
+
+
+@router.get(
+    "/stale", response_model=StaleJobs, summary="List your running jobs whose phase went silent"
+)
+async def stale_jobs(
+    user: CurrentUser,
+    jobs: Jobs,
+    older_than: Annotated[
+        float | None,
+        Query(
+            gt=0,
+            le=7 * 24 * 3600,
+            description="Seconds without a heartbeat; the server's stale_heartbeat_seconds "
+            "when left out.",
+        ),
+    ] = None,
+) -> StaleJobs:
+    return await jobs.stale(user.user_id, older_than)
 
 
 @router.get(

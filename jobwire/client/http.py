@@ -23,7 +23,7 @@ from jobwire.client.models import (
     ServerMeta,
 )
 from jobwire.client.watch import JobWatch
-from jobwire.contract.records import JobRecord, JobSummary
+from jobwire.contract.records import JobRecord, JobSummary, StaleJobs
 from jobwire.contract.specs import JobInput
 from jobwire.contract.states import JobState
 
@@ -191,6 +191,14 @@ class JobwireClient:
         for state in ACTIVE_STATES:
             found.extend([job async for job in self.iter_jobs(state=state)])
         return found
+
+    async def stale_jobs(self, older_than: float | None = None) -> StaleJobs:
+        """Running jobs whose phase has not heartbeated for ``older_than`` seconds (the
+        server's threshold when None), most silent first."""
+        params = {"older_than": older_than} if older_than is not None else {}
+        return StaleJobs.model_validate(
+            await self._request("GET", "/api/jobs/stale", params=params)
+        )
 
     async def get_job(self, job_id: str) -> JobRecord:
         return JobRecord.model_validate(await self._request("GET", f"/api/jobs/{job_id}"))

@@ -6,6 +6,7 @@ them that ``docs/protocol.md`` pins (pages, stats, meta, job types, problem deta
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -55,12 +56,29 @@ class JobStats(_Lenient):
     by_type: dict[str, int] = Field(default_factory=dict)
 
 
+class WorkerStatus(_Lenient):
+    polling: bool = True
+    last_seen: datetime | None = None
+    message: str | None = None
+
+
 class ServerMeta(_Lenient):
     version: str = ""
     temporal_ui_url: str | None = None
     temporal_namespace: str = "default"
     socketio_path: str = "/socket.io"
     socketio_namespace: str = "/jobs"
+    workers: WorkerStatus | None = None
+
+    def worker_warning(self) -> str | None:
+        """What to tell a user while no worker polls (jobs wait), else None; an older server
+        that does not report workers says nothing."""
+        if self.workers is None or self.workers.polling:
+            return None
+        message = self.workers.message or "no worker is running: jobs wait"
+        if self.workers.last_seen is not None:
+            message += f" (none since {self.workers.last_seen.isoformat(timespec='seconds')})"
+        return message
 
     def temporal_link(self, job_id: str) -> str | None:
         """Where the Temporal UI shows this job's workflow, as the console links it."""

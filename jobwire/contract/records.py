@@ -60,6 +60,14 @@ class JobRecord(JobSummary):
     spec: dict[str, Any]
     checkpoint: CheckpointSummary | None = None
     attempt: int = Field(default=1, ge=1, description="Attempt of the running phase.")
+    waiting_for_worker_since: AwareDatetime | None = Field(
+        default=None,
+        description="While no worker has taken the job's next task (its first, or its phase's "
+        "current attempt): when that task was scheduled. Null once a worker runs it.",
+    )
+    last_heartbeat_at: AwareDatetime | None = Field(
+        default=None, description="When the running phase's worker last reported in."
+    )
     result: dict[str, Any] | None = None
     error: JobError | None = None
 
@@ -75,3 +83,19 @@ class JobStats(BaseModel):
     total: int = Field(ge=0)
     by_state: dict[str, int]
     by_type: dict[str, int]
+
+
+class StaleJob(BaseModel):
+    """A running job whose phase's worker has gone silent."""
+
+    job_id: str
+    phase: str
+    attempt: int = Field(ge=1)
+    worker: str | None = Field(description="The identity of the worker that last ran the phase.")
+    last_heartbeat_at: AwareDatetime
+    silent_seconds: float = Field(ge=0)
+
+
+class StaleJobs(BaseModel):
+    older_than_seconds: float
+    items: list[StaleJob]

@@ -7,8 +7,10 @@ answers ``JobNotFound`` otherwise, so another user's job looks exactly like a mi
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC
 from typing import Any
 
+from temporalio.api.enums.v1 import PendingActivityState, PendingWorkflowTaskState
 from temporalio.client import (
     Client,
     WorkflowExecutionDescription,
@@ -86,7 +88,7 @@ class JobReader:
         record = await _queried_or_fallback(
             handle, description, JobState.RUNNING, include_spec=include_spec
         )
-        return await self._with_activity_view(record, description)
+        return _with_queue_view(await self._with_activity_view(record, description), description)
 
     async def _with_activity_view(
         self, record: JobRecord, description: WorkflowExecutionDescription
@@ -110,6 +112,25 @@ class JobReader:
             record.paused_by = "temporal"
             record.allowed_actions = [JobAction.RESUME, JobAction.CANCEL]
         return record
+
+
+def _with_queue_view(record: JobRecord, description: WorkflowExecutionDescription) -> JobRecord:
+    """Since when the job waits for a worker, and when its phase last heartbeated: what shows
+    a stall (no worker polls, or the one running the phase went silent)."""
+    raw = description.raw_description
+    for activity in raw.pending_activities:
+        if activity.state == PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED:
+            if activity.HasField("scheduled_time"):
+                record.waiting_for_worker_since = activity.scheduled_time.ToDatetime(tzinfo=UTC)
+        elif activity.HasField("last_heartbeat_time"):
+            record.last_heartbeat_at = activity.last_heartbeat_time.ToDatetime(tzinfo=UTC)
+        elif activity.HasField("last_started_time"):
+            record.last_heartbeat_at = activity.last_started_time.ToDatetime(tzinfo=UTC)
+    task = raw.pending_workflow_task
+    waiting = task.state == PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED
+    if record.state is JobState.CREATED and raw.HasField("pending_workflow_task") and waiting:
+        record.waiting_for_worker_since = task.original_scheduled_time.ToDatetime(tzinfo=UTC)
+    return record
 
 
 async def failure_state(handle: WorkflowHandle[Any, Any]) -> CarriedState | None:

@@ -7,16 +7,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from temporalio.client import Client
 
-from jobwire.contract.records import JobPage, JobRecord, JobStats
+from jobwire.contract.records import JobPage, JobRecord, JobStats, StaleJobs
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.contract.states import JobAction, JobState
 from jobwire.jobs.controls import JobControls
 from jobwire.jobs.listing import JobListing
 from jobwire.jobs.reading import JobReader
+from jobwire.jobs.stale import stale_jobs
 from jobwire.jobs.submission import JobStarter
 from jobwire.jobs.visibility_query import CursorSigner
 from jobwire.settings import Settings
@@ -75,6 +77,12 @@ class JobService:
         """The user's jobs in visibility's default order (running first, newest first); an
         unregistered ``type`` is refused as invalid input."""
         return await self._listing.list(user_id, state=state, type=type, limit=limit, cursor=cursor)
+
+    async def stale(self, user_id: str, older_than_seconds: float | None = None) -> StaleJobs:
+        """Running jobs whose phase has not heartbeated for longer than the threshold
+        (``stale_heartbeat_seconds`` unless given)."""
+        threshold = older_than_seconds or self.settings.stale_heartbeat_seconds
+        return await stale_jobs(self.temporal, user_id, timedelta(seconds=threshold))
 
     async def stats(self, user_id: str) -> JobStats:
         return await self._listing.stats(user_id)

@@ -8,7 +8,7 @@
  * again rather than guess which count the job was in.
  */
 
-import type { JobEvent, JobState, JobStats, JobSummary } from "./types";
+import type { JobEvent, JobState, JobStats, JobSummary, WorkerStatus } from "./types";
 import { isTerminal } from "./types";
 
 export interface ActiveJob {
@@ -24,12 +24,23 @@ export interface StatusView {
   running: number;
   paused: number;
   latest: ActiveJob | null;
+  /** Why jobs may not move: no worker polls the task queue. Null while workers poll. */
+  workerWarning: string | null;
 }
+
+export const NO_WORKER_MESSAGE = "no worker is running: jobs wait";
 
 export class StatusModel {
   private counts: Partial<Record<JobState, number>> = {};
   private jobs = new Map<string, ActiveJob & { lastSeq: number }>();
   private seeded = false;
+  private workers: WorkerStatus | null = null;
+
+  /** Takes the server's latest word on workers (`GET /api/meta`); null or absent (an older
+   * server, or Temporal did not answer) says nothing rather than cry wolf. */
+  setWorkers(workers: WorkerStatus | null | undefined): void {
+    this.workers = workers ?? null;
+  }
 
   /** Replaces everything with a fresh seed. */
   seed(stats: JobStats, active: JobSummary[]): void {
@@ -75,7 +86,18 @@ export class StatusModel {
       if (isTerminal(job.state)) continue;
       if (latest === null || job.updatedAt > latest.updatedAt) latest = job;
     }
-    return { running: this.counts.running ?? 0, paused: this.counts.paused ?? 0, latest };
+    return {
+      running: this.counts.running ?? 0,
+      paused: this.counts.paused ?? 0,
+      latest,
+      workerWarning: this.workerWarning(),
+    };
+  }
+
+  private workerWarning(): string | null {
+    if (this.workers === null || this.workers.polling) return null;
+    const message = this.workers.message ?? NO_WORKER_MESSAGE;
+    return this.workers.last_seen ? `${message} (none since ${this.workers.last_seen})` : message;
   }
 
   private track(event: JobEvent, jobId: string, type: string | undefined): void {

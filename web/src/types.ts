@@ -140,6 +140,14 @@ export interface Meta {
   temporal_namespace: string;
   socketio_path: string;
   socketio_namespace: string;
+  /** Whether any worker polls the task queue; absent from older servers, null when unknown. */
+  workers?: WorkerStatus | null;
+}
+
+export interface WorkerStatus {
+  polling: boolean;
+  last_seen: string | null;
+  message: string | null;
 }
 
 export interface SubscribeAck {

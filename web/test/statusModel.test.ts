@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { StatusModel } from "../src/statusModel";
+import { NO_WORKER_MESSAGE, StatusModel } from "../src/statusModel";
 import { event, record } from "./fixtures";
 
 const stats = (running: number, paused: number) => ({
@@ -23,7 +23,7 @@ describe("status bar model", () => {
     expect(model.view()).toMatchObject({ running: 0, paused: 1 });
     model.apply(event(6, "job.resumed", { state: "running" }));
     model.apply(event(7, "job.completed", { state: "completed", progress: 100 }));
-    expect(model.view()).toEqual({ running: 0, paused: 0, latest: null });
+    expect(model.view()).toEqual({ running: 0, paused: 0, latest: null, workerWarning: null });
   });
 
   it("counts a new job from its job.created and shows the most recent active job", () => {
@@ -41,5 +41,19 @@ describe("status bar model", () => {
     model.seed(stats(0, 0), []);
     expect(model.apply(event(9, "job.progress", { job_id: "job-7" }))).toBe(true);
     expect(model.apply(event(9, "job.completed", { job_id: "job-8", state: "completed" }))).toBe(false);
+  });
+
+  it("says jobs wait while no worker polls, and nothing once one does or the server cannot say", () => {
+    const model = new StatusModel();
+    expect(model.view().workerWarning).toBeNull();
+    model.setWorkers({ polling: false, last_seen: "2026-12-01T05:46:02Z", message: NO_WORKER_MESSAGE });
+    expect(model.view().workerWarning).toBe(`${NO_WORKER_MESSAGE} (none since 2026-12-01T05:46:02Z)`);
+    model.setWorkers({ polling: false, last_seen: null, message: null });
+    expect(model.view().workerWarning).toBe(NO_WORKER_MESSAGE);
+    model.setWorkers({ polling: true, last_seen: "2026-12-01T05:47:00Z", message: null });
+    expect(model.view().workerWarning).toBeNull();
+    model.setWorkers({ polling: false, last_seen: null, message: null });
+    model.setWorkers(undefined); // an older server, or Temporal did not answer
+    expect(model.view().workerWarning).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
-"""The reading commands: ``ls``, ``show``, ``events`` and ``stats``; none of them changes a job."""
+"""The reading commands: ``ls``, ``show``, ``stale``, ``events`` and ``stats``; none of them
+changes a job."""
 
 from __future__ import annotations
 
@@ -53,12 +54,37 @@ def show(target: ApiTarget, job_id: JobIdArgument) -> None:
         if target.json:
             output.print_json(job)
             return
-        link = None
         try:
-            link = (await client.meta()).temporal_link(job_id)
-        except Exception:  # the link is a nicety; the job itself was shown
-            link = None
-        output.print_job(job, temporal_link=link)
+            meta = await client.meta()
+        except Exception:  # the link and worker note are niceties; the job itself is shown
+            meta = None
+        output.print_job(
+            job,
+            temporal_link=meta.temporal_link(job_id) if meta else None,
+            worker_warning=meta.worker_warning() if meta else None,
+        )
+
+    target.run(body)
+
+
+@app.command("stale", epilog=EXIT_CODES_HELP)
+@client_command
+def stale(
+    target: ApiTarget,
+    older_than: Annotated[
+        float | None,
+        typer.Option(
+            "--older-than",
+            min=0.001,
+            help="Seconds without a heartbeat (default: the server's stale_heartbeat_seconds).",
+        ),
+    ] = None,
+) -> None:
+    """List your running jobs whose phase has gone silent: its worker died or hangs."""
+
+    async def body(client: JobwireClient) -> None:
+        page = await client.stale_jobs(older_than)
+        output.print_result(page, json_output=target.json, human=output.print_stale)
 
     target.run(body)
 

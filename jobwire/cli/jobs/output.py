@@ -19,7 +19,7 @@ from rich.text import Text
 from jobwire.client.errors import ApiError, format_problem
 from jobwire.client.models import EventPage, JobPage, JobStats
 from jobwire.contract.events import EventType, JobEvent
-from jobwire.contract.records import JobError, JobRecord
+from jobwire.contract.records import JobError, JobRecord, StaleJobs
 from jobwire.contract.states import JobState
 
 T = TypeVar("T", bound=BaseModel)
@@ -57,6 +57,12 @@ def format_time(value: datetime | None) -> str:
     if value is None:
         return "-"
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def format_wait(since: datetime) -> str:
+    """How long a job has waited for a worker, from when its task was scheduled."""
+    waited = max(0, round((datetime.now(UTC) - since).total_seconds()))
+    return f"waiting for a worker for {waited} s (since {format_time(since)})"
 
 
 def format_event_line(event: JobEvent) -> Text:
@@ -153,7 +159,9 @@ def print_jobs(page: JobPage) -> None:
         stderr().print(f"more: --cursor {page.next_cursor}", style="dim")
 
 
-def print_job(job: JobRecord, *, temporal_link: str | None = None) -> None:
+def print_job(
+    job: JobRecord, *, temporal_link: str | None = None, worker_warning: str | None = None
+) -> None:
     console = stdout()
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(style="bold")
@@ -189,11 +197,37 @@ def print_job(job: JobRecord, *, temporal_link: str | None = None) -> None:
     ]
     if temporal_link:
         rows.append(("temporal", temporal_link))
+    if worker_warning and not job.state.is_terminal:
+        rows.append(("workers", Text(worker_warning, "yellow")))
+    if job.waiting_for_worker_since:
+        rows.append(("queue wait", format_wait(job.waiting_for_worker_since)))
+    if job.last_heartbeat_at:
+        rows.append(("heartbeat", format_time(job.last_heartbeat_at)))
     rows.append(("spec", json.dumps(job.spec, ensure_ascii=False)))
     if job.result is not None:
         rows.append(("result", json.dumps(job.result, ensure_ascii=False)))
     for key, value in rows:
         table.add_row(key, value)
+    console.print(table)
+
+
+def print_stale(page: StaleJobs) -> None:
+    console = stdout()
+    if not page.items:
+        console.print(f"No running job has been silent for over {page.older_than_seconds:g} s.")
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("JOB", "PHASE", "ATTEMPT", "SILENT", "LAST HEARTBEAT", "WORKER"):
+        table.add_column(column, no_wrap=True)
+    for job in page.items:
+        table.add_row(
+            job.job_id,
+            job.phase,
+            str(job.attempt),
+            f"{job.silent_seconds:g} s",
+            format_time(job.last_heartbeat_at),
+            job.worker or "-",
+        )
     console.print(table)
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from jobwire.cli.jobs import output
 from jobwire.cli.jobs.arguments import JobIdsArgument
 from jobwire.cli.jobs.client_options import ApiTarget, client_command
 from jobwire.cli.jobs.exit_codes import EXIT_CODES_HELP, exit_code_for_states
@@ -31,9 +32,21 @@ def watch(
     """
 
     async def body(client: JobwireClient) -> int:
+        await warn_without_workers(client)
         states = await follow_jobs(
             client, list(dict.fromkeys(job_ids)), json_output=target.json, since=since
         )
         return exit_code_for_states(states)
 
     target.run(body)
+
+
+async def warn_without_workers(client: JobwireClient) -> None:
+    """Says on stderr why a job may not move before following it; a server that cannot say
+    leaves the watch as it was."""
+    try:
+        warning = (await client.meta()).worker_warning()
+    except Exception:  # the warning is a nicety; the watch itself goes on
+        return
+    if warning:
+        output.stderr().print(f"[yellow]{warning}[/yellow]")

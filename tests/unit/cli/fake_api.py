@@ -66,6 +66,7 @@ class FakeApi:
         self.requests: list[httpx.Request] = []
         self.settings: list[ClientSettings] = []
         self.counter = 0
+        self.workers: dict[str, Any] | None = None
 
     def app(self) -> typer.Typer:
         app = typer.Typer()
@@ -141,6 +142,7 @@ class FakeApi:
                     "version": "t",
                     "temporal_ui_url": "http://ui:8233",
                     "temporal_namespace": "default",
+                    "workers": self.workers,
                 },
             )
         match = re.fullmatch(r"/api/jobs/(job-[^/]+)(?:/(\w+))?", path)

@@ -369,3 +369,25 @@ def test_show_says_how_many_attempts_a_failed_job_had_and_why_it_stopped(api, ru
     assert human.exit_code == 0, human.output
     assert error.message in human.output
     assert said in " ".join(human.output.split())
+
+
+# -- no worker ---------------------------------------------------------------------------
+
+NO_WORKER = {"polling": False, "last_seen": "2026-12-01T05:46:02Z", "message": None}
+
+
+def test_show_and_watch_say_jobs_wait_while_no_worker_polls(api, runner):
+    api.workers = NO_WORKER
+    waiting = api.add_job(JobState.RUNNING)
+    shown = run(api, runner, "show", waiting)
+    assert "no worker is running: jobs wait" in shown.output, shown.output
+    assert "none since 2026-12-01T05:46:02" in shown.output
+    watched = run(api, runner, "watch", api.add_job(JobState.COMPLETED, events=1))
+    assert "no worker is running: jobs wait" in watched.output, watched.output
+
+
+def test_show_says_nothing_of_workers_while_one_polls_or_for_a_finished_job(api, runner):
+    api.workers = {"polling": True, "last_seen": "2026-12-01T05:46:02Z", "message": None}
+    assert "no worker" not in run(api, runner, "show", api.add_job(JobState.RUNNING)).output
+    api.workers = NO_WORKER
+    assert "no worker" not in run(api, runner, "show", api.add_job(JobState.COMPLETED)).output

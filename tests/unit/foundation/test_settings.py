@@ -113,3 +113,18 @@ def test_job_type_settings_are_not_kernel_fields() -> None:
     moved = [name for name in Settings.model_fields if name.startswith(("research_", "trade_"))]
     assert moved == []
     assert "llm_api_key" not in Settings.model_fields
+
+
+def test_a_crashed_phase_retries_at_once_yet_a_transient_outage_still_gets_its_retries() -> None:
+    settings = Settings(_env_file=None)
+    delays = [
+        min(
+            settings.retry_initial_interval_seconds * settings.retry_backoff_coefficient**n,
+            settings.retry_maximum_interval_seconds,
+        )
+        for n in range(settings.retry_maximum_attempts - 1)
+    ]
+    # After kill -9, recovery waits the heartbeat timeout and then the first retry delay: the
+    # delay must not add a second to it. The attempts that follow still span a brief outage.
+    assert delays[0] <= 0.25
+    assert sum(delays) >= 15

@@ -12,8 +12,14 @@ import { jobHref } from "../router";
 import { StatusModel } from "../statusModel";
 import { progressBar, setProgress } from "./widgets";
 
+/** How often the bar asks `GET /api/meta` whether workers poll: modest, since the server
+ * caches its own look at the task queue and a stall matters over seconds, not milliseconds. */
+export const WORKER_POLL_MS = 10_000;
+
 export function mountStatusBar(root: HTMLElement, ctx: AppContext): () => void {
   const model = new StatusModel();
+  model.setWorkers(ctx.meta()?.workers);
+  const workerWarning = h("span", { class: "worker-warning", role: "status", "data-testid": "worker-warning" }, "");
   const dot = h("span", { class: "dot", "aria-hidden": "true" });
   const connection = h("span", { class: "conn-label" }, "connecting");
   const running = h("span", { class: "num count" }, "0");
@@ -32,10 +38,13 @@ export function mountStatusBar(root: HTMLElement, ctx: AppContext): () => void {
       h("a", { href: "#/jobs?state=paused", "data-testid": "paused-count" }, paused, " paused"),
     ),
     h("span", { class: "latest", "data-testid": "latest" }, latestLink, latestBar, latestPct, latestStep),
+    workerWarning,
   );
 
   const render = () => {
     const view = model.view();
+    workerWarning.textContent = view.workerWarning ?? "";
+    workerWarning.hidden = view.workerWarning === null;
     running.textContent = String(view.running);
     paused.textContent = String(view.paused);
     const latest = view.latest;
@@ -99,9 +108,20 @@ export function mountStatusBar(root: HTMLElement, ctx: AppContext): () => void {
     if (model.apply(event)) void seed();
     else render();
   });
+  const checkWorkers = async () => {
+    try {
+      model.setWorkers((await ctx.api.meta()).workers);
+    } catch (error) {
+      console.warn("status bar: cannot read worker status", error);
+      model.setWorkers(null);
+    }
+    render();
+  };
+  const workerTimer = window.setInterval(() => void checkWorkers(), WORKER_POLL_MS);
   void seed();
   render();
   return () => {
+    window.clearInterval(workerTimer);
     offConnection();
     offEvent();
   };

@@ -1,0 +1,58 @@
+"""Every worker killed: the console's status bar says jobs wait, without a reload."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Page, expect
+
+from bench.support.processes import jobwire_process
+from jobwire.cli.devstack.ports import free_port
+from tests.e2e.browser.console import shot, sign_in
+from tests.e2e.browser.stack import ConsoleStack
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest_asyncio.fixture
+async def own_stack(console_stack: ConsoleStack, tmp_path: Path) -> AsyncIterator[ConsoleStack]:
+    """A stack of the test's own (its worker dies), on its own task queue and port, that
+    calls the queue unserved three seconds after the last poll instead of 75."""
+    settings = console_stack.settings.model_copy(
+        update={
+            "task_queue": f"{console_stack.settings.task_queue}-gone",
+            "api_port": free_port(),
+            "worker_seen_within_seconds": 3.0,
+            "worker_liveness_cache_seconds": 0.2,
+        }
+    )
+    stack = ConsoleStack(
+        settings=settings,
+        api=jobwire_process("api", settings, tmp_path / "api"),
+        worker=jobwire_process("worker", settings, tmp_path / "worker"),
+        run="gone",
+    )
+    try:
+        await stack.worker.start()
+        await stack.start_api()
+        yield stack
+    finally:
+        await stack.api.stop(grace=5)
+        await stack.worker.stop(grace=1)
+
+
+async def test_the_status_bar_says_jobs_wait_once_no_worker_polls(
+    page: Page, own_stack: ConsoleStack, artifacts: Path
+) -> None:
+    await sign_in(page, own_stack, "alice")
+    own_stack.worker.signal_group(signal.SIGKILL)
+    assert own_stack.worker.process is not None
+    await own_stack.worker.process.wait()
+    warning = page.get_by_test_id("worker-warning")
+    await expect(warning).to_be_visible(timeout=30_000)
+    await expect(warning).to_contain_text("no worker is running: jobs wait")
+    await shot(page, artifacts / "status-bar-no-worker.png")
