@@ -83,12 +83,19 @@ class JobService:
         """All users' jobs per (type, state), for metrics."""
         return await self._listing.counts_by_type_and_state()
 
-    async def control(self, user_id: str, job_id: str, action: JobAction) -> JobRecord:
-        """Pause, resume or cancel; ``IllegalTransition`` carries the state that refused it."""
-        return await self._controls.control(user_id, job_id, action)
+    async def control(
+        self, user_id: str, job_id: str, action: JobAction, reason: str | None = None
+    ) -> JobRecord:
+        """Pause, resume or cancel; ``IllegalTransition`` carries the state that refused it.
+        ``user_id`` and ``reason`` are kept in Temporal's history and the job's events."""
+        return await self._controls.control(user_id, job_id, action, reason)
 
     async def restart(
-        self, user_id: str, job_id: str, spec: dict[str, Any] | None = None
+        self,
+        user_id: str,
+        job_id: str,
+        spec: dict[str, Any] | None = None,
+        reason: str | None = None,
     ) -> JobRecord:
         """A fresh job from the original spec, or from ``spec`` when the caller amends it."""
-        return await self._controls.restart(user_id, job_id, spec)
+        return await self._controls.restart(user_id, job_id, spec, reason)

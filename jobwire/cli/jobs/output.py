@@ -19,7 +19,7 @@ from rich.text import Text
 from jobwire.client.errors import ApiError, format_problem
 from jobwire.client.models import EventPage, JobPage, JobStats
 from jobwire.contract.events import EventType, JobEvent
-from jobwire.contract.records import JobError, JobRecord
+from jobwire.contract.records import ControlNote, JobError, JobRecord
 from jobwire.contract.states import JobState
 
 T = TypeVar("T", bound=BaseModel)
@@ -170,6 +170,8 @@ def print_job(job: JobRecord, *, temporal_link: str | None = None) -> None:
     ]
     if job.paused_by:
         rows.append(("paused by", job.paused_by))
+    if job.last_control:
+        rows.append(("last control", format_control(job.last_control)))
     if job.checkpoint:
         cp = job.checkpoint
         rows.append(
@@ -195,6 +197,14 @@ def print_job(job: JobRecord, *, temporal_link: str | None = None) -> None:
     for key, value in rows:
         table.add_row(key, value)
     console.print(table)
+
+
+def format_control(note: ControlNote) -> Text:
+    """Who did what when, and why: plain text, so a reason is never read as markup."""
+    line = f"{note.action.value} by {note.by or 'jobwire'} at {format_time(note.at)}"
+    if note.reason:
+        line += f": {note.reason}"
+    return Text(line)
 
 
 def format_attempts(error: JobError) -> str:
