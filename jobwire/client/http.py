@@ -221,6 +221,11 @@ class JobwireClient:
             body["spec"] = spec_payload(spec)
         return await self._control(job_id, "restart", body or None)
 
+    async def delete(self, job_id: str, *, force: bool = False) -> None:
+        """Removes an ended job for good; ``force`` cancels a running one first."""
+        params = {"force": "true"} if force else {}
+        await self._request("DELETE", f"/api/jobs/{job_id}", params=params)
+
     async def events(self, job_id: str, since: int = 0) -> EventPage:
         """The job's events after ``since``, as the socket sends them."""
         data = await self._request("GET", f"/api/jobs/{job_id}/events", params={"since": since})

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from redis.asyncio import Redis
 from temporalio.client import Client
 
 from jobwire.contract.records import JobPage, JobRecord, JobStats
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.contract.states import JobAction, JobState
 from jobwire.jobs.controls import JobControls
+from jobwire.jobs.deletion import JobDeletion
 from jobwire.jobs.listing import JobListing
 from jobwire.jobs.reading import JobReader
 from jobwire.jobs.submission import JobStarter
@@ -39,6 +41,9 @@ class JobService:
         self._starter = JobStarter(temporal, settings, registry, self._reader)
         self._listing = JobListing(temporal, registry, CursorSigner.for_settings(settings))
         self._controls = JobControls(temporal, self._reader, self._starter)
+        self._deletion = JobDeletion(
+            temporal, self._reader, self._controls, settings.delete_cancel_wait_seconds
+        )
 
     async def submit(
         self,
@@ -99,3 +104,8 @@ class JobService:
     ) -> JobRecord:
         """A fresh job from the original spec, or from ``spec`` when the caller amends it."""
         return await self._controls.restart(user_id, job_id, spec, reason)
+
+    async def delete(self, user_id: str, job_id: str, redis: Redis, *, force: bool = False) -> None:
+        """Removes an ended job from Temporal and the live feed; a running one is refused
+        (``IllegalTransition``) unless ``force``, which cancels it first."""
+        await self._deletion.delete(user_id, job_id, redis, force=force)

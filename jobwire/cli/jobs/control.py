@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from jobwire.cli.jobs import output
 from jobwire.cli.jobs.arguments import JobIdArgument, JobIdsArgument, WatchFlag
@@ -85,5 +86,27 @@ def restart(
         return await report_and_follow(
             client, job, verb="restarted as", watch_it=watch_it, json_output=target.json
         )
+
+    target.run(body)
+
+
+@app.command("rm", epilog=EXIT_CODES_HELP)
+@client_command
+def remove(
+    target: ApiTarget,
+    job_ids: JobIdsArgument,
+    force: Annotated[
+        bool, typer.Option("--force", help="Cancel a running job first, then delete it.")
+    ] = False,
+) -> None:
+    """Delete ended jobs for good: from Temporal and from the live feed."""
+
+    async def body(client: JobwireClient) -> None:
+        for job_id in job_ids:
+            await client.delete(job_id, force=force)
+            if not target.json:
+                output.stdout().print(Text(f"deleted: {job_id}"))
+        if target.json:
+            output.print_json({"deleted": job_ids})
 
     target.run(body)
