@@ -18,16 +18,22 @@ from tests.helpers import assert_eventually
 pytestmark = pytest.mark.integration
 
 
-async def test_setup_adds_missing_attributes_then_reports_them_present(
-    temporal_client: Client, temporal_dev, monkeypatch: pytest.MonkeyPatch, tmp_path
-) -> None:
-    namespace = f"setup-{uuid.uuid4().hex[:8]}"
+async def new_namespace(temporal_client: Client, prefix: str) -> str:
+    """A fresh namespace that keeps ended workflows for a day and has no jobwire attributes."""
+    namespace = f"{prefix}-{uuid.uuid4().hex[:8]}"
     await temporal_client.workflow_service.register_namespace(
         RegisterNamespaceRequest(
             namespace=namespace,
             workflow_execution_retention_period=timedelta(days=1),  # type: ignore[arg-type]
         )
     )
+    return namespace
+
+
+async def test_setup_adds_missing_attributes_then_reports_them_present(
+    temporal_client: Client, temporal_dev, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    namespace = await new_namespace(temporal_client, "setup")
     assert await missing_search_attributes(temporal_client, namespace)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("JOBWIRE_TEMPORAL_ADDRESS", temporal_dev.address)
@@ -48,13 +54,7 @@ async def test_setup_adds_missing_attributes_then_reports_them_present(
 async def test_setup_sets_the_namespaces_retention_from_settings(
     temporal_client: Client, temporal_dev, monkeypatch: pytest.MonkeyPatch, tmp_path
 ) -> None:
-    namespace = f"retain-{uuid.uuid4().hex[:8]}"
-    await temporal_client.workflow_service.register_namespace(
-        RegisterNamespaceRequest(
-            namespace=namespace,
-            workflow_execution_retention_period=timedelta(days=1),  # type: ignore[arg-type]
-        )
-    )
+    namespace = await new_namespace(temporal_client, "retain")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("JOBWIRE_TEMPORAL_ADDRESS", temporal_dev.address)
     monkeypatch.setenv("JOBWIRE_TEMPORAL_NAMESPACE", namespace)
