@@ -140,6 +140,25 @@ async def test_control_over_the_socket_follows_the_rest_rules(api: Api) -> None:
         await feed.close()
 
 
+async def test_a_socket_control_carries_its_reason_into_the_jobs_events(api: Api) -> None:
+    job_id = await submit(api, "alice", items=500, item_seconds=0.02)
+    feed = await FeedClient(api.base_url, api.token("alice")).connect()
+    try:
+        await feed.call("subscribe", {"job_id": job_id, "since": 0})
+        await feed.until(lambda: any(e["state"] == "running" for e in feed.events(job_id)))
+        bad = {"job_id": job_id, "action": "cancel", "reason": "\x1b[2J"}
+        refused = await feed.call("control", bad)
+        assert refused["ok"] is False and refused["error"]["status"] == 422
+        control = {"job_id": job_id, "action": "cancel", "reason": "wrong inputs"}
+        assert (await feed.call("control", control))["ok"]
+        events = await feed.until_finished(job_id)
+    finally:
+        await feed.close()
+    assert events[-1]["type"] == "job.cancelled"
+    assert events[-1]["data"]["by"] == api.user("alice")
+    assert events[-1]["data"]["reason"] == "wrong inputs"
+
+
 async def test_bad_tokens_are_refused_with_a_reason(api: Api) -> None:
     for token in ["", "junk", issue_token(api.settings, "alice", ttl=timedelta(seconds=-1))]:
         client = FeedClient(api.base_url, token)
