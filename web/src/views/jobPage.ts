@@ -8,6 +8,7 @@
 import { canDelete, enabledActions, nextStepForFailed } from "../actions";
 import { ApiError } from "../api";
 import type { AppContext, Unmount } from "../context";
+import { markDeleted } from "../deleted";
 import { externalLink, h } from "../dom";
 import { STATE_CHANGING_EVENTS, type ApplyResult, type JobEventStore } from "../eventStore";
 import { Timeline, type TimelineEntry } from "../timeline";
@@ -302,6 +303,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     deleteButton.disabled = true;
     try {
       await ctx.api.deleteJob(jobId);
+      markDeleted(jobId);
       if (alive) ctx.navigate(jobsHref());
     } catch (error) {
       const problem = error instanceof ApiError ? error.problem : { title: String(error), status: 0 };
