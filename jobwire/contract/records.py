@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from jobwire.contract import SCHEMA_VERSION
 from jobwire.contract.states import JobAction, JobState
@@ -23,16 +23,15 @@ CONTROL_REASON_MAX_LENGTH = 500
 """The longest reason a control may carry: a sentence for the audit trail, never a document."""
 
 
-def _printable(value: str) -> str:
-    if not value.isprintable():
-        raise ValueError("a reason must be printable text on one line")
-    return value
-
+CONTROL_REASON_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
+"""No control characters (no line breaks, no terminal escapes): published in the schema and
+enforced as published."""
 
 ControlReason = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=CONTROL_REASON_MAX_LENGTH),
-    AfterValidator(_printable),
+    StringConstraints(
+        min_length=1, max_length=CONTROL_REASON_MAX_LENGTH, pattern=CONTROL_REASON_PATTERN
+    ),
 ]
 """Why someone paused, resumed, cancelled or restarted a job, as every edge accepts it."""
 
