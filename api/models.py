@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 from jobwire.contract.events import JobEvent
+from jobwire.contract.records import ControlReason
 from jobwire.contract.registry import JobTypeRegistry
 from jobwire.contract.specs import JobInput
 from jobwire.errors import field_path
@@ -31,6 +32,20 @@ class RestartRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     spec: JobInput | None = Field(default=None, description=RESTART_SPEC_DESCRIPTION)
+    reason: ControlReason | None = Field(
+        default=None, description="Why the job is restarted; the new job keeps it with who."
+    )
+
+
+class ControlBody(BaseModel):
+    """The optional body of pause, resume and cancel: why, kept in Temporal's history."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: ControlReason | None = Field(
+        default=None,
+        description="Why (printable, one line); shown with who in the job's events.",
+    )
 
 
 def json_as_published(registry: JobTypeRegistry) -> Callable[[Any], Any]:

@@ -84,6 +84,20 @@ class Settings(BaseSettings):
     task_queue: str = Field(
         default="jobwire", description="Task queue of workflows and activities."
     )
+    workflow_retention_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="How long Temporal keeps an ended job's history; `jobwire setup` sets it "
+        "on the namespace.",
+    )
+    delete_cancel_wait_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="How long a forced delete waits for a running job to end once cancelled "
+        "before it terminates it.",
+    )
     sticky_queue_timeout_seconds: float = Field(
         default=3.0,
         gt=0,

@@ -9,6 +9,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from jobwire.contract.records import ControlReason
 from jobwire.errors import InvalidSpec
 from jobwire.problems import problem_details
 
@@ -56,6 +57,8 @@ class ControlMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
     job_id: str = Field(min_length=1, max_length=100)
     action: Literal["pause", "resume", "cancel"]
+    reason: ControlReason | None = None
+    """Why; kept with the sender in Temporal's history and the job's events."""
 
 
 def parse(model: type[M], data: Any) -> M:

@@ -197,7 +197,10 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             connection = self.bridge.connection(sid)
             async with connection.busy, self.record_reads:
                 record = await self.bridge.jobs.control(
-                    connection.user_id, _owned_id(message.job_id), JobAction(message.action)
+                    connection.user_id,
+                    _owned_id(message.job_id),
+                    JobAction(message.action),
+                    message.reason,
                 )
         except Exception as exc:
             return self._refusal(exc)

@@ -16,10 +16,17 @@ import asyncio
 
 from temporalio import workflow
 
-from workflows.controls import refuse_pause, refuse_resume, refuse_unless, settle
+from workflows.controls import (
+    audit_data,
+    note_control,
+    refuse_pause,
+    refuse_resume,
+    refuse_unless,
+    settle,
+)
 from workflows.run_state import Interrupt, JobRun
 from workflows.sequence import run_phases
-from workflows.transitions import enter, finish, publish
+from workflows.transitions import created_data, enter, finish, publish
 from workflows.upkeep import show_details, take_progress
 
 with workflow.unsafe.imports_passed_through():
@@ -56,6 +63,7 @@ class JobWorkflow:
     @workflow.update(name=UPDATE_PAUSE)
     async def pause(self, request: ControlRequest) -> JobRecord:
         record = self._job_run.record
+        note_control(self._job_run, JobAction.PAUSE, request)
         self._job_run.interrupt = Interrupt.PAUSE
         await settle(lambda: record.state is JobState.PAUSED or record.state.is_terminal)
         return record
@@ -67,6 +75,7 @@ class JobWorkflow:
     @workflow.update(name=UPDATE_RESUME)
     async def resume(self, request: ControlRequest) -> JobRecord:
         record = self._job_run.record
+        note_control(self._job_run, JobAction.RESUME, request)
         self._job_run.resume_requested = True
         await settle(lambda: record.state is not JobState.PAUSED)
         return record
@@ -78,6 +87,7 @@ class JobWorkflow:
     @workflow.update(name=UPDATE_CANCEL)
     async def cancel(self, request: ControlRequest) -> JobRecord:
         record = self._job_run.record
+        note_control(self._job_run, JobAction.CANCEL, request)
         self._job_run.interrupt = Interrupt.CANCEL
         await settle(lambda: record.state.is_terminal)
         return record
@@ -97,13 +107,16 @@ class JobWorkflow:
         job_run = self._job_run
         try:
             if job.carried is None:
-                await publish(job_run.record, EventType.CREATED, {"spec": job.spec})
+                await publish(job_run.record, EventType.CREATED, created_data(job))
                 show_details(job_run.record)
             elif job_run.record.state.is_terminal:
                 # A failed job resumed from its checkpoint runs again from there.
                 job_run.record.error = None
                 job_run.record.finished_at = None
-                await enter(job_run, JobState.RUNNING, EventType.RESUMED, {"from": "failure"})
+                audit = audit_data(job_run, JobAction.RESUME)
+                await enter(
+                    job_run, JobState.RUNNING, EventType.RESUMED, {"from": "failure", **audit}
+                )
             await run_phases(job_run)
         except asyncio.CancelledError:
             # Temporal's own cancellation (`temporal workflow cancel`, the UI's button).

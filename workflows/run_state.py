@@ -93,6 +93,7 @@ def _new_record(job: JobWorkflowInput) -> JobRecord:
         phases=[phase.name for phase in job.phases],
         spec=job.spec,
         restarted_from=job.restarted_from,
+        last_control=job.restart_note,
         created_at=now,
         updated_at=now,
     )

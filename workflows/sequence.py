@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from temporalio import workflow
 
+from workflows.controls import audit_data
 from workflows.phase_runner import run_phase
 from workflows.run_state import Interrupt, JobRun
 from workflows.transitions import enter, finish
 
 with workflow.unsafe.imports_passed_through():
     from jobwire.contract.events import EventType
-    from jobwire.contract.states import JobState
+    from jobwire.contract.states import JobAction, JobState
 
 
 async def run_phases(job_run: JobRun) -> None:
@@ -22,7 +23,12 @@ async def run_phases(job_run: JobRun) -> None:
     record = job_run.record
     while job_run.next_phase < len(phases):
         if job_run.interrupt == Interrupt.CANCEL:
-            await finish(job_run, JobState.CANCELLED, EventType.CANCELLED, {"by": "jobwire"})
+            await finish(
+                job_run,
+                JobState.CANCELLED,
+                EventType.CANCELLED,
+                audit_data(job_run, JobAction.CANCEL),
+            )
             return
         if job_run.interrupt == Interrupt.PAUSE:
             await _pause_here(job_run)
@@ -61,6 +67,7 @@ async def _pause_here(job_run: JobRun) -> None:
             EventType.PAUSED,
             {
                 "paused_by": "jobwire",
+                **audit_data(job_run, JobAction.PAUSE),
                 "checkpoint": summary.model_dump(mode="json") if summary else None,
             },
         )
@@ -83,5 +90,5 @@ async def _pause_here(job_run: JobRun) -> None:
         job_run,
         JobState.RUNNING,
         EventType.RESUMED,
-        {"from_checkpoint": record.checkpoint is not None},
+        {"from_checkpoint": record.checkpoint is not None, **audit_data(job_run, JobAction.RESUME)},
     )

@@ -20,7 +20,16 @@ with workflow.unsafe.imports_passed_through():
     from jobwire.contract.events import EventDraft, EventType
     from jobwire.contract.records import JobRecord
     from jobwire.contract.states import JobState, allowed_actions
-    from jobwire.contract.workflow_api import PUBLISH_ACTIVITY
+    from jobwire.contract.workflow_api import PUBLISH_ACTIVITY, JobWorkflowInput
+
+
+def created_data(job: JobWorkflowInput) -> dict[str, Any]:
+    """The spec, and for a restart who restarted which job and why."""
+    data: dict[str, Any] = {"spec": job.spec}
+    note = job.restart_note
+    if job.restarted_from is not None and note is not None:
+        data.update(restarted_from=job.restarted_from, by=note.by, reason=note.reason)
+    return data
 
 
 async def enter(job_run: JobRun, state: JobState, kind: EventType, data: dict[str, Any]) -> None:

@@ -208,21 +208,31 @@ class JobwireClient:
         data = await self._request("POST", f"/api/jobs/{job_id}/{action}", **kwargs)
         return JobRecord.model_validate(data)
 
-    async def pause(self, job_id: str) -> JobRecord:
-        """Asks the job to stop at its next checkpoint; ``Conflict`` where not allowed."""
-        return await self._control(job_id, "pause")
+    async def pause(self, job_id: str, reason: str | None = None) -> JobRecord:
+        """Asks the job to stop at its next checkpoint; ``Conflict`` where not allowed.
+        ``reason`` is kept with the caller in the job's history and events."""
+        return await self._control(job_id, "pause", _reason_body(reason))
 
-    async def resume(self, job_id: str) -> JobRecord:
+    async def resume(self, job_id: str, reason: str | None = None) -> JobRecord:
         """Continues a paused (or failed, checkpointed) job from its last checkpoint."""
-        return await self._control(job_id, "resume")
+        return await self._control(job_id, "resume", _reason_body(reason))
 
-    async def cancel(self, job_id: str) -> JobRecord:
-        return await self._control(job_id, "cancel")
+    async def cancel(self, job_id: str, reason: str | None = None) -> JobRecord:
+        return await self._control(job_id, "cancel", _reason_body(reason))
 
-    async def restart(self, job_id: str, spec: SpecLike | None = None) -> JobRecord:
+    async def restart(
+        self, job_id: str, spec: SpecLike | None = None, reason: str | None = None
+    ) -> JobRecord:
         """Starts a fresh run from the original spec, or from ``spec``; returns the new job."""
-        body = {"spec": spec_payload(spec)} if spec is not None else None
-        return await self._control(job_id, "restart", body)
+        body: dict[str, Any] = _reason_body(reason) or {}
+        if spec is not None:
+            body["spec"] = spec_payload(spec)
+        return await self._control(job_id, "restart", body or None)
+
+    async def delete(self, job_id: str, *, force: bool = False) -> None:
+        """Removes an ended job for good; ``force`` cancels a running one first."""
+        params = {"force": "true"} if force else {}
+        await self._request("DELETE", f"/api/jobs/{job_id}", params=params)
 
     async def events(self, job_id: str, since: int = 0) -> EventPage:
         """The job's events after ``since``, as the socket sends them."""
@@ -281,3 +291,7 @@ class JobwireClient:
             fetch_events=self.events,
             backoff=self._backoff,
         )
+
+
+def _reason_body(reason: str | None) -> dict[str, Any] | None:
+    return {"reason": reason} if reason is not None else None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from jobwire.contract import SCHEMA_VERSION
 from jobwire.contract.states import JobAction, JobState
@@ -17,6 +17,32 @@ class CheckpointSummary(BaseModel):
     position: str = Field(description="Where the phase stands, e.g. 'source 3 of 8'.")
     size_bytes: int = Field(ge=0)
     taken_at: AwareDatetime
+
+
+CONTROL_REASON_MAX_LENGTH = 500
+"""The longest reason a control may carry: a sentence for the audit trail, never a document."""
+
+
+CONTROL_REASON_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
+"""No control characters (no line breaks, no terminal escapes): published in the schema and
+enforced as published."""
+
+ControlReason = Annotated[
+    str,
+    StringConstraints(
+        min_length=1, max_length=CONTROL_REASON_MAX_LENGTH, pattern=CONTROL_REASON_PATTERN
+    ),
+]
+"""Why someone paused, resumed, cancelled or restarted a job, as every edge accepts it."""
+
+
+class ControlNote(BaseModel):
+    """Who last controlled the job, how, why and when: kept on the record for the audit trail."""
+
+    action: JobAction
+    by: str | None = Field(default=None, description="The token's subject that sent it.")
+    reason: str | None = None
+    at: AwareDatetime
 
 
 class JobError(BaseModel):
@@ -70,6 +96,9 @@ class JobRecord(JobSummary):
     )
     result: dict[str, Any] | None = None
     error: JobError | None = None
+    last_control: ControlNote | None = Field(
+        default=None, description="The last pause, resume, cancel or restart: who, why, when."
+    )
 
 
 class JobPage(BaseModel):

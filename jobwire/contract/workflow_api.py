@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from temporalio.common import SearchAttributeKey
 
 from jobwire.contract.phases import ActivityPolicy, CarriedState, PlannedPhase
+from jobwire.contract.records import ControlNote
 
 WORKFLOW_NAME = "JobWorkflow"
 QUERY_PROGRESS = "progress"
@@ -67,10 +68,16 @@ class JobWorkflowInput(BaseModel):
     policy: ActivityPolicy = Field(default_factory=ActivityPolicy)
     description: str = ""
     restarted_from: str | None = None
+    restart_note: ControlNote | None = Field(
+        default=None, description="Who restarted the job this one is a fresh run of, and why."
+    )
     carried: CarriedState | None = Field(
         default=None, description="Where to go on: continue-as-new, or resuming a failed job."
     )
 
 
 class ControlRequest(BaseModel):
+    """An Update's argument, so Temporal's history shows who sent each control and why."""
+
     reason: str | None = None
+    by: str | None = None

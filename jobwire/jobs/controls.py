@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import UTC, datetime
 from typing import Any
 
 from temporalio.client import (
@@ -20,7 +21,7 @@ from temporalio.client import (
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from jobwire.contract.records import JobRecord
+from jobwire.contract.records import ControlNote, JobRecord
 from jobwire.contract.states import JobAction, JobState, allowed_actions
 from jobwire.contract.workflow_api import (
     UPDATE_CANCEL,
@@ -51,15 +52,19 @@ class JobControls:
         self.reader = reader
         self.starter = starter
 
-    async def control(self, user_id: str, job_id: str, action: JobAction) -> JobRecord:
-        """Pause, resume or cancel; ``IllegalTransition`` carries the state that refused it."""
+    async def control(
+        self, user_id: str, job_id: str, action: JobAction, reason: str | None = None
+    ) -> JobRecord:
+        """Pause, resume or cancel; ``IllegalTransition`` carries the state that refused it.
+
+        Who and why travel as the Update's argument, so Temporal's history keeps them."""
         if action not in _UPDATES:
             raise IllegalTransition(action.value, "any state")
         description = await self.reader.find(user_id, job_id)
         if description is None:
             raise JobNotFound(job_id)
         if description.status is not WorkflowExecutionStatus.RUNNING:
-            return await self._control_closed(user_id, description, action)
+            return await self._control_closed(user_id, description, action, reason)
         pause = temporal_pause_of(description)
         if pause is not None and action is JobAction.RESUME:
             await unpause_activity(self.temporal, description, pause)
@@ -67,13 +72,15 @@ class JobControls:
         handle = self.temporal.get_workflow_handle(job_id)
         try:
             record: JobRecord = await handle.execute_update(
-                _UPDATES[action], ControlRequest(), result_type=JobRecord
+                _UPDATES[action],
+                ControlRequest(by=user_id, reason=reason),
+                result_type=JobRecord,
             )
         except WorkflowUpdateFailedError as exc:
             refusal = _refusal(action, exc)
             if action is JobAction.RESUME and refusal.state == JobState.FAILED.value:
                 # The run has failed and is closing: resume it once it has closed.
-                return await self._resume_after_close(user_id, job_id, handle, refusal)
+                return await self._resume_after_close(user_id, job_id, handle, refusal, reason)
             raise refusal from exc
         except RPCError as exc:
             if exc.status is not RPCStatusCode.NOT_FOUND:
@@ -82,19 +89,29 @@ class JobControls:
             current = await self.reader.get(user_id, job_id)
             refusal = IllegalTransition(action.value, current.state.value)
             if action is JobAction.RESUME and current.state is JobState.FAILED:
-                return await self._resume_after_close(user_id, job_id, handle, refusal)
+                return await self._resume_after_close(user_id, job_id, handle, refusal, reason)
             raise refusal from exc
         return record
 
     async def restart(
-        self, user_id: str, job_id: str, spec: dict[str, Any] | None = None
+        self,
+        user_id: str,
+        job_id: str,
+        spec: dict[str, Any] | None = None,
+        reason: str | None = None,
     ) -> JobRecord:
-        """A fresh job from the original spec, or from ``spec`` when the caller amends it."""
+        """A fresh job from the original spec, or from ``spec`` when the caller amends it;
+        the new job records who restarted it and why."""
         record = await self.reader.get(user_id, job_id)
         if JobAction.RESTART not in allowed_actions(record.state, has_checkpoint=True):
             raise IllegalTransition(JobAction.RESTART.value, record.state.value)
         new_record, _ = await self.starter.submit(
-            user_id, spec if spec is not None else record.spec, restarted_from=job_id
+            user_id,
+            spec if spec is not None else record.spec,
+            restarted_from=job_id,
+            restart_note=ControlNote(
+                action=JobAction.RESTART, by=user_id, reason=reason, at=datetime.now(UTC)
+            ),
         )
         return new_record
 
@@ -104,16 +121,21 @@ class JobControls:
         job_id: str,
         handle: WorkflowHandle[Any, Any],
         refusal: IllegalTransition,
+        reason: str | None,
     ) -> JobRecord:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(handle.result(), CLOSING_WAIT_SECONDS)
         description = await self.reader.find(user_id, job_id)
         if description is None or description.status is WorkflowExecutionStatus.RUNNING:
             raise refusal
-        return await self._control_closed(user_id, description, JobAction.RESUME)
+        return await self._control_closed(user_id, description, JobAction.RESUME, reason)
 
     async def _control_closed(
-        self, user_id: str, description: WorkflowExecutionDescription, action: JobAction
+        self,
+        user_id: str,
+        description: WorkflowExecutionDescription,
+        action: JobAction,
+        reason: str | None = None,
     ) -> JobRecord:
         """A closed job accepts only a resume, and only a failed one with a checkpoint."""
         record = await self.reader.record_of(description)
@@ -124,6 +146,8 @@ class JobControls:
         if carried is None or carried.checkpoint is None:
             raise IllegalTransition(action.value, record.state.value)
         job = await self._original_input(description)
+        note = ControlNote(action=action, by=user_id, reason=reason, at=datetime.now(UTC))
+        carried.record.last_control = note
         await self.starter.start(job, carried=carried)
         return carried.record.model_copy(
             update={

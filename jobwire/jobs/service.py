@@ -10,12 +10,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from redis.asyncio import Redis
 from temporalio.client import Client
 
 from jobwire.contract.records import JobPage, JobRecord, JobStats, StaleJobs
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.contract.states import JobAction, JobState
 from jobwire.jobs.controls import JobControls
+from jobwire.jobs.deletion import JobDeletion
 from jobwire.jobs.listing import JobListing
 from jobwire.jobs.reading import JobReader
 from jobwire.jobs.stale import stale_jobs
@@ -41,6 +43,9 @@ class JobService:
         self._starter = JobStarter(temporal, settings, registry, self._reader)
         self._listing = JobListing(temporal, registry, CursorSigner.for_settings(settings))
         self._controls = JobControls(temporal, self._reader, self._starter)
+        self._deletion = JobDeletion(
+            temporal, self._reader, self._controls, settings.delete_cancel_wait_seconds
+        )
 
     async def submit(
         self,
@@ -91,12 +96,24 @@ class JobService:
         """All users' jobs per (type, state), for metrics."""
         return await self._listing.counts_by_type_and_state()
 
-    async def control(self, user_id: str, job_id: str, action: JobAction) -> JobRecord:
-        """Pause, resume or cancel; ``IllegalTransition`` carries the state that refused it."""
-        return await self._controls.control(user_id, job_id, action)
+    async def control(
+        self, user_id: str, job_id: str, action: JobAction, reason: str | None = None
+    ) -> JobRecord:
+        """Pause, resume or cancel; ``IllegalTransition`` carries the state that refused it.
+        ``user_id`` and ``reason`` are kept in Temporal's history and the job's events."""
+        return await self._controls.control(user_id, job_id, action, reason)
 
     async def restart(
-        self, user_id: str, job_id: str, spec: dict[str, Any] | None = None
+        self,
+        user_id: str,
+        job_id: str,
+        spec: dict[str, Any] | None = None,
+        reason: str | None = None,
     ) -> JobRecord:
         """A fresh job from the original spec, or from ``spec`` when the caller amends it."""
-        return await self._controls.restart(user_id, job_id, spec)
+        return await self._controls.restart(user_id, job_id, spec, reason)
+
+    async def delete(self, user_id: str, job_id: str, redis: Redis, *, force: bool = False) -> None:
+        """Removes an ended job from Temporal and the live feed; a running one is refused
+        (``IllegalTransition``) unless ``force``, which cancels it first."""
+        await self._deletion.delete(user_id, job_id, redis, force=force)

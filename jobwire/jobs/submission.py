@@ -19,7 +19,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from jobwire.contract.events import utc_now
 from jobwire.contract.phases import CarriedState, PlannedPhase
-from jobwire.contract.records import JobRecord
+from jobwire.contract.records import ControlNote, JobRecord
 from jobwire.contract.registry import JobTypeDefinition, JobTypeRegistry
 from jobwire.contract.states import JobState, allowed_actions
 from jobwire.contract.workflow_api import (
@@ -54,6 +54,7 @@ class JobStarter:
         *,
         idempotency_key: str | None = None,
         restarted_from: str | None = None,
+        restart_note: ControlNote | None = None,
     ) -> tuple[JobRecord, bool]:
         """Starts a job; ``(record, created)``, where a repeated idempotency key finds the
         existing job and ``created`` is False."""
@@ -73,6 +74,7 @@ class JobStarter:
             policy=self.settings.activity_policy(),
             description=definition.description,
             restarted_from=restarted_from,
+            restart_note=restart_note,
         )
         try:
             handle = await self.start(job)
@@ -146,6 +148,7 @@ def _initial_record(job: JobWorkflowInput, run_id: str | None) -> JobRecord:
         spec=job.spec,
         allowed_actions=allowed_actions(JobState.CREATED),
         restarted_from=job.restarted_from,
+        last_control=job.restart_note,
         created_at=now,
         updated_at=now,
     )

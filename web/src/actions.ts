@@ -7,7 +7,7 @@
  * jobwire/contract/states.py, so a button is never enabled for a state that would refuse it.
  */
 
-import type { JobAction, JobRecord, JobState } from "./types";
+import { isTerminal, type JobAction, type JobRecord, type JobState } from "./types";
 
 export const ACTIONS: readonly JobAction[] = ["pause", "resume", "cancel", "restart"];
 
@@ -52,4 +52,10 @@ export function nextStepForFailed(
   if (enabled.has("resume")) return "resume";
   if (enabled.has("restart")) return "restart";
   return null;
+}
+
+/** Whether the console offers to delete the job: only once it has ended (a running job
+ * would need a forced delete, which the console leaves to the CLI and the API). */
+export function canDelete(state: JobState, busy: boolean): boolean {
+  return isTerminal(state) && !busy;
 }

@@ -100,6 +100,12 @@ export class Api {
     return this.request("POST", `/api/jobs/${encodeURIComponent(jobId)}/${action}`, body);
   }
 
+  /** Deletes the job for good; a running one answers 409 unless `force`. */
+  async deleteJob(jobId: string, force = false): Promise<void> {
+    const query = force ? "?force=true" : "";
+    await this.request<null>("DELETE", `/api/jobs/${encodeURIComponent(jobId)}${query}`);
+  }
+
   private async request<T>(
     method: string,
     path: string,

@@ -27,6 +27,24 @@ export interface TimelineEntry {
   event: JobEvent;
   /** The phase the job entered, for `phase` entries. */
   phase: string | null;
+  /** Who sent the control this transition carries out, and why; null where nobody did. */
+  audit: Audit | null;
+}
+
+export interface Audit {
+  by: string;
+  reason: string | null;
+}
+
+/**
+ * Who paused, resumed, cancelled or restarted the job and why, from the event's `data`
+ * (`by` is `jobwire` or `temporal` where no user sent it, and then nobody is named).
+ */
+export function auditOf(event: JobEvent): Audit | null {
+  const by = event.data["by"];
+  if (typeof by !== "string" || by === "" || by === "jobwire" || by === "temporal") return null;
+  const reason = event.data["reason"];
+  return { by, reason: typeof reason === "string" && reason !== "" ? reason : null };
 }
 
 export class Timeline {
@@ -38,8 +56,11 @@ export class Timeline {
     const out: TimelineEntry[] = [];
     for (const event of events) {
       const phase = typeof event.data["phase"] === "string" ? (event.data["phase"] as string) : null;
-      if (TRANSITION_TYPES.has(event.type)) out.push({ kind: "transition", event, phase: null });
-      else if (phase !== null && phase !== this.phase) out.push({ kind: "phase", event, phase });
+      if (TRANSITION_TYPES.has(event.type)) {
+        out.push({ kind: "transition", event, phase: null, audit: auditOf(event) });
+      } else if (phase !== null && phase !== this.phase) {
+        out.push({ kind: "phase", event, phase, audit: null });
+      }
       if (phase !== null) this.phase = phase;
     }
     return out;

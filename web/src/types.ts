@@ -16,6 +16,14 @@ export const JOB_STATES: readonly JobState[] = [
 ];
 export const TERMINAL_STATES: ReadonlySet<JobState> = new Set(["completed", "failed", "cancelled"]);
 
+/** Who last paused, resumed, cancelled or restarted a job, why and when. */
+export interface ControlNote {
+  action: JobAction;
+  by?: string | null;
+  reason?: string | null;
+  at: string;
+}
+
 export function isTerminal(state: JobState): boolean {
   return TERMINAL_STATES.has(state);
 }
@@ -66,6 +74,7 @@ export interface JobSummary {
   allowed_actions: JobAction[];
   paused_by?: string | null;
   restarted_from?: string | null;
+  last_control?: ControlNote | null;
   created_at: string;
   started_at?: string | null;
   updated_at: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { enabledActions, fallbackActions, nextStepForFailed } from "../src/actions";
+import { canDelete, enabledActions, fallbackActions, nextStepForFailed } from "../src/actions";
 import { record } from "./fixtures";
 
 const checkpoint = {
@@ -40,5 +40,13 @@ describe("state-dependent buttons", () => {
     const fresh = record({ state: "failed", allowed_actions: ["restart"] });
     expect(nextStepForFailed(fresh, enabledActions(fresh, "failed"))).toBe("restart");
     expect(nextStepForFailed(record(), enabledActions(record(), "running"))).toBeNull();
+  });
+});
+
+describe("the delete button", () => {
+  it("is offered for ended jobs only, and not while another action is in flight", () => {
+    expect(["completed", "failed", "cancelled"].every((s) => canDelete(s as never, false))).toBe(true);
+    expect(["created", "running", "paused"].some((s) => canDelete(s as never, false))).toBe(false);
+    expect(canDelete("completed", true)).toBe(false);
   });
 });

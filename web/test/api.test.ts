@@ -39,3 +39,26 @@ describe("Api.history", () => {
     expect(server.asked).toEqual([0, 1]);
   });
 });
+
+describe("Api.deleteJob", () => {
+  it("sends DELETE, with force only when asked, and takes the empty 204", async () => {
+    const asked: string[] = [];
+    const fetcher = (async (url: RequestInfo | URL, init?: RequestInit) => {
+      asked.push(`${init?.method} ${String(url)}`);
+      return new Response(null, { status: 204 });
+    }) as typeof fetch;
+    const api = new Api(() => "t", undefined, "", fetcher);
+    await api.deleteJob("job-1");
+    await api.deleteJob("job-2", true);
+    expect(asked).toEqual(["DELETE /api/jobs/job-1", "DELETE /api/jobs/job-2?force=true"]);
+  });
+
+  it("raises the server's problem for a running job", async () => {
+    const fetcher = (async () =>
+      new Response(JSON.stringify({ title: "Action not allowed in this state", state: "running" }), {
+        status: 409,
+      })) as typeof fetch;
+    const api = new Api(() => "t", undefined, "", fetcher);
+    await expect(api.deleteJob("job-1")).rejects.toMatchObject({ problem: { status: 409, state: "running" } });
+  });
+});

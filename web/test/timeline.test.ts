@@ -48,3 +48,26 @@ describe("timeline of steps", () => {
     ]);
   });
 });
+
+describe("who and why in the timeline", () => {
+  it("names the user and the reason of each control, and nobody for jobwire's own", () => {
+    const timeline = new Timeline();
+    const entries = timeline.add([
+      event(1, "job.paused", { state: "paused", data: { by: "alice", reason: "disk full" } }),
+      event(2, "job.resumed", { data: { by: "alice", reason: null } }),
+      event(3, "job.cancelled", { state: "cancelled", data: { by: "jobwire", reason: null } }),
+    ]);
+    expect(entries.map((e) => e.audit)).toEqual([
+      { by: "alice", reason: "disk full" },
+      { by: "alice", reason: null },
+      null,
+    ]);
+  });
+
+  it("names who restarted a job and why on the new job's creation", () => {
+    const entries = new Timeline().add([
+      event(1, "job.created", { state: "created", data: { spec: {}, by: "bob", reason: "new data" } }),
+    ]);
+    expect(entries[0]?.audit).toEqual({ by: "bob", reason: "new data" });
+  });
+});

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from jobwire.cli.jobs import output
 from jobwire.cli.jobs.arguments import JobIdArgument, JobIdsArgument, WatchFlag
@@ -18,29 +19,35 @@ from jobwire.client.http import JobwireClient
 from jobwire.contract.records import JobRecord
 
 Action = Callable[[JobwireClient, str], Awaitable[JobRecord]]
+ReasonOption = Annotated[
+    str | None,
+    typer.Option(
+        "--reason", "-r", help="Why; kept with your name in the job's history and events."
+    ),
+]
 
 app = typer.Typer()
 
 
 @app.command("pause", epilog=EXIT_CODES_HELP)
 @client_command
-def pause(target: ApiTarget, job_ids: JobIdsArgument) -> None:
+def pause(target: ApiTarget, job_ids: JobIdsArgument, reason: ReasonOption = None) -> None:
     """Pause jobs at their next checkpoint (resume continues from it)."""
-    _apply(target, job_ids, "pause", lambda client, job_id: client.pause(job_id))
+    _apply(target, job_ids, "pause", lambda client, job_id: client.pause(job_id, reason))
 
 
 @app.command("resume", epilog=EXIT_CODES_HELP)
 @client_command
-def resume(target: ApiTarget, job_ids: JobIdsArgument) -> None:
+def resume(target: ApiTarget, job_ids: JobIdsArgument, reason: ReasonOption = None) -> None:
     """Resume paused jobs (or a failed one) from the last checkpoint."""
-    _apply(target, job_ids, "resume", lambda client, job_id: client.resume(job_id))
+    _apply(target, job_ids, "resume", lambda client, job_id: client.resume(job_id, reason))
 
 
 @app.command("cancel", epilog=EXIT_CODES_HELP)
 @client_command
-def cancel(target: ApiTarget, job_ids: JobIdsArgument) -> None:
+def cancel(target: ApiTarget, job_ids: JobIdsArgument, reason: ReasonOption = None) -> None:
     """Cancel jobs."""
-    _apply(target, job_ids, "cancel", lambda client, job_id: client.cancel(job_id))
+    _apply(target, job_ids, "cancel", lambda client, job_id: client.cancel(job_id, reason))
 
 
 def _apply(target: ApiTarget, job_ids: list[str], verb: str, action: Action) -> None:
@@ -69,14 +76,37 @@ def restart(
         typer.Option("--file", "-f", help="An amended JSON spec for the new run."),
     ] = None,
     watch_it: WatchFlag = False,
+    reason: ReasonOption = None,
 ) -> None:
     """Start a fresh run of a finished job, from its original or an amended spec."""
 
     async def body(client: JobwireClient) -> int:
         spec = read_json_file(file) if file else None
-        job = await client.restart(job_id, spec)
+        job = await client.restart(job_id, spec, reason)
         return await report_and_follow(
             client, job, verb="restarted as", watch_it=watch_it, json_output=target.json
         )
+
+    target.run(body)
+
+
+@app.command("rm", epilog=EXIT_CODES_HELP)
+@client_command
+def remove(
+    target: ApiTarget,
+    job_ids: JobIdsArgument,
+    force: Annotated[
+        bool, typer.Option("--force", help="Cancel a running job first, then delete it.")
+    ] = False,
+) -> None:
+    """Delete ended jobs for good: from Temporal and from the live feed."""
+
+    async def body(client: JobwireClient) -> None:
+        for job_id in job_ids:
+            await client.delete(job_id, force=force)
+            if not target.json:
+                output.stdout().print(Text(f"deleted: {job_id}"))
+        if target.json:
+            output.print_json({"deleted": job_ids})
 
     target.run(body)

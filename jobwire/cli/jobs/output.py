@@ -19,7 +19,7 @@ from rich.text import Text
 from jobwire.client.errors import ApiError, format_problem
 from jobwire.client.models import EventPage, JobPage, JobStats
 from jobwire.contract.events import EventType, JobEvent
-from jobwire.contract.records import JobError, JobRecord, StaleJobs
+from jobwire.contract.records import ControlNote, JobError, JobRecord, StaleJobs
 from jobwire.contract.states import JobState
 
 T = TypeVar("T", bound=BaseModel)
@@ -175,26 +175,42 @@ def print_job(
         ("phase", f"{job.phase or '-'}  (of {', '.join(job.phases) or '-'})"),
         ("attempt", str(job.attempt)),
         ("actions", ", ".join(action.value for action in job.allowed_actions) or "-"),
-    ]
-    if job.paused_by:
-        rows.append(("paused by", job.paused_by))
-    if job.checkpoint:
-        cp = job.checkpoint
-        rows.append(
-            (
-                "checkpoint",
-                f"{cp.phase}: {cp.position} ({cp.size_bytes} bytes, {format_time(cp.taken_at)})",
-            )
-        )
-    if job.error:
-        rows.append(("error", Text(f"{job.error.type}: {job.error.message}", "red")))
-        rows.append(("attempts", format_attempts(job.error)))
-    rows += [
+        *_what_happened(job),
         ("created", format_time(job.created_at)),
         ("started", format_time(job.started_at)),
         ("updated", format_time(job.updated_at)),
         ("finished", format_time(job.finished_at)),
+        *_where_it_waits(job, temporal_link, worker_warning),
+        ("spec", json.dumps(job.spec, ensure_ascii=False)),
     ]
+    if job.result is not None:
+        rows.append(("result", json.dumps(job.result, ensure_ascii=False)))
+    for key, value in rows:
+        table.add_row(key, value)
+    console.print(table)
+
+
+def _what_happened(job: JobRecord) -> list[tuple[str, str | Text]]:
+    """Who paused or controlled it last, its checkpoint, and how it failed, when it has them."""
+    rows: list[tuple[str, str | Text]] = []
+    if job.paused_by:
+        rows.append(("paused by", job.paused_by))
+    if job.last_control:
+        rows.append(("last control", format_control(job.last_control)))
+    if cp := job.checkpoint:
+        taken = format_time(cp.taken_at)
+        rows.append(("checkpoint", f"{cp.phase}: {cp.position} ({cp.size_bytes} bytes, {taken})"))
+    if job.error:
+        rows.append(("error", Text(f"{job.error.type}: {job.error.message}", "red")))
+        rows.append(("attempts", format_attempts(job.error)))
+    return rows
+
+
+def _where_it_waits(
+    job: JobRecord, temporal_link: str | None, worker_warning: str | None
+) -> list[tuple[str, str | Text]]:
+    """Its Temporal UI link, and whether it waits for a worker and when one last heard of it."""
+    rows: list[tuple[str, str | Text]] = []
     if temporal_link:
         rows.append(("temporal", temporal_link))
     if worker_warning and not job.state.is_terminal:
@@ -203,12 +219,7 @@ def print_job(
         rows.append(("queue wait", format_wait(job.waiting_for_worker_since)))
     if job.last_heartbeat_at:
         rows.append(("heartbeat", format_time(job.last_heartbeat_at)))
-    rows.append(("spec", json.dumps(job.spec, ensure_ascii=False)))
-    if job.result is not None:
-        rows.append(("result", json.dumps(job.result, ensure_ascii=False)))
-    for key, value in rows:
-        table.add_row(key, value)
-    console.print(table)
+    return rows
 
 
 def print_stale(page: StaleJobs) -> None:
@@ -229,6 +240,14 @@ def print_stale(page: StaleJobs) -> None:
             job.worker or "-",
         )
     console.print(table)
+
+
+def format_control(note: ControlNote) -> Text:
+    """Who did what when, and why: plain text, so a reason is never read as markup."""
+    line = f"{note.action.value} by {note.by or 'jobwire'} at {format_time(note.at)}"
+    if note.reason:
+        line += f": {note.reason}"
+    return Text(line)
 
 
 def format_attempts(error: JobError) -> str:

@@ -120,12 +120,18 @@ async def test_events_of_the_users_jobs_arrive_without_subscribing_once_each(api
     assert numbers == list(range(numbers[0], numbers[-1] + 1))
 
 
-async def test_control_over_the_socket_follows_the_rest_rules(api: Api) -> None:
+async def following_a_running_job(api: Api) -> tuple[str, FeedClient]:
+    """A long job of alice's and her feed, subscribed to it once it runs."""
     job_id = await submit(api, "alice", items=500, item_seconds=0.02)
     feed = await FeedClient(api.base_url, api.token("alice")).connect()
+    await feed.call("subscribe", {"job_id": job_id, "since": 0})
+    await feed.until(lambda: any(e["state"] == "running" for e in feed.events(job_id)))
+    return job_id, feed
+
+
+async def test_control_over_the_socket_follows_the_rest_rules(api: Api) -> None:
+    job_id, feed = await following_a_running_job(api)
     try:
-        await feed.call("subscribe", {"job_id": job_id, "since": 0})
-        await feed.until(lambda: any(e["state"] == "running" for e in feed.events(job_id)))
         paused = await feed.call("control", {"job_id": job_id, "action": "pause"})
         assert paused["ok"] and paused["job"]["job_id"] == job_id
         await feed.until(lambda: any(e["type"] == "job.paused" for e in feed.events(job_id)))
@@ -138,6 +144,22 @@ async def test_control_over_the_socket_follows_the_rest_rules(api: Api) -> None:
         assert events[-1]["type"] == "job.cancelled"
     finally:
         await feed.close()
+
+
+async def test_a_socket_control_carries_its_reason_into_the_jobs_events(api: Api) -> None:
+    job_id, feed = await following_a_running_job(api)
+    try:
+        bad = {"job_id": job_id, "action": "cancel", "reason": "\x1b[2J"}
+        refused = await feed.call("control", bad)
+        assert refused["ok"] is False and refused["error"]["status"] == 422
+        control = {"job_id": job_id, "action": "cancel", "reason": "wrong inputs"}
+        assert (await feed.call("control", control))["ok"]
+        events = await feed.until_finished(job_id)
+    finally:
+        await feed.close()
+    assert events[-1]["type"] == "job.cancelled"
+    assert events[-1]["data"]["by"] == api.user("alice")
+    assert events[-1]["data"]["reason"] == "wrong inputs"
 
 
 async def test_bad_tokens_are_refused_with_a_reason(api: Api) -> None:

@@ -5,10 +5,11 @@
 
 import { ApiError } from "../api";
 import type { AppContext, Unmount } from "../context";
+import { markDeleted, withoutDeleted } from "../deleted";
 import { h } from "../dom";
 import { dateTime, pct, shortId } from "../format";
 import { jobHref, jobsHref } from "../router";
-import { JOB_STATES, type JobEvent, type JobSummary } from "../types";
+import { isTerminal, JOB_STATES, type JobEvent, type JobSummary } from "../types";
 import { notice, progressBar, setProgress, stateBadge } from "./widgets";
 
 const PAGE_SIZE = 20;
@@ -79,6 +80,7 @@ export function mountJobList(main: HTMLElement, ctx: AppContext, filters: { stat
             h("th", { scope: "col", class: "col-progress" }, "Progress"),
             h("th", { scope: "col", class: "col-step" }, "Step"),
             h("th", { scope: "col", class: "col-created" }, "Created"),
+            h("th", { scope: "col" }, "Actions"),
           ),
         ),
         tbody,
@@ -107,9 +109,30 @@ export function mountJobList(main: HTMLElement, ctx: AppContext, filters: { stat
       h("td", { class: "col-progress" }, h("span", { class: "progress-cell" }, bar, pctEl)),
       h("td", { class: "col-step" }, step),
       h("td", { class: "col-created num" }, dateTime(job.created_at)),
+      h("td", {}, isTerminal(job.state) ? deleteButton(job.job_id) : null),
     );
     rows.set(job.job_id, { tr, state, bar, pct: pctEl, step, lastSeq: -1 });
     return tr;
+  };
+
+  const deleteButton = (jobId: string): HTMLButtonElement => {
+    const button = h("button", { type: "button", class: "danger", "data-action": "delete", "aria-label": `Delete ${jobId}` }, "Delete");
+    button.addEventListener("click", () => {
+      if (!window.confirm(`Delete job ${jobId} for good? This cannot be undone.`)) return;
+      button.disabled = true;
+      ctx.api.deleteJob(jobId).then(
+        () => {
+          markDeleted(jobId);
+          rows.get(jobId)?.tr.remove();
+          rows.delete(jobId);
+        },
+        (error: unknown) => {
+          button.disabled = false;
+          status.replaceChildren(notice("error", `Cannot delete ${jobId}: ${(error as ApiError).message}`));
+        },
+      );
+    });
+    return button;
   };
 
   const load = async () => {
@@ -123,13 +146,13 @@ export function mountJobList(main: HTMLElement, ctx: AppContext, filters: { stat
       });
       if (!alive) return;
       rows.clear();
-      tbody.replaceChildren(...result.items.map(rowFor));
+      tbody.replaceChildren(...withoutDeleted(result.items).map(rowFor));
       if (result.items.length === 0) {
         tbody.append(
           h(
             "tr",
             {},
-            h("td", { colspan: 6, class: "muted" }, "No jobs here yet. ", h("a", { href: "#/submit" }, "Submit one"), "."),
+            h("td", { colspan: 7, class: "muted" }, "No jobs here yet. ", h("a", { href: "#/submit" }, "Submit one"), "."),
           ),
         );
       }

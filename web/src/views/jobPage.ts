@@ -5,17 +5,18 @@
  * when a phase picked up after a crash, and a failed job says what the user can do next.
  */
 
-import { enabledActions, nextStepForFailed } from "../actions";
+import { canDelete, enabledActions, nextStepForFailed } from "../actions";
 import { ApiError } from "../api";
 import type { AppContext, Unmount } from "../context";
+import { markDeleted } from "../deleted";
 import { externalLink, h } from "../dom";
 import { STATE_CHANGING_EVENTS, type ApplyResult, type JobEventStore } from "../eventStore";
 import { Timeline, type TimelineEntry } from "../timeline";
 import { describeFailure } from "../failure";
 import { bytes, dateTime, pct, time } from "../format";
 import { renderResult } from "../results";
-import { jobHref, submitHref, temporalHref } from "../router";
-import { isTerminal, type JobAction, type JobEvent, type JobRecord } from "../types";
+import { jobHref, jobsHref, submitHref, temporalHref } from "../router";
+import { isTerminal, type ControlNote, type JobAction, type JobEvent, type JobRecord } from "../types";
 import { loading, notice, progressBar, setProgress, stateBadge } from "./widgets";
 
 const MAX_LOG_LINES = 500;
@@ -44,6 +45,9 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     buttons.set(action, button);
     controls.append(button);
   }
+  const deleteButton = h("button", { type: "button", "data-action": "delete", class: "danger", disabled: true }, "Delete");
+  deleteButton.addEventListener("click", () => void remove());
+  controls.append(deleteButton);
   const failure = h("section", { class: "failure", hidden: true, "data-testid": "failure" });
   const checkpointEl = h("section", { "aria-label": "Last checkpoint" });
   const timeline = h("ol", { class: "timeline", "data-testid": "timeline" });
@@ -117,6 +121,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
       // What the live feed brought: a user sees at a glance that nothing went missing.
       ["Events", received ? `${received} received, last #${store?.lastSeq ?? 0}` : "none yet", "event-count"],
     ];
+    if (record.last_control) rows.push(["Last control", controlText(record.last_control), "job-last-control"]);
     if (record.restarted_from) rows.push(["Restarted from", h("a", { href: jobHref(record.restarted_from), class: "mono" }, record.restarted_from), "job-restarted-from"]);
     metaEl.replaceChildren(...rows.flatMap(([k, v, id]) => [h("dt", {}, k), h("dd", { class: "num", "data-testid": id }, v)]));
   };
@@ -137,6 +142,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
       button.disabled = !enabled.has(action);
       button.setAttribute("aria-busy", busy === action ? "true" : "false");
     }
+    deleteButton.disabled = !canDelete(record.state, busy !== null);
   };
 
   const renderFailure = (record: JobRecord) => {
@@ -291,6 +297,21 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     }
   }
 
+  /** Deletes the ended job once the user confirms, then shows the list it has left. */
+  async function remove(): Promise<void> {
+    if (!store?.record || busy || !window.confirm(`Delete job ${jobId} for good? This cannot be undone.`)) return;
+    deleteButton.disabled = true;
+    try {
+      await ctx.api.deleteJob(jobId);
+      markDeleted(jobId);
+      if (alive) ctx.navigate(jobsHref());
+    } catch (error) {
+      const problem = error instanceof ApiError ? error.problem : { title: String(error), status: 0 };
+      controlMsg.textContent = `Delete failed: ${problem.detail || problem.title}`;
+      if (alive) renderRecord();
+    }
+  }
+
   return () => {
     alive = false;
     clearTimeout(refetchTimer);
@@ -330,6 +351,7 @@ function timelineItem(entry: TimelineEntry): HTMLElement {
     h("time", { class: "num", datetime: event.ts }, time(event.ts)),
     " ",
     h("span", { class: "tl-what" }, label[event.type] ?? event.type),
+    entry.audit ? h("span", { class: "tl-by", "data-testid": "tl-by" }, ` by ${entry.audit.by}${entry.audit.reason ? `: ${entry.audit.reason}` : ""}`) : null,
     event.step ? h("span", { class: "muted" }, ` · ${event.step}`) : null,
     h("span", { class: "num muted tl-pct" }, ` ${pct(event.progress)}`),
   );
@@ -345,6 +367,11 @@ function recoveredNotice(event: JobEvent): HTMLElement {
     h("strong", {}, "Recovered: "),
     `phase ${String(data["phase"] ?? "?")} picked up after a crash or timeout on attempt ${String(data["attempt"] ?? "?")}, ${from}.${redo}`,
   );
+}
+
+function controlText(note: ControlNote): string {
+  const why = note.reason ? `: ${note.reason}` : "";
+  return `${note.action} by ${note.by ?? "jobwire"} at ${dateTime(note.at)}${why}`;
 }
 
 function capitalize(text: string): string {

@@ -1,0 +1,113 @@
+"""Deleting a job for good: every run of its workflow from Temporal, and its live feed from Redis.
+
+A running job is refused (409 with its state) unless the caller forces it; a forced delete
+cancels the job as a control would, so its ending is recorded, and terminates it only when it
+does not end within a bounded wait. Temporal deletes asynchronously (the dev server takes about half
+a minute): the answer comes once Temporal has accepted the deletion and the live feed is gone,
+and until Temporal has removed the run a read or a list may still show the job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from redis.asyncio import Redis
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.service import RPCError, RPCStatusCode
+
+from jobwire import redis_keys as keys
+from jobwire.contract.states import JobAction
+from jobwire.errors import IllegalTransition, JobNotFound
+from jobwire.jobs.controls import JobControls
+from jobwire.jobs.reading import JobReader
+
+log = logging.getLogger(__name__)
+
+USER_STREAM_PAGE = 500
+"""Entries read at a time while removing a deleted job's copies from its user's stream."""
+
+
+class JobDeletion:
+    """Removes one user's job from Temporal and Redis."""
+
+    def __init__(
+        self, temporal: Client, reader: JobReader, controls: JobControls, cancel_wait: float
+    ) -> None:
+        self.temporal = temporal
+        self.reader = reader
+        self.controls = controls
+        self.cancel_wait = cancel_wait
+
+    async def delete(self, user_id: str, job_id: str, redis: Redis, *, force: bool = False) -> None:
+        """Deletes an ended job; a running one only with ``force``, which ends it first."""
+        description = await self.reader.find(user_id, job_id)
+        if description is None:
+            raise JobNotFound(job_id)
+        if description.status is WorkflowExecutionStatus.RUNNING:
+            if not force:
+                record = await self.reader.record_of(description)
+                raise IllegalTransition("delete", record.state.value)
+            await self._end(user_id, job_id)
+        await self._delete_runs(job_id)
+        await forget_feed(redis, user_id, job_id)
+
+    async def _end(self, user_id: str, job_id: str) -> None:
+        """Cancels the job (who and why land in its history), then terminates it if it has
+        not ended within the wait."""
+        with contextlib.suppress(IllegalTransition):
+            await self.controls.control(user_id, job_id, JobAction.CANCEL, "deleted")
+        handle = self.temporal.get_workflow_handle(job_id)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(handle.result(), self.cancel_wait)
+        description = await handle.describe()
+        if description.status is WorkflowExecutionStatus.RUNNING:
+            log.warning("job did not end when cancelled; terminating", extra={"job_id": job_id})
+            await handle.terminate(reason=f"deleted by {user_id}")
+
+    async def _delete_runs(self, job_id: str) -> None:
+        """Every run under the job's id: a resumed or continued job has several."""
+        run_ids: set[str | None] = {None}
+        async for run in self.temporal.list_workflows(f"WorkflowId = '{job_id}'"):
+            run_ids.add(run.run_id)
+        for run_id in run_ids:
+            execution = WorkflowExecution(workflow_id=job_id, run_id=run_id or "")
+            try:
+                await self.temporal.workflow_service.delete_workflow_execution(
+                    DeleteWorkflowExecutionRequest(
+                        namespace=self.temporal.namespace, workflow_execution=execution
+                    )
+                )
+            except RPCError as exc:
+                if exc.status is not RPCStatusCode.NOT_FOUND:
+                    raise
+
+
+async def forget_feed(redis: Redis, user_id: str, job_id: str) -> None:
+    """Removes the job's stream and counter, and its copies in the user's stream."""
+    await redis.delete(keys.job_events(job_id), keys.job_seq(job_id))
+    stream = keys.user_events(user_id)
+    start = "-"
+    while True:
+        entries: Any = await redis.xrange(stream, min=start, count=USER_STREAM_PAGE)
+        if not entries:
+            return
+        doomed = [entry_id for entry_id, fields in entries if _job_of(fields) == job_id]
+        if doomed:
+            await redis.xdel(stream, *doomed)
+        if len(entries) < USER_STREAM_PAGE:
+            return
+        start = "(" + _text(entries[-1][0])
+
+
+def _job_of(fields: dict[Any, Any]) -> str | None:
+    value = fields.get(keys.JOB_FIELD, fields.get(keys.JOB_FIELD.encode()))
+    return _text(value) if value is not None else None
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
