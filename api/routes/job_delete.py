@@ -15,15 +15,18 @@ from api.dependencies import CurrentUser, Jobs, RedisDep
 from api.error_handlers import problem_responses
 from api.routes.job_params import JobId
 
-
-class _NotStats(StringConvertor):
-    """A path segment other than ``stats``: that path is the counts' resource, which a DELETE
-    must find unsupported (405 with its ``Allow``) rather than a job that does not exist."""
-
-    regex = "(?!stats$)[^/]+"
+COLLECTION_RESOURCES = ("stats", "stale")
+"""Paths under /api/jobs that are resources of their own (the counts, the stale listing): a
+DELETE must find them unsupported (405 with their ``Allow``), not a job that does not exist."""
 
 
-register_url_convertor("job_segment", _NotStats())
+class _JobSegment(StringConvertor):
+    """A path segment that is not one of ``COLLECTION_RESOURCES``."""
+
+    regex = f"(?!(?:{'|'.join(COLLECTION_RESOURCES)})$)[^/]+"
+
+
+register_url_convertor("job_segment", _JobSegment())
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=problem_responses(401, 422, 503))
 
