@@ -66,9 +66,10 @@ async def redis_times(stack: Stack, users: int, since_ms: int) -> dict[tuple[str
     redis = Redis.from_url(str(stack.settings.redis_url), decode_responses=True)
     found: dict[tuple[str, int], float] = {}
     try:
-        for user in range(users):
-            entries: Any = await redis.xrange(keys.user_events(f"u{user}"), min=f"{since_ms}-0")
-            for entry_id, fields in entries:
+        wanted = {f"u{user}" for user in range(users)}
+        entries: Any = await redis.xrange(keys.FEED, min=f"{since_ms}-0")
+        for entry_id, fields in entries:
+            if fields[keys.USER_FIELD] in wanted:
                 found[(fields[keys.JOB_FIELD], int(fields[keys.SEQ_FIELD]))] = (
                     int(str(entry_id).split("-")[0]) / 1000
                 )

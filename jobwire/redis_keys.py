@@ -1,30 +1,37 @@
 """Redis key names of the live feed, in one place so writers and readers never disagree.
 
-A job's events live in ``jobwire:job:{id}:events`` with stream IDs ``<seq>-0``, so a replay
-from ``since`` is a plain XRANGE; ``jobwire:job:{id}:seq`` numbers them. Each user's stream
-``jobwire:user:{uid}:events`` carries a copy of every event of their jobs, so an API instance
-follows a user's room with one stream however many jobs the user runs.
+A job's keys share one hash tag (``{<job id>}``), so the script that numbers an event and
+appends it touches a single hash slot and runs unchanged on Redis Cluster. Its events live in
+``jobwire:job:{id}:events`` with stream IDs ``<seq>-0``, so a replay from ``since`` is a plain
+XRANGE; ``jobwire:job:{id}:seq`` numbers them. Every event is also appended, in a second and
+separate step, to the one feed stream ``jobwire:feed`` that each API instance follows: one
+blocking read however many users are connected, and a single key (so a single slot) on a
+cluster, where a read over many users' streams would span slots.
 """
 
 from __future__ import annotations
 
 EVENT_FIELD = "e"
 JOB_FIELD = "job"
+USER_FIELD = "user"
 SEQ_FIELD = "seq"
+FEED = "jobwire:feed"
+"""Every event of every job, in the order they reached Redis, for the API instances to follow."""
 EVENTS_PUBLISHED = "jobwire:stats:events_published"
 """A running total of every event any worker appended, for the API's /metrics."""
 
 
+def job_tag(job_id: str) -> str:
+    """The prefix every key of one job shares: its hash tag puts them in one cluster slot."""
+    return f"jobwire:job:{{{job_id}}}"
+
+
 def job_events(job_id: str) -> str:
-    return f"jobwire:job:{job_id}:events"
+    return f"{job_tag(job_id)}:events"
 
 
 def job_seq(job_id: str) -> str:
-    return f"jobwire:job:{job_id}:seq"
-
-
-def user_events(user_id: str) -> str:
-    return f"jobwire:user:{user_id}:events"
+    return f"{job_tag(job_id)}:seq"
 
 
 def stream_id(seq: int) -> str:
@@ -33,8 +40,3 @@ def stream_id(seq: int) -> str:
 
 def seq_of(stream_entry_id: str) -> int:
     return int(stream_entry_id.split("-", 1)[0])
-
-
-def user_of_stream(stream_key: str) -> str:
-    """Inverse of ``user_events`` (a user id may itself contain colons)."""
-    return stream_key.removeprefix("jobwire:user:").removesuffix(":events")

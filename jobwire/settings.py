@@ -145,6 +145,11 @@ class Settings(BaseSettings):
     event_stream_ttl_seconds: int = Field(
         default=7 * 24 * 3600, ge=60, description="Idle job streams expire after this."
     )
+    feed_stream_maxlen: int = Field(
+        default=100_000,
+        ge=1000,
+        description="Events of all jobs kept in the feed the API instances follow.",
+    )
 
     # API and live feed
     api_host: str = Field(default="127.0.0.1", description="Interface the API listens on.")

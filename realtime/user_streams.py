@@ -1,10 +1,10 @@
-"""Follows the Redis streams of the users connected to this API instance.
+"""Follows the feed stream for the users connected to this API instance.
 
-One task and one blocking ``XREAD`` over all followed users' streams, however many
-connections they have, so a thousand clients cost one Redis connection. The streams are
-the delivery path (python-socketio's Redis manager is pub/sub with no replay); a Redis
-error flips the feed to degraded, and it flips back, continuing from the last entry read,
-as soon as a read succeeds.
+One task and one blocking ``XREAD`` of the one feed every worker appends to, however many
+users and connections there are, so a thousand clients cost one Redis connection; events of
+users with no connection here are skipped. The stream is the delivery path (python-socketio's
+Redis manager is pub/sub with no replay); a Redis error flips the feed to degraded, and it
+flips back, continuing from the last entry read, as soon as a read succeeds.
 """
 
 from __future__ import annotations
@@ -41,12 +41,12 @@ class UserStreams:
         self._on_event = on_event
         self._on_status = on_status
         self._followers: Counter[str] = Counter()
-        self._positions: dict[str, str] = {}
+        self._position: str | None = None
         self._task: asyncio.Task[None] | None = None
         self.live = True
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._read_forever(), name="user-streams")
+        self._task = asyncio.create_task(self._read_forever(), name="feed-follower")
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -55,32 +55,32 @@ class UserStreams:
                 await self._task
 
     async def follow(self, user_id: str) -> None:
-        """Starts after the stream's current end: what came before is the replay's job."""
+        """Events of ``user_id`` from the feed's current end: what came before is the replay's
+        job."""
         self._followers[user_id] += 1
-        if user_id in self._positions:
-            return
-        self._positions[user_id] = "$"
-        with contextlib.suppress(RedisError, OSError):
-            newest: Any = await self._redis.xrevrange(keys.user_events(user_id), count=1)
-            self._positions[user_id] = str(newest[0][0]) if newest else "0-0"
+        if self._position is None:
+            self._position = "$"
+            with contextlib.suppress(RedisError, OSError):
+                newest: Any = await self._redis.xrevrange(keys.FEED, count=1)
+                self._position = str(newest[0][0]) if newest else "0-0"
 
     def unfollow(self, user_id: str) -> None:
         self._followers[user_id] -= 1
         if self._followers[user_id] <= 0:
             del self._followers[user_id]
-            self._positions.pop(user_id, None)
+        if not self._followers:
+            self._position = None
 
     async def _read_forever(self) -> None:
         backoff = 0.25
         while True:
-            if not self._positions:
+            if self._position is None:
                 await asyncio.sleep(BLOCK_MS / 1000)
                 continue
-            streams: dict[Any, Any] = {
-                keys.user_events(user): pos for user, pos in self._positions.items()
-            }
             try:
-                found: Any = await self._redis.xread(streams, block=BLOCK_MS, count=500)
+                found: Any = await self._redis.xread(
+                    {keys.FEED: self._position}, block=BLOCK_MS, count=500
+                )
             except (RedisError, OSError) as exc:
                 if self.live:
                     self.live = False
@@ -94,14 +94,19 @@ class UserStreams:
                 self.live = True
                 log.info("live feed restored")
                 await self._on_status(True, "Redis is reachable again")
-            for stream, entries in found or []:
-                user_id = keys.user_of_stream(str(stream))
-                for entry_id, fields in entries:
-                    if user_id in self._positions:
-                        self._positions[user_id] = str(entry_id)
-                    event = decode_event(f"{fields[keys.SEQ_FIELD]}-0", fields[keys.EVENT_FIELD])
-                    try:
-                        with span("jobwire.socket_send", job_id=event.job_id, seq=event.seq):
-                            await self._on_event(user_id, event)
-                    except Exception:  # one bad delivery must not stop the feed
-                        log.exception("delivering %s failed", event.job_id)
+            for _stream, entries in found or []:
+                await self._deliver(entries)
+
+    async def _deliver(self, entries: list[Any]) -> None:
+        for entry_id, fields in entries:
+            if self._position is not None:
+                self._position = str(entry_id)
+            user_id = str(fields[keys.USER_FIELD])
+            if user_id not in self._followers:
+                continue
+            event = decode_event(f"{fields[keys.SEQ_FIELD]}-0", fields[keys.EVENT_FIELD])
+            try:
+                with span("jobwire.socket_send", job_id=event.job_id, seq=event.seq):
+                    await self._on_event(user_id, event)
+            except Exception:  # one bad delivery must not stop the feed
+                log.exception("delivering %s failed", event.job_id)

@@ -1,15 +1,19 @@
 """Appends job events to Redis, numbering each one atomically so publishers never collide.
 
-One Lua script bumps the job's counter and appends to the job's and the user's streams in a
-single step: two workers publishing for one job (an old attempt and its retry) still produce a
-gapless ``seq``. Publishing is best effort: a Redis outage costs live events, never a job, and
-a short circuit breaker keeps a dead Redis from slowing every ``advance`` call.
+One Lua script bumps the job's counter and appends to the job's stream in a single step, on
+keys of one hash slot: two workers publishing for one job (an old attempt and its retry) still
+produce a gapless ``seq``. A second, separate call copies the numbered event to the feed the
+API instances follow: on a cluster it lives in another slot. If only that copy fails, the
+event is still in the job's stream, and a subscriber's gap check fetches it from there.
+Publishing is best effort: a Redis outage costs live events, never a job, and a short circuit
+breaker keeps a dead Redis from slowing every ``advance`` call.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -25,11 +29,8 @@ log = logging.getLogger(__name__)
 PUBLISH_SCRIPT = """
 local seq = redis.call('INCR', KEYS[1])
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'e', ARGV[1])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'job', ARGV[5], 'seq', seq, 'e', ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[6])
-redis.call('EXPIRE', KEYS[2], ARGV[4])
-redis.call('EXPIRE', KEYS[3], ARGV[4])
-redis.call('INCR', KEYS[4])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
 return seq
 """
 
@@ -38,7 +39,6 @@ SHEDDABLE = frozenset({EventType.PROGRESS, EventType.CHECKPOINT, EventType.LOG, 
 A change of state (started, paused, completed, ...) is always tried, so a subscriber whose
 feed came back in the breaker's window still learns that the job ended."""
 
-USER_STREAM_MAXLEN = 10_000
 SEQ_TTL_FACTOR = 4
 """The counter outlives the stream, so a job that wakes after its stream expired keeps
 counting up instead of starting again at 1."""
@@ -76,27 +76,34 @@ class RedisEventPublisher:
         body = draft.model_dump_json()
         ttl = self._settings.event_stream_ttl_seconds
         try:
-            seq = await self._script(
-                keys=[
-                    keys.job_seq(draft.job_id),
-                    keys.job_events(draft.job_id),
-                    keys.user_events(draft.user_id),
-                    keys.EVENTS_PUBLISHED,
-                ],
-                args=[
-                    body,
-                    self._settings.event_stream_maxlen,
-                    USER_STREAM_MAXLEN,
-                    ttl,
-                    draft.job_id,
-                    ttl * SEQ_TTL_FACTOR,
-                ],
+            seq = int(
+                await self._script(
+                    keys=[keys.job_seq(draft.job_id), keys.job_events(draft.job_id)],
+                    args=[body, self._settings.event_stream_maxlen, ttl, ttl * SEQ_TTL_FACTOR],
+                )
             )
         except (RedisError, OSError) as exc:
-            self._metrics.redis_errors.labels(operation="publish").inc()
-            self._down_until = time.monotonic() + self._retry_after
-            log.warning(
-                "live feed unreachable, event dropped: %s", exc, extra={"job_id": draft.job_id}
-            )
+            self._failed(draft, "live feed unreachable, event dropped", exc)
             return None
-        return int(seq)
+        try:
+            await self._copy_to_feed(draft, seq, body)
+        except (RedisError, OSError) as exc:
+            self._failed(draft, "event kept in its job's stream, not copied to the feed", exc)
+        return seq
+
+    def _failed(self, draft: EventDraft, what: str, exc: Exception) -> None:
+        self._metrics.redis_errors.labels(operation="publish").inc()
+        self._down_until = time.monotonic() + self._retry_after
+        log.warning("%s: %s", what, exc, extra={"job_id": draft.job_id})
+
+    async def _copy_to_feed(self, draft: EventDraft, seq: int, body: str) -> None:
+        fields: dict[Any, Any] = {
+            keys.JOB_FIELD: draft.job_id,
+            keys.USER_FIELD: draft.user_id,
+            keys.SEQ_FIELD: seq,
+            keys.EVENT_FIELD: body,
+        }
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.xadd(keys.FEED, fields, maxlen=self._settings.feed_stream_maxlen, approximate=True)
+            pipe.incr(keys.EVENTS_PUBLISHED)
+            await pipe.execute()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import datetime
 from typing import Any
 
 from redis.asyncio import Redis
@@ -28,8 +29,8 @@ from jobwire.jobs.reading import JobReader
 
 log = logging.getLogger(__name__)
 
-USER_STREAM_PAGE = 500
-"""Entries read at a time while removing a deleted job's copies from its user's stream."""
+FEED_PAGE = 500
+"""Entries read at a time while removing a deleted job's copies from the feed."""
 
 
 class JobDeletion:
@@ -53,8 +54,8 @@ class JobDeletion:
                 record = await self.reader.record_of(description)
                 raise IllegalTransition("delete", record.state.value)
             await self._end(user_id, job_id)
-        await self._delete_runs(job_id)
-        await forget_feed(redis, user_id, job_id)
+        first_started = await self._delete_runs(job_id)
+        await forget_feed(redis, job_id, first_started or description.start_time)
 
     async def _end(self, user_id: str, job_id: str) -> None:
         """Cancels the job (who and why land in its history), then terminates it if it has
@@ -69,11 +70,14 @@ class JobDeletion:
             log.warning("job did not end when cancelled; terminating", extra={"job_id": job_id})
             await handle.terminate(reason=f"deleted by {user_id}")
 
-    async def _delete_runs(self, job_id: str) -> None:
-        """Every run under the job's id: a resumed or continued job has several."""
+    async def _delete_runs(self, job_id: str) -> datetime | None:
+        """Every run under the job's id (a resumed or continued job has several); answers
+        when the first of them started, where the job's feed begins."""
         run_ids: set[str | None] = {None}
+        starts: list[datetime] = []
         async for run in self.temporal.list_workflows(f"WorkflowId = '{job_id}'"):
             run_ids.add(run.run_id)
+            starts.append(run.start_time)
         for run_id in run_ids:
             execution = WorkflowExecution(workflow_id=job_id, run_id=run_id or "")
             try:
@@ -85,21 +89,22 @@ class JobDeletion:
             except RPCError as exc:
                 if exc.status is not RPCStatusCode.NOT_FOUND:
                     raise
+        return min(starts, default=None)
 
 
-async def forget_feed(redis: Redis, user_id: str, job_id: str) -> None:
-    """Removes the job's stream and counter, and its copies in the user's stream."""
+async def forget_feed(redis: Redis, job_id: str, since: datetime) -> None:
+    """Removes the job's stream and counter, and its copies in the feed, which begin no
+    earlier than the job's first run (feed entry ids are millisecond times)."""
     await redis.delete(keys.job_events(job_id), keys.job_seq(job_id))
-    stream = keys.user_events(user_id)
-    start = "-"
+    start = f"{max(0, int(since.timestamp() * 1000) - 1000)}-0"
     while True:
-        entries: Any = await redis.xrange(stream, min=start, count=USER_STREAM_PAGE)
+        entries: Any = await redis.xrange(keys.FEED, min=start, count=FEED_PAGE)
         if not entries:
             return
         doomed = [entry_id for entry_id, fields in entries if _job_of(fields) == job_id]
         if doomed:
-            await redis.xdel(stream, *doomed)
-        if len(entries) < USER_STREAM_PAGE:
+            await redis.xdel(keys.FEED, *doomed)
+        if len(entries) < FEED_PAGE:
             return
         start = "(" + _text(entries[-1][0])
 

@@ -66,7 +66,7 @@ async def test_replay_from_since_gives_exactly_the_later_events(
     assert nothing.events == [] and nothing.complete and nothing.last_seq == 10
 
 
-async def test_the_users_stream_carries_every_event_of_their_jobs(
+async def test_the_feed_carries_every_event_with_its_job_user_and_seq(
     redis: Redis, settings: Settings
 ) -> None:
     user = f"user-{uuid.uuid4()}"
@@ -76,12 +76,13 @@ async def test_the_users_stream_carries_every_event_of_their_jobs(
     await publisher.publish(draft(second, "b", user))
     await publisher.publish(draft(first, "c", user))
 
-    entries = await redis.xrange(keys.user_events(user))
-    assert [(f[keys.JOB_FIELD], f[keys.SEQ_FIELD]) for _, f in entries] == [
-        (first, "1"),
-        (second, "1"),
-        (first, "2"),
+    entries = await redis.xrange(keys.FEED)
+    mine = [
+        (f[keys.JOB_FIELD], f[keys.USER_FIELD], f[keys.SEQ_FIELD])
+        for _, f in entries
+        if f[keys.USER_FIELD] == user
     ]
+    assert mine == [(first, user, "1"), (second, user, "1"), (first, user, "2")]
 
 
 async def test_a_trimmed_or_expired_stream_is_reported_incomplete(
