@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query
 from api.dependencies import CurrentUser, Jobs
 from api.error_handlers import problem_responses
 from api.routes.job_params import JobId
-from jobwire.contract.records import JobPage, JobRecord, JobStats, StaleJobs
+from jobwire.contract.records import PAGE_SIZE_MAX, JobPage, JobRecord, JobStats, StaleJobs
 from jobwire.contract.states import JobState
 from jobwire.jobs.visibility_query import CURSOR_PATTERN
 
@@ -28,7 +28,7 @@ async def list_jobs(
     jobs: Jobs,
     state: JobState | None = None,
     type: Annotated[str | None, Query(max_length=64)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    limit: Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)] = 50,
     cursor: Annotated[
         str | None,
         Query(

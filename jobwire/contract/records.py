@@ -101,6 +101,10 @@ class JobRecord(JobSummary):
     )
 
 
+PAGE_SIZE_MAX = 200
+"""The most jobs one page of the list holds, for the API and every client alike."""
+
+
 class JobPage(BaseModel):
     """One page of a user's jobs, newest first; ``next_cursor`` is opaque."""
 

@@ -12,6 +12,7 @@ from jobwire.cli.jobs.arguments import JobIdArgument
 from jobwire.cli.jobs.client_options import ApiTarget, client_command
 from jobwire.cli.jobs.exit_codes import EXIT_CODES_HELP
 from jobwire.client.http import JobwireClient
+from jobwire.contract.records import PAGE_SIZE_MAX
 from jobwire.contract.states import JobState
 
 app = typer.Typer()
@@ -25,7 +26,9 @@ def list_jobs(
         JobState | None, typer.Option("--state", help="Only jobs in this state.")
     ] = None,
     job_type: Annotated[str | None, typer.Option("--type", help="Only jobs of this type.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Page size.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=PAGE_SIZE_MAX, help="Page size.")
+    ] = 20,
     cursor: Annotated[str | None, typer.Option("--cursor", help="Next page from `ls`.")] = None,
     every: Annotated[bool, typer.Option("--all", help="Follow every page.")] = False,
 ) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from jobwire.contract.records import JobError
+from jobwire.contract.records import PAGE_SIZE_MAX, JobError
 from jobwire.contract.states import JobState
 from tests.unit.cli.fake_api import FakeApi
 
@@ -391,3 +391,11 @@ def test_show_says_nothing_of_workers_while_one_polls_or_for_a_finished_job(api,
     assert "no worker" not in run(api, runner, "show", api.add_job(JobState.RUNNING)).output
     api.workers = NO_WORKER
     assert "no worker" not in run(api, runner, "show", api.add_job(JobState.COMPLETED)).output
+
+
+def test_ls_refuses_a_page_larger_than_the_api_serves(api, runner):
+    """The API answers at most ``PAGE_SIZE_MAX`` jobs a page; a larger ``--limit`` would be a
+    422 from the server after the call, so the CLI says so before making it."""
+    result = run(api, runner, "ls", "--limit", str(PAGE_SIZE_MAX + 1))
+    assert result.exit_code == 2
+    assert str(PAGE_SIZE_MAX) in result.output
