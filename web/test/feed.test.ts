@@ -114,6 +114,16 @@ describe("Feed", () => {
       shown.push(...result.applied);
     });
 
+  /** Follows job-1 on a live link whose subscribe is answered at 0, and shows event 1. */
+  const followLive = async () => {
+    feed.start("t");
+    follow();
+    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 0 }));
+    socket.up();
+    await flush();
+    socket.fire("job_event", event(1));
+  };
+
   it("connects with the token in the auth payload", () => {
     feed.start("t0ken");
     socket.up();
@@ -135,12 +145,7 @@ describe("Feed", () => {
   });
 
   it("resubscribes with since after a reconnect and shows every missed event once, in order", async () => {
-    feed.start("t");
-    follow();
-    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 0 }));
-    socket.up();
-    await flush();
-    socket.fire("job_event", event(1));
+    await followLive();
     socket.fire("job_event", event(2));
     socket.drop();
     expect(feed.connection.state).toBe("reconnecting");
@@ -156,12 +161,7 @@ describe("Feed", () => {
   });
 
   it("answers resync by subscribing again with its last seq", async () => {
-    feed.start("t");
-    follow();
-    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 0 }));
-    socket.up();
-    await flush();
-    socket.fire("job_event", event(1));
+    await followLive();
     socket.acks.push(() => ({ ok: true, job: record(), last_seq: 3 }));
     socket.fire("resync", { job_id: "job-1", since: 1, reason: "slow consumer" });
     await flush();
@@ -253,6 +253,21 @@ describe("Feed", () => {
     expect(lost).toEqual([]);
     expect(seqs(shown)).toEqual([1, 2, 3, 4]);
     expect(socket.subscribes()).toEqual([]); // REST closed it: no resubscribe
+  });
+
+  it("subscribes with since for a gap when REST fails, and shows what the replay brings", async () => {
+    feed = new Feed(socket, async (_jobId, since) => {
+      if (since > 0) throw new Error("503");
+      return [];
+    });
+    await followLive();
+    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 3 }));
+    socket.fire("job_event", event(3));
+    await flush();
+    expect(socket.subscribes()).toEqual([{ job_id: "job-1", since: 1 }]);
+    socket.fire("job_event", event(2));
+    socket.fire("job_event", event(3));
+    expect(seqs(shown)).toEqual([1, 2, 3]);
   });
 
   it("passes the user room's events of other jobs to event listeners", () => {
