@@ -1,7 +1,8 @@
 """``JobWatch``: every event of the watched jobs exactly once, in ``seq`` order, across reconnects.
 
-The ordering and dedupe are the ``Sequencer``'s; this module holds the link around it. A gap
-that does not close on its own is filled from ``GET /events`` (the same envelopes). After a
+The ordering, dedupe and gap rules are the ``Sequencer``'s (docs/protocol.md, "Following a
+job: the client algorithm"); this module holds the link around it and carries out the fetches
+and subscribes the algorithm asks for. After a
 dropped link the watch reconnects with exponential backoff and jitter and resubscribes each job
 with ``since=<last seq>``, so the server replays exactly what was missed.
 """
@@ -28,7 +29,7 @@ from jobwire.client.feed import (
     SessionExpiredMessage,
 )
 from jobwire.client.models import EventPage
-from jobwire.client.sequencer import Sequencer, Track
+from jobwire.client.sequencer import Outcome, Sequencer, Track
 from jobwire.contract.events import JobEvent
 from jobwire.contract.records import JobRecord, JobSummary
 
@@ -53,6 +54,7 @@ class JobWatch:
     """Async iterator of ``JobEvent``; use ``async with client.watch(...) as watch``.
 
     ``records`` holds each job's latest record (from subscribe acks, snapshots and events);
+    ``progress(job_id)`` what it has shown, never going back;
     ``connection`` and ``retry_in`` describe the link, for a status line.
     """
 
@@ -82,7 +84,6 @@ class JobWatch:
         self._sequencer = Sequencer()
         for job_id in job_ids:
             self._sequencer.add(job_id, since)
-        self.records: dict[str, JobRecord] = self._sequencer.records
         self.connection: ConnectionState = "connecting"
         self.feed_detail = ""
         self.retry_in: float | None = None
@@ -118,11 +119,20 @@ class JobWatch:
         self.connection = "closed"
 
     @property
+    def records(self) -> dict[str, JobRecord]:
+        """Each job's record as of the last event handed on (docs/protocol.md, rule 4)."""
+        return self._sequencer.records
+
+    @property
     def job_ids(self) -> list[str]:
         return list(self._sequencer.tracks)
 
     def last_seq(self, job_id: str) -> int | None:
         return self._sequencer.tracks[job_id].last_seq
+
+    def progress(self, job_id: str) -> float:
+        """The job's progress as shown so far: it never goes back (docs/protocol.md, rule 9)."""
+        return self._sequencer.tracks[job_id].progress
 
     # -- the link ---------------------------------------------------------------------------
 
@@ -214,16 +224,19 @@ class JobWatch:
                 return out  # another job of this user, seen through the user room
             track = self._sequencer.add(event.job_id, max(event.seq - 1, 0))
             out += await self._subscribe(conn, track, required=False)
-        out += self._sequencer.accept(track, event)
-        out += await self._fill_gap(conn, track)
-        return out
+            if track.job_id not in self._sequencer.tracks:
+                return out
+        return out + await self._carry_out(conn, track, track.event(event))
 
     async def _subscribe(
         self, conn: FeedConnection, track: Track, *, required: bool
     ) -> list[JobEvent]:
+        """Subscribes with ``since`` = the track's last seq (rule 1) and takes the ack in."""
+        track.resubscribe()
         try:
             ack = await conn.subscribe(track.job_id, track.last_seq)
         except FeedUnavailable as exc:
+            track.subscribe_failed()
             raise _Reconnect(str(exc)) from exc
         except NotFound:
             if required:
@@ -231,10 +244,30 @@ class JobWatch:
             log.info("job %s is gone; no longer watching it", track.job_id)
             self._sequencer.forget(track.job_id)
             return []
-        out = self._sequencer.take_ack(track, ack)
-        if track.filled_at != track.last_seq:  # not while the replay it asked for is on its way
-            out += await self._fill_gap(conn, track)
+        return await self._carry_out(conn, track, track.ack(ack.job, ack.last_seq))
+
+    async def _carry_out(
+        self, conn: FeedConnection, track: Track, outcome: Outcome
+    ) -> list[JobEvent]:
+        """The outcome's events, and those of the fetch or subscribe it asks for."""
+        out = list(outcome.applied)
+        for kind, since in outcome.requests:
+            if kind == "fetch":
+                out += await self._carry_out(conn, track, await self._fetch(track, since or 0))
+            else:
+                out += await self._subscribe(conn, track, required=False)
         return out
+
+    async def _fetch(self, track: Track, since: int) -> Outcome:
+        """``GET /events?since=`` for a gap; with no REST, or REST down, the gap is filled by a
+        fresh subscribe instead (the track asks for it)."""
+        if self._fetch_events is None:
+            return track.fetch_failed()
+        try:
+            page = await self._fetch_events(track.job_id, since)
+        except (ServerUnreachable, FeedUnavailable):
+            return track.fetch_failed()
+        return track.fetched(page.events, page.last_seq)
 
     async def _take_in_active(self, conn: FeedConnection) -> list[JobEvent]:
         assert self._active_jobs is not None
@@ -248,26 +281,3 @@ class JobWatch:
                 track = self._sequencer.add(record.job_id, self._since)
                 out += await self._subscribe(conn, track, required=False)
         return out
-
-    async def _fill_gap(self, conn: FeedConnection, track: Track) -> list[JobEvent]:
-        """Closes a gap once per position: from REST if it can, else by a fresh replay.
-
-        What even that does not bring is gone from the feed (trimmed); it is skipped with a
-        warning rather than waited for forever.
-        """
-        if not track.pending or track.last_seq is None:
-            return []
-        if track.filled_at == track.last_seq:
-            return self._sequencer.skip_gap(track)
-        track.filled_at = track.last_seq
-        if self._fetch_events is None:
-            return await self._subscribe(conn, track, required=False)
-        try:
-            page = await self._fetch_events(track.job_id, track.last_seq)
-        except (ServerUnreachable, FeedUnavailable):
-            return []  # the link is probably down too; the resubscribe will replay
-        out: list[JobEvent] = []
-        for event in page.events:
-            if event.job_id == track.job_id:
-                out += self._sequencer.accept(track, event)
-        return out + self._sequencer.skip_gap(track)

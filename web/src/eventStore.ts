@@ -1,33 +1,24 @@
 /**
- * One job's events, applied in `seq` order exactly once.
+ * One followed job: docs/protocol.md's "Following a job: the client algorithm", once.
  *
- * The feed delivers at least once and, around reconnects, replays and the user room, in
- * almost any order. The store keeps the last applied `seq` and a buffer of early arrivals:
- * a duplicate is dropped, an early event waits for the ones before it, and an open gap asks
- * the caller to resubscribe with `since` once per position.
- *
- * The socket does not bring everything: a subscribe never replays what the user room already
- * delivered to this connection (docs/protocol.md), and a page that starts following a job
- * late never saw those events. So a gap the socket will not close is asked for once from
- * REST (`GET /events?since=`, `backfillSince`); only what even REST lacks is skipped and
- * reported as lost, never waited for forever. A `job.snapshot` stands for "everything up to
- * its seq" (its events expired from Redis).
+ * The rules are written there; the Python client's `jobwire/client/sequencer.py` follows the
+ * same ones, and both run every recorded sequence in `tests/fixtures/feed`
+ * (test/feedFixtures.test.ts here). The store does no I/O: each message in gives an
+ * `ApplyResult` out, the events to render, the ranges lost and the requests (a REST fetch, a
+ * subscribe) the feed then makes.
  */
 
 import type { CheckpointSummary, JobEvent, JobRecord } from "./types";
 
+export type FeedRequest = { kind: "fetch"; since: number } | { kind: "subscribe"; since: number | null };
+
 export interface ApplyResult {
   /** Events newly applied, in order (what the page should render). */
   applied: JobEvent[];
-  /** Set when a gap is open and the caller should `subscribe` again with this `since`. */
-  resubscribeSince: number | null;
-  /**
-   * Set when the socket will not close a gap: the caller fetches the events after this seq
-   * from REST and hands them to `acceptBackfill` (also when that fails, with none).
-   */
-  backfillSince: number | null;
-  /** Seq ranges skipped because neither the live feed nor a replay brought them. */
+  /** Seq ranges neither the feed nor REST could bring: shown, never silent. */
   lost: Array<[number, number]>;
+  /** What the feed should do next: fetch events after `since` from REST, or subscribe with it. */
+  requests: FeedRequest[];
 }
 
 export interface SubscribeAckInfo {
@@ -35,29 +26,37 @@ export interface SubscribeAckInfo {
   last_seq: number;
 }
 
+/** Early arrivals kept; beyond it the newest are dropped and fetched again. */
+export const BUFFER_LIMIT = 256;
 const MAX_EVENTS = 2000;
 
 export class JobEventStore {
   readonly jobId: string;
-  /** Last applied seq; `null` until the first ack or event says where the job stands. */
+  /** Last applied seq; `null` until the first ack says where the job stands. */
   lastSeq: number | null;
   record: JobRecord | null = null;
+  /** The seq the record is current at. */
+  recordSeq: number | null = null;
+  /** The highest progress shown: it never goes back (rule 9). */
+  progress = 0;
   /** State for which `record.allowed_actions` was computed by the server. */
   actionsState: JobRecord["state"] | null = null;
   readonly events: JobEvent[] = [];
-  private pending = new Map<number, JobEvent>();
-  /** The replay we asked for reaches this seq; past it, a gap that is still open is lost. */
-  private replayUntil = 0;
-  /** `lastSeq` at which we last asked for a resubscribe, so each gap is asked for once. */
-  private askedAt: number | null = null;
-  /** A resubscribe was asked for and its ack has not come yet: the replay is on its way. */
-  private awaitingAck = false;
-  /** `lastSeq` at which REST was last asked for the gap, so each gap is fetched once. */
-  private backfilledAt: number | null = null;
-  /** A REST backfill is on its way: nothing is declared lost before it answers. */
-  private awaitingBackfill = false;
+  /** A subscribe is under way (every follow starts with one); its ack has not come. */
+  subscribing = true;
+  /** A REST fetch after this seq is under way. */
+  fetching: number | null = null;
+  private buffer = new Map<number, JobEvent>();
+  private replayTo = 0;
+  /** The last page fetched: after `since` up to this seq; what it lacks is gone. */
+  private pageSpan: [number, number] | null = null;
+  private tried: { at: number | null; ways: Set<string> } = { at: null, ways: new Set() };
 
-  constructor(jobId: string, since: number | null = 0) {
+  constructor(
+    jobId: string,
+    since: number | null = 0,
+    private readonly bufferLimit = BUFFER_LIMIT,
+  ) {
     this.jobId = jobId;
     this.lastSeq = since;
   }
@@ -68,193 +67,234 @@ export class JobEventStore {
   }
 
   get pendingCount(): number {
-    return this.pending.size;
+    return this.buffer.size;
   }
 
-  /** Takes a record fetched from REST or a subscribe ack as the truth for its fields. */
-  setRecord(record: JobRecord): void {
-    if (record.job_id !== this.jobId) return;
-    this.record = { ...record };
-    this.actionsState = record.state;
+  /** Terminal, and every event up to the record's seq applied: nothing more will come. */
+  get done(): boolean {
+    const state = this.record?.state;
+    return (
+      (state === "completed" || state === "failed" || state === "cancelled") &&
+      this.lastSeq !== null &&
+      this.lastSeq >= (this.recordSeq ?? 0) &&
+      this.buffer.size === 0 &&
+      !this.subscribing
+    );
   }
 
-  /** A subscribe ack: the record, and the seq up to which the replay that follows will go. */
+  // -- messages in (rules 1, 2, 3, 5, 7, 8) ---------------------------------------------------
+
+  /** The feed subscribes again (reconnect, resync, or a gap): with `since` = the last seq. */
+  resubscribe(): ApplyResult {
+    this.subscribing = true;
+    this.replayTo = 0;
+    return { ...empty(), requests: [{ kind: "subscribe", since: this.lastSeq }] };
+  }
+
+  /** The subscribe could not be sent (link down); the next connect subscribes again. */
+  resubscribeFailed(): void {
+    this.subscribing = false;
+  }
+
   acceptAck(ack: SubscribeAckInfo): ApplyResult {
-    this.setRecord(ack.job);
-    this.awaitingAck = false;
-    this.replayUntil = Math.max(this.replayUntil, ack.last_seq);
+    this.subscribing = false;
     if (this.lastSeq === null) this.lastSeq = ack.last_seq;
-    return this.settle(this.flush());
+    this.replayTo = ack.last_seq;
+    this.setRecord(ack.job, ack.last_seq);
+    const out = empty();
+    this.flush(out);
+    return this.settle(out);
   }
 
   apply(event: JobEvent): ApplyResult {
-    if (event.job_id !== this.jobId) return empty();
-    if (event.type === "job.snapshot") return this.settle(this.applySnapshot(event));
-    if (this.lastSeq !== null && event.seq <= this.lastSeq) return empty();
-    if (!this.pending.has(event.seq)) this.pending.set(event.seq, event);
-    return this.settle(this.flush());
-  }
-
-  /** The resubscribe asked for could not be sent (link down); the next connect will replay. */
-  resubscribeFailed(): void {
-    this.awaitingAck = false;
-    this.askedAt = null;
+    const out = empty();
+    if (event.job_id !== this.jobId) return out;
+    this.receive(event, out);
+    return this.settle(out, this.trim());
   }
 
   /**
-   * Asks for the job's history from REST before the socket says anything: a page that
-   * starts following a job the user room already brought would otherwise never get the
-   * events before that. The caller fetches `since` onwards and calls `acceptBackfill`.
+   * Starts a REST fetch of the job's events of its own: a page that follows a job its
+   * connection may already have carried unkept. Returns the `since` to fetch after.
    */
   startBackfill(): number {
-    this.backfilledAt = this.since;
-    this.awaitingBackfill = true;
-    return this.since;
+    const request = this.ask();
+    return request.since;
   }
 
-  /**
-   * Applies what `GET /events?since=` answered (the same envelopes the socket sends), all at
-   * once: a gap is judged after the whole page, not after each of its events. Called with no
-   * events when REST failed; what the gap still misses then is lost.
-   */
-  acceptBackfill(events: readonly JobEvent[]): ApplyResult {
-    this.awaitingBackfill = false;
-    const applied: JobEvent[] = [];
-    for (const event of events) {
-      if (event.job_id !== this.jobId) continue;
-      if (event.type === "job.snapshot") {
-        applied.push(...this.applySnapshot(event));
-      } else if (this.lastSeq === null || event.seq > this.lastSeq) {
-        if (!this.pending.has(event.seq)) this.pending.set(event.seq, event);
-      }
-    }
-    applied.push(...this.flush());
-    return this.settle(applied);
+  /** A REST page (`GET /events?since=`), applied whole and then judged. */
+  fetched(events: readonly JobEvent[], lastSeq: number): ApplyResult {
+    const since = this.fetching;
+    this.fetching = null;
+    if (since !== null) this.pageSpan = [since, lastSeq];
+    const out = empty();
+    for (const event of events) if (event.job_id === this.jobId) this.receive(event, out);
+    return this.settle(out, this.trim());
   }
 
-  private applySnapshot(event: JobEvent): JobEvent[] {
-    const known = this.events[this.events.length - 1];
-    const newer = this.lastSeq === null || event.seq > this.lastSeq;
-    const changed =
-      known === undefined ||
-      known.state !== event.state ||
-      known.progress !== event.progress ||
-      known.step !== event.step;
-    if (!newer && !changed) return [];
+  fetchFailed(): ApplyResult {
+    this.fetching = null;
+    return this.settle(empty());
+  }
+
+  /** A record at `seq` (REST, a control's answer); without one it is current at `recordSeq`. */
+  setRecord(record: JobRecord, seq: number | null = null): void {
+    if (record.job_id !== this.jobId) return;
+    if (seq !== null && this.recordSeq !== null && seq < this.recordSeq) return;
+    this.record = { ...record };
+    this.actionsState = record.state;
+    if (seq !== null) this.recordSeq = seq;
+    this.show(record.progress);
+  }
+
+  // -- the rules' insides ---------------------------------------------------------------------
+
+  private receive(event: JobEvent, out: ApplyResult): void {
+    if (event.type === "job.snapshot") return this.snapshot(event, out);
+    if (this.lastSeq !== null && event.seq <= this.lastSeq) return;
+    if (!this.buffer.has(event.seq)) this.buffer.set(event.seq, event);
+    if (this.replaySkipped(event.seq)) this.replayTo = 0;
+    this.flush(out);
+  }
+
+  /** A replayed event past a seq neither applied nor kept: the in-order replay skipped it. */
+  private replaySkipped(seq: number): boolean {
+    if (this.subscribing || this.lastSeq === null || seq > this.replayTo) return false;
+    for (let s = this.lastSeq + 1; s < seq; s++) if (!this.buffer.has(s)) return true;
+    return false;
+  }
+
+  private snapshot(event: JobEvent, out: ApplyResult): void {
     const raw = event.data["record"];
-    if (raw && typeof raw === "object" && (raw as JobRecord).job_id === this.jobId) {
-      this.setRecord(raw as JobRecord);
-    } else {
-      this.note(event);
-    }
+    const record = raw && typeof raw === "object" && (raw as JobRecord).job_id === this.jobId ? (raw as JobRecord) : null;
+    const repeat = this.lastSeq !== null && event.seq <= this.lastSeq;
+    if (repeat && (event.seq < (this.lastSeq ?? 0) || !this.saysSomethingNew(event))) return;
     this.lastSeq = Math.max(this.lastSeq ?? 0, event.seq);
-    this.push(event);
-    return [event, ...this.flush()];
+    for (const seq of [...this.buffer.keys()]) if (seq <= event.seq) this.buffer.delete(seq);
+    if (record) {
+      this.setRecord(record, event.seq);
+    } else if (this.record && event.seq >= (this.recordSeq ?? 0)) {
+      this.record = fold(this.record, event);
+      this.recordSeq = event.seq;
+    }
+    this.handOn(event, out);
+    this.flush(out);
   }
 
-  private flush(): JobEvent[] {
-    const out: JobEvent[] = [];
-    if (this.lastSeq === null) return out;
-    for (const seq of [...this.pending.keys()]) {
-      if (seq <= this.lastSeq) this.pending.delete(seq);
-    }
-    let next = this.pending.get(this.lastSeq + 1);
+  private saysSomethingNew(event: JobEvent): boolean {
+    const known = this.record;
+    if (known === null || (this.recordSeq ?? 0) > event.seq) return known === null;
+    return known.state !== event.state || known.progress !== event.progress || known.step !== event.step;
+  }
+
+  private flush(out: ApplyResult): void {
+    if (this.lastSeq === null) return;
+    for (const seq of [...this.buffer.keys()]) if (seq <= this.lastSeq) this.buffer.delete(seq);
+    let next = this.buffer.get(this.lastSeq + 1);
     while (next !== undefined) {
-      this.pending.delete(next.seq);
+      this.buffer.delete(next.seq);
       this.lastSeq = next.seq;
-      this.note(next);
-      this.push(next);
-      out.push(next);
-      next = this.pending.get(this.lastSeq + 1);
+      if (this.record && next.seq > (this.recordSeq ?? 0)) {
+        this.record = fold(this.record, next);
+        this.recordSeq = next.seq;
+      }
+      this.handOn(next, out);
+      next = this.buffer.get(this.lastSeq + 1);
+    }
+  }
+
+  private handOn(event: JobEvent, out: ApplyResult): void {
+    this.show(event.progress);
+    this.events.push(event);
+    if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
+    out.applied.push(event);
+  }
+
+  /** Progress shown only rises; the record carries the number shown. */
+  private show(progress: number): void {
+    this.progress = Math.max(this.progress, progress);
+    if (this.record && this.record.progress !== this.progress) {
+      this.record = { ...this.record, progress: this.progress };
+    }
+  }
+
+  /** Drops the newest early arrivals beyond the limit; true when some had to go. */
+  private trim(): boolean {
+    const extra = [...this.buffer.keys()].sort((a, b) => a - b).slice(this.bufferLimit);
+    for (const seq of extra) this.buffer.delete(seq);
+    return extra.length > 0;
+  }
+
+  /** Rule 6: what an open gap waits for, or how it is filled, or that it is lost. */
+  private settle(out: ApplyResult, overflow = false): ApplyResult {
+    while (this.lastSeq !== null && this.buffer.size > 0) {
+      const first = Math.min(...this.buffer.keys());
+      if (this.fetching !== null) break;
+      const waiting = this.subscribing || this.lastSeq < this.replayTo;
+      if (waiting && !overflow) break;
+      const span = this.pageSpan;
+      if (span && span[0] <= this.lastSeq && this.lastSeq < span[1]) {
+        this.lose(Math.min(first - 1, span[1]), out);
+        continue;
+      }
+      const ways = this.tried.at === this.lastSeq ? this.tried.ways : new Set<string>();
+      if (!ways.has("fetch")) {
+        out.requests.push(this.ask());
+      } else if (!ways.has("subscribe")) {
+        this.tried = { at: this.lastSeq, ways: new Set([...ways, "subscribe"]) };
+        out.requests.push(...this.resubscribe().requests);
+      } else {
+        this.lose(first - 1, out);
+        continue;
+      }
+      break;
     }
     return out;
   }
 
-  /** Decides what to do about a gap still open after a flush. */
-  private settle(applied: JobEvent[], into?: ApplyResult): ApplyResult {
-    const result: ApplyResult = into ?? { applied, resubscribeSince: null, backfillSince: null, lost: [] };
-    if (this.pending.size === 0 || this.lastSeq === null) return result;
-    if (this.askedAt !== this.lastSeq) {
-      this.askedAt = this.lastSeq;
-      result.resubscribeSince = this.lastSeq;
-      this.awaitingAck = true;
-      return result;
-    }
-    if (this.awaitingAck || this.awaitingBackfill) return result;
-    // We asked already at this position, and the replay (which comes before live events) has
-    // run past its end without closing the gap: the socket will not bring those events.
-    if (Math.max(...this.pending.keys()) > this.replayUntil) return this.giveUp(result);
-    return result;
+  private ask(): { kind: "fetch"; since: number } {
+    const ways = this.tried.at === this.lastSeq ? this.tried.ways : new Set<string>();
+    this.tried = { at: this.lastSeq, ways: new Set([...ways, "fetch"]) };
+    this.fetching = this.lastSeq ?? 0;
+    return { kind: "fetch", since: this.fetching };
   }
 
-  /**
-   * Gives up on the open gap. The feed calls this when a gap stays open a while after its
-   * replay (nothing newer came to prove the socket will not close it).
-   */
-  skipGap(into: ApplyResult = empty()): ApplyResult {
-    if (this.pending.size === 0 || this.lastSeq === null) return into;
-    if (this.awaitingAck || this.awaitingBackfill) return into;
-    return this.giveUp(into);
+  private lose(upto: number, out: ApplyResult): void {
+    if (this.lastSeq === null) return;
+    out.lost.push([this.lastSeq + 1, upto]);
+    this.lastSeq = upto;
+    this.flush(out);
   }
+}
 
-  /** The socket will not close the gap: REST is asked once; what it lacks too is lost. */
-  private giveUp(into: ApplyResult): ApplyResult {
-    if (this.backfilledAt !== this.lastSeq) {
-      this.backfilledAt = this.lastSeq;
-      this.awaitingBackfill = true;
-      into.backfillSince = this.lastSeq;
-      return into;
-    }
-    return this.skip(into);
+/**
+ * The record as of `event` (rule 4): what the event says about the job replaces what it said.
+ * The Python client folds the same fields (`jobwire/client/folding.py`).
+ */
+function fold(previous: JobRecord, event: JobEvent): JobRecord {
+  const record = { ...previous, state: event.state, progress: event.progress, updated_at: event.ts };
+  if (event.step) record.step = event.step;
+  if (event.type === "job.completed" || event.type === "job.failed" || event.type === "job.cancelled") {
+    record.finished_at = event.ts;
+  } else if (event.type === "job.resumed" || event.type === "job.started") {
+    record.finished_at = null;
   }
-
-  /** Marks the open gap lost and applies what waits behind it. */
-  private skip(into: ApplyResult): ApplyResult {
-    if (this.pending.size === 0 || this.lastSeq === null) return into;
-    const first = Math.min(...this.pending.keys());
-    into.lost.push([this.lastSeq + 1, first - 1]);
-    this.lastSeq = first - 1;
-    into.applied.push(...this.flush());
-    if (this.pending.size > 0) return this.settle(into.applied, into);
-    return into;
+  // A checkpoint event's data is the summary itself; a recovery carries it under `checkpoint`.
+  const checkpoint = event.type === "job.checkpoint" ? event.data : event.data["checkpoint"];
+  if (isCheckpoint(checkpoint)) record.checkpoint = checkpoint;
+  const phase = event.data["phase"];
+  if (typeof phase === "string") record.phase = phase;
+  const attempt = event.data["attempt"];
+  if (typeof attempt === "number" && Number.isInteger(attempt) && attempt >= 1) record.attempt = attempt;
+  const result = event.data["result"];
+  if (event.type === "job.completed" && result && typeof result === "object") {
+    record.result = result as Record<string, unknown>;
   }
-
-  private push(event: JobEvent): void {
-    this.events.push(event);
-    if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
+  const error = event.data["error"];
+  if (event.type === "job.failed" && error && typeof error === "object") {
+    record.error = error as JobRecord["error"];
   }
-
-  /** Folds an event into the record, so the page shows the latest state between fetches. */
-  private note(event: JobEvent): void {
-    if (this.record === null) return;
-    const record = { ...this.record };
-    record.state = event.state;
-    record.progress = event.progress;
-    if (event.step) record.step = event.step;
-    record.updated_at = event.ts;
-    // A terminal event is the moment the job finished; a resumed job is not finished any more.
-    if (event.type === "job.completed" || event.type === "job.failed" || event.type === "job.cancelled") {
-      record.finished_at = event.ts;
-    } else if (event.type === "job.resumed" || event.type === "job.started") {
-      record.finished_at = null;
-    }
-    // A checkpoint event's data is the summary itself; a recovery carries it under `checkpoint`.
-    const checkpoint = event.type === "job.checkpoint" ? event.data : event.data["checkpoint"];
-    if (isCheckpoint(checkpoint)) record.checkpoint = checkpoint;
-    const phase = event.data["phase"];
-    if (typeof phase === "string") record.phase = phase;
-    const attempt = event.data["attempt"];
-    if (typeof attempt === "number") record.attempt = attempt;
-    const result = event.data["result"];
-    if (event.type === "job.completed" && result && typeof result === "object") {
-      record.result = result as Record<string, unknown>;
-    }
-    const error = event.data["error"];
-    if (event.type === "job.failed" && error && typeof error === "object") {
-      record.error = error as JobRecord["error"];
-    }
-    this.record = record;
-  }
+  return record;
 }
 
 function isCheckpoint(value: unknown): value is CheckpointSummary {
@@ -267,7 +307,7 @@ function isCheckpoint(value: unknown): value is CheckpointSummary {
 }
 
 function empty(): ApplyResult {
-  return { applied: [], resubscribeSince: null, backfillSince: null, lost: [] };
+  return { applied: [], lost: [], requests: [] };
 }
 
 /** Event types after which the record's `allowed_actions` must be fetched again. */

@@ -8,9 +8,11 @@
  * no subscription: every event of the user's jobs reaches `onEvent` listeners (status bar,
  * job list). `resync` (the client fell behind) is answered the same way, with `since`.
  *
- * A subscribe never replays what the user room already brought this connection, so a page
+ * A subscribe may leave out what the user room already brought this connection, so a page
  * that starts following a job reads its history from REST (`history`) alongside the
- * subscribe, and so does a gap the socket does not close.
+ * subscribe. What to do about gaps, repeats and snapshots is the store's (docs/protocol.md,
+ * "Following a job: the client algorithm"); the feed carries out the fetches and subscribes
+ * it asks for.
  */
 
 import {
@@ -43,8 +45,6 @@ export type HistoryLoader = (jobId: string, since: number) => Promise<JobEvent[]
 const ACK_TIMEOUT_MS = 10_000;
 /** The server's limit on jobs named in the connect payload (docs/protocol.md). */
 export const MAX_CONNECT_SUBSCRIPTIONS = 100;
-/** How long a gap may stay open after its replay before its events are declared lost. */
-export const GAP_GRACE_MS = 3_000;
 
 export class SubscribeError extends Error {
   readonly problem: Problem;
@@ -56,7 +56,6 @@ export class SubscribeError extends Error {
 
 interface Follow {
   store: JobEventStore;
-  gapTimer?: ReturnType<typeof setTimeout>;
   listeners: Set<StoreListener>;
   onError?: (error: SubscribeError) => void;
 }
@@ -130,9 +129,10 @@ export class Feed {
   }
 
   private connectPayload(token: string): { token: string; subscriptions: object[] } {
-    const subscriptions = [...this.follows.values()]
-      .slice(0, MAX_CONNECT_SUBSCRIPTIONS)
-      .map((follow) => ({ job_id: follow.store.jobId, since: follow.store.since }));
+    const subscriptions = [...this.follows.values()].slice(0, MAX_CONNECT_SUBSCRIPTIONS).map((follow) => {
+      follow.store.resubscribe();
+      return { job_id: follow.store.jobId, since: follow.store.since };
+    });
     this.named = new Set(subscriptions.map((subscription) => subscription.job_id));
     return { token, subscriptions };
   }
@@ -180,7 +180,6 @@ export class Feed {
         current.listeners.delete(listener);
         if (current.listeners.size === 0) {
           this.follows.delete(jobId);
-          if (current.gapTimer !== undefined) clearTimeout(current.gapTimer);
           if (this.socket.connected) {
             this.socket
               .timeout(ACK_TIMEOUT_MS)
@@ -196,6 +195,7 @@ export class Feed {
   async subscribe(jobId: string): Promise<void> {
     const follow = this.follows.get(jobId);
     if (!follow) return;
+    follow.store.resubscribe();
     let ack: SubscribeAck;
     try {
       ack = await this.socket
@@ -232,30 +232,26 @@ export class Feed {
     this.emitEvent(event);
   }
 
+  /** Renders what the store applied and carries out the fetches and subscribes it asks for. */
   private deliver(follow: Follow, result: ApplyResult, fromAck: boolean): void {
     if (fromAck || result.applied.length || result.lost.length) {
       for (const listener of follow.listeners) listener(follow.store, result);
     }
-    if (result.resubscribeSince !== null) void this.subscribe(follow.store.jobId);
-    if (result.backfillSince !== null) void this.backfill(follow, result.backfillSince, true);
-    if (follow.store.pendingCount > 0 && follow.gapTimer === undefined) {
-      follow.gapTimer = setTimeout(() => {
-        follow.gapTimer = undefined;
-        if (this.follows.get(follow.store.jobId) !== follow) return;
-        const skipped = follow.store.skipGap();
-        this.deliver(follow, skipped, false); // lost events, or a REST backfill to ask for
-        for (const applied of skipped.applied) this.emitEvent(applied);
-      }, GAP_GRACE_MS);
+    for (const request of result.requests) {
+      if (request.kind === "fetch") void this.backfill(follow, request.since, true);
+      else if (this.socket.connected) void this.subscribe(follow.store.jobId);
+      // else the next connect names the job with since
     }
   }
 
   /**
    * Reads the job's events after `since` from REST into its store. `live` events (a gap the
    * socket left) go to the event listeners as well; a page's initial history does not, since
-   * it is no news to the status bar or the job list.
+   * it is no news to the status bar or the job list. The pages read cover up to their last
+   * event; with no REST, or REST down, the store asks for a subscribe instead.
    */
   private async backfill(follow: Follow, since: number, live: boolean): Promise<void> {
-    let events: JobEvent[] = [];
+    let events: JobEvent[] | null = null;
     if (this.history) {
       try {
         events = await this.history(follow.store.jobId, since);
@@ -264,7 +260,10 @@ export class Feed {
       }
     }
     if (this.follows.get(follow.store.jobId) !== follow) return;
-    const result = follow.store.acceptBackfill(events);
+    const result =
+      events === null
+        ? follow.store.fetchFailed()
+        : follow.store.fetched(events, Math.max(since, ...events.map((event) => event.seq)));
     this.deliver(follow, result, false);
     if (live) for (const applied of result.applied) this.emitEvent(applied);
   }

@@ -88,6 +88,8 @@ export interface JobRecord extends JobSummary {
   attempt: number;
   result: Record<string, unknown> | null;
   error: JobError | null;
+  /** The seq the record is current at, where the server says (docs/protocol.md, rule 8). */
+  seq?: number;
 }
 
 export interface JobEvent {

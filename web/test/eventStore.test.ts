@@ -28,12 +28,13 @@ describe("JobEventStore", () => {
     expect(store.lastSeq).toBe(0);
   });
 
-  it("asks once to resubscribe with since when a gap opens", () => {
+  it("asks REST once for a gap, and subscribes with since when REST fails", () => {
     const store = new JobEventStore("job-1", 0);
+    store.acceptAck({ job: record(), last_seq: 0 });
     store.apply(event(1));
-    const first = store.apply(event(4));
-    expect(first.resubscribeSince).toBe(1);
-    expect(store.apply(event(5)).resubscribeSince).toBeNull();
+    expect(store.apply(event(4)).requests).toEqual([{ kind: "fetch", since: 1 }]);
+    expect(store.apply(event(5)).requests).toEqual([]); // the fetch is under way
+    expect(store.fetchFailed().requests).toEqual([{ kind: "subscribe", since: 1 }]);
     // the replay closes the gap
     store.acceptAck({ job: record(), last_seq: 5 });
     expect(seqs(store.apply(event(2)).applied)).toEqual([2]);
@@ -41,28 +42,24 @@ describe("JobEventStore", () => {
     expect(store.pendingCount).toBe(0);
   });
 
-  it("asks REST for a gap the replay did not close, and reports lost what REST lacks too", () => {
+  it("reports lost what the REST page covers but lacks, and applies what waited", () => {
     const store = new JobEventStore("job-1", 0);
+    store.acceptAck({ job: record(), last_seq: 0 });
     store.apply(event(1));
-    expect(store.apply(event(4)).resubscribeSince).toBe(1);
-    store.acceptAck({ job: record(), last_seq: 4 }); // replay would bring 2..4; 2, 3 trimmed
-    const beyond = store.apply(event(5)); // beyond the replay: the socket will not bring 2..3
-    expect(beyond.backfillSince).toBe(1);
-    expect(beyond.lost).toEqual([]);
-    expect(store.skipGap().lost).toEqual([]); // nothing is lost while REST is asked
-    const result = store.acceptBackfill([]);
+    expect(store.apply(event(4)).requests).toEqual([{ kind: "fetch", since: 1 }]);
+    const result = store.fetched([], 4);
     expect(result.lost).toEqual([[2, 3]]);
-    expect(seqs(result.applied)).toEqual([4, 5]);
-    expect(store.lastSeq).toBe(5);
+    expect(seqs(result.applied)).toEqual([4]);
+    expect(store.lastSeq).toBe(4);
   });
 
   it("applies what REST brings for a gap, once each and in order", () => {
     const store = new JobEventStore("job-1", 0);
+    store.acceptAck({ job: record(), last_seq: 0 });
     store.apply(event(1));
     store.apply(event(4));
-    store.acceptAck({ job: record(), last_seq: 4 });
-    expect(store.apply(event(5)).backfillSince).toBe(1);
-    const result = store.acceptBackfill([event(2), event(3), event(4), event(9, "job.progress", { job_id: "job-2" })]);
+    store.apply(event(5));
+    const result = store.fetched([event(2), event(3), event(4), event(9, "job.progress", { job_id: "job-2" })], 5);
     expect(result.lost).toEqual([]);
     expect(seqs(result.applied)).toEqual([2, 3, 4, 5]);
     expect(seqs(store.events)).toEqual([1, 2, 3, 4, 5]);
@@ -71,32 +68,32 @@ describe("JobEventStore", () => {
   it("takes a job's history from REST before the socket says anything, without waiting on it", () => {
     const store = new JobEventStore("job-1", 0);
     expect(store.startBackfill()).toBe(0);
-    // a live event overtakes the history: it waits, and nothing is declared lost meanwhile
+    // a live event overtakes the history: it waits, and nothing is asked or lost meanwhile
     store.apply(event(4));
     store.acceptAck({ job: record(), last_seq: 4 });
-    expect(store.apply(event(5)).lost).toEqual([]);
-    expect(store.skipGap().lost).toEqual([]);
-    const result = store.acceptBackfill([event(1), event(2), event(3), event(4)]);
+    const live = store.apply(event(5));
+    expect(live.lost).toEqual([]);
+    expect(live.requests).toEqual([]);
+    const result = store.fetched([event(1), event(2), event(3), event(4)], 4);
     expect(seqs(result.applied)).toEqual([1, 2, 3, 4, 5]);
-    expect(result.resubscribeSince).toBeNull();
-    expect(result.backfillSince).toBeNull();
+    expect(result.requests).toEqual([]);
   });
 
-  it("does not declare a gap lost while its resubscribe ack is on its way", () => {
+  it("does not ask for a gap or declare it lost while its subscribe ack is on its way", () => {
     const store = new JobEventStore("job-1", 0);
     store.apply(event(1));
     store.apply(event(3));
     const live = store.apply(event(9));
     expect(live.lost).toEqual([]);
-    expect(live.resubscribeSince).toBeNull();
+    expect(live.requests).toEqual([]);
   });
 
-  it("asks again after a resubscribe could not be sent", () => {
+  it("asks for the gap after a subscribe could not be sent", () => {
     const store = new JobEventStore("job-1", 0);
     store.apply(event(1));
     store.apply(event(3));
     store.resubscribeFailed();
-    expect(store.apply(event(4)).resubscribeSince).toBe(1);
+    expect(store.apply(event(4)).requests).toEqual([{ kind: "fetch", since: 1 }]);
   });
 
   it("treats a snapshot as everything up to its seq", () => {
@@ -120,6 +117,7 @@ describe("JobEventStore", () => {
     const snap = (progress: number) =>
       event(5, "job.snapshot", {
         progress,
+        step: "polling",
         data: { record: record({ progress, step: "polling" }) },
       });
     expect(store.apply(snap(40)).applied).toHaveLength(1);
@@ -161,21 +159,5 @@ describe("JobEventStore", () => {
     store.acceptAck({ job: record(), last_seq: 7 });
     expect(store.lastSeq).toBe(8);
     expect(seqs(store.events)).toEqual([8]);
-  });
-});
-
-describe("JobEventStore.skipGap", () => {
-  it("declares a gap lost once its replay is done, and applies what waited", () => {
-    const store = new JobEventStore("job-1", 0);
-    store.apply(event(1));
-    store.apply(event(4));
-    expect(store.skipGap().lost).toEqual([]); // the replay is still on its way
-    store.acceptAck({ job: record(), last_seq: 4 });
-    expect(store.skipGap().backfillSince).toBe(1); // REST is asked first
-    expect(store.acceptBackfill([]).lost).toEqual([]); // the replay may still come
-    const result = store.skipGap();
-    expect(result.lost).toEqual([[2, 3]]);
-    expect(seqs(result.applied)).toEqual([4]);
-    expect(store.pendingCount).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { Feed, type FeedSocket, GAP_GRACE_MS } from "../src/feed";
+import { Feed, type FeedSocket } from "../src/feed";
 import type { JobEvent } from "../src/types";
 import { event, record, seqs } from "./fixtures";
 
@@ -114,6 +114,16 @@ describe("Feed", () => {
       shown.push(...result.applied);
     });
 
+  /** Follows job-1 on a live link whose subscribe is answered at 0, and shows event 1. */
+  const followLive = async () => {
+    feed.start("t");
+    follow();
+    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 0 }));
+    socket.up();
+    await flush();
+    socket.fire("job_event", event(1));
+  };
+
   it("connects with the token in the auth payload", () => {
     feed.start("t0ken");
     socket.up();
@@ -135,12 +145,7 @@ describe("Feed", () => {
   });
 
   it("resubscribes with since after a reconnect and shows every missed event once, in order", async () => {
-    feed.start("t");
-    follow();
-    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 0 }));
-    socket.up();
-    await flush();
-    socket.fire("job_event", event(1));
+    await followLive();
     socket.fire("job_event", event(2));
     socket.drop();
     expect(feed.connection.state).toBe("reconnecting");
@@ -156,12 +161,7 @@ describe("Feed", () => {
   });
 
   it("answers resync by subscribing again with its last seq", async () => {
-    feed.start("t");
-    follow();
-    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 0 }));
-    socket.up();
-    await flush();
-    socket.fire("job_event", event(1));
+    await followLive();
     socket.acks.push(() => ({ ok: true, job: record(), last_seq: 3 }));
     socket.fire("resync", { job_id: "job-1", since: 1, reason: "slow consumer" });
     await flush();
@@ -185,23 +185,27 @@ describe("Feed", () => {
     expect(answers).toBe(1); // an answer to a job this connection did not name is ignored
   });
 
-  it("resubscribes when a gap opens and shows the lost range if the replay cannot fill it", async () => {
-    vi.useFakeTimers();
+  it("without REST resubscribes when a gap opens and shows the lost range the replay skips", async () => {
     const lost: Array<[number, number]> = [];
     feed.start("t");
-    feed.follow("job-1", (_s, result) => lost.push(...result.lost));
+    feed.follow("job-1", (_s, result) => {
+      shown.push(...result.applied);
+      lost.push(...result.lost);
+    });
     socket.acks.push(() => ({ ok: true, job: record(), last_seq: 0 }));
     socket.up();
-    await vi.advanceTimersByTimeAsync(0);
+    await flush();
     socket.fire("job_event", event(1));
     socket.acks.push(() => ({ ok: true, job: record(), last_seq: 4 }));
     socket.fire("job_event", event(4));
-    await vi.advanceTimersByTimeAsync(0);
+    await flush();
     expect(socket.subscribes().at(-1)).toEqual({ job_id: "job-1", since: 1 });
-    await vi.advanceTimersByTimeAsync(GAP_GRACE_MS + 10);
-    expect(lost).toEqual([]); // REST is asked first (here there is none: it brings nothing)
-    await vi.advanceTimersByTimeAsync(GAP_GRACE_MS + 10);
-    expect(lost).toEqual([[2, 3]]);
+    expect(lost).toEqual([]);
+    // the replay (in order) jumps to 3: 2 is gone from the feed
+    socket.fire("job_event", event(3));
+    socket.fire("job_event", event(4));
+    expect(lost).toEqual([[2, 2]]);
+    expect(seqs(shown)).toEqual([1, 3, 4]);
   });
 
   it("reads from REST the history the user room brought before the page followed the job", async () => {
@@ -228,7 +232,6 @@ describe("Feed", () => {
   });
 
   it("fills a gap the socket leaves from REST before declaring anything lost", async () => {
-    vi.useFakeTimers();
     const lost: Array<[number, number]> = [];
     const asked: number[] = [];
     feed = new Feed(socket, async (_jobId, since) => {
@@ -242,14 +245,29 @@ describe("Feed", () => {
     });
     socket.acks.push(() => ({ ok: true, job: record(), last_seq: 0 }));
     socket.up();
-    await vi.advanceTimersByTimeAsync(0);
+    await flush();
     socket.fire("job_event", event(1));
-    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 4 }));
     socket.fire("job_event", event(4));
-    await vi.advanceTimersByTimeAsync(GAP_GRACE_MS + 10);
+    await flush();
     expect(asked).toEqual([0, 1]);
     expect(lost).toEqual([]);
     expect(seqs(shown)).toEqual([1, 2, 3, 4]);
+    expect(socket.subscribes()).toEqual([]); // REST closed it: no resubscribe
+  });
+
+  it("subscribes with since for a gap when REST fails, and shows what the replay brings", async () => {
+    feed = new Feed(socket, async (_jobId, since) => {
+      if (since > 0) throw new Error("503");
+      return [];
+    });
+    await followLive();
+    socket.acks.push(() => ({ ok: true, job: record(), last_seq: 3 }));
+    socket.fire("job_event", event(3));
+    await flush();
+    expect(socket.subscribes()).toEqual([{ job_id: "job-1", since: 1 }]);
+    socket.fire("job_event", event(2));
+    socket.fire("job_event", event(3));
+    expect(seqs(shown)).toEqual([1, 2, 3]);
   });
 
   it("passes the user room's events of other jobs to event listeners", () => {

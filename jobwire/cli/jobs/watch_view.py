@@ -53,7 +53,7 @@ class WatchView:
             self.records[event.job_id] = record.model_copy(
                 update={
                     "state": event.state,
-                    "progress": event.progress,
+                    "progress": max(event.progress, record.progress),  # it never goes back
                     "step": event.step or record.step,
                 }
             )

@@ -8,7 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from jobwire.client.backoff import Backoff
-from jobwire.client.errors import FeedUnavailable, NotFound, Unauthorized
+from jobwire.client.errors import FeedUnavailable, NotFound, ServerUnreachable, Unauthorized
+from jobwire.client.models import EventPage
 from jobwire.client.watch import JobWatch
 from jobwire.contract.events import EventType, JobEvent
 from jobwire.contract.states import JobState
@@ -151,10 +152,16 @@ async def test_events_missing_even_from_rest_are_skipped_rather_than_waited_for(
     assert seqs(got) == [1, 3]
 
 
-async def test_without_rest_a_gap_is_closed_by_a_fresh_replay(server):
+async def unreachable(job_id: str, since: int) -> EventPage:
+    raise ServerUnreachable("connection refused")
+
+
+@pytest.mark.parametrize("fetch_events", [None, unreachable], ids=["no REST", "REST down"])
+async def test_without_rest_a_gap_is_closed_by_a_fresh_replay(server, fetch_events):
     server.create(JOB)
     got: list[JobEvent] = []
-    task = asyncio.create_task(consume(JobWatch(server, [JOB], sleep=Sleeps()), got))
+    watch = JobWatch(server, [JOB], fetch_events=fetch_events, sleep=Sleeps())
+    task = asyncio.create_task(consume(watch, got))
     await eventually(lambda: len(server.subscriptions) == 1)
     server.publish(JOB)
     server.append(JOB)  # stored, never delivered on the socket
@@ -286,12 +293,20 @@ async def test_a_snapshot_stands_for_everything_up_to_its_seq(server):
     ]
 
 
-async def test_after_a_reconnect_it_takes_in_the_users_other_active_jobs(server):
+async def following_the_user(
+    server: FakeFeedServer, got: list[JobEvent]
+) -> tuple[JobWatch, asyncio.Task[None]]:
+    """A watch of JOB that also takes in the user's other jobs, once it has subscribed."""
     server.create(JOB)
-    got: list[JobEvent] = []
     watch = watch_of(server, JOB, follow_active=True)
     task = asyncio.create_task(consume(watch, got))
     await eventually(lambda: len(server.subscriptions) == 1)
+    return watch, task
+
+
+async def test_after_a_reconnect_it_takes_in_the_users_other_active_jobs(server):
+    got: list[JobEvent] = []
+    watch, task = await following_the_user(server, got)
     server.drop_all()
     server.create(OTHER)  # started while the client was away
     server.append(OTHER, EventType.STARTED)
@@ -348,3 +363,29 @@ def test_backoff_grows_to_its_cap_and_keeps_a_floor():
     assert [low.delay(n) for n in range(5)] == [0.5, 1, 2, 4, 4]
     assert all(low.delay(n) <= high.delay(n) <= low.ceiling(n) for n in range(8))
     assert high.delay(100) < 8
+
+
+async def test_a_users_job_that_is_gone_by_its_subscribe_is_not_followed(server):
+    got: list[JobEvent] = []
+    watch, task = await following_the_user(server, got)
+    server.deliver(make_event("job-gone", 1))  # deleted before the watch could subscribe
+    await eventually(lambda: ("job-gone", 0) in server.subscriptions)
+    server.publish(JOB, EventType.COMPLETED, JobState.COMPLETED)
+    await asyncio.wait_for(task, 5)
+    assert [e.job_id for e in got] == [JOB]
+    assert watch.job_ids == [JOB]
+
+
+async def test_the_progress_shown_never_goes_back(server):
+    server.create(JOB)
+    watch = watch_of(server, JOB)
+    task = asyncio.create_task(consume(watch, []))
+    await eventually(lambda: len(server.subscriptions) == 1)
+    server.deliver(make_event(JOB, 1, progress=40.0))
+    server.deliver(make_event(JOB, 2, progress=30.0))
+    await eventually(lambda: watch.last_seq(JOB) == 2)
+    assert watch.progress(JOB) == 40.0
+    assert watch.records[JOB].progress == 40.0
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task

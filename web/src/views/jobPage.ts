@@ -204,7 +204,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
       try {
         const record = await ctx.api.job(jobId);
         if (!alive || !store) return;
-        store.setRecord(record);
+        store.setRecord(record, record.seq ?? null);
         renderRecord();
       } catch {
         /* the feed keeps the page current; the next state change tries again */
@@ -253,7 +253,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
   void ctx.api.job(jobId).then(
     (record) => {
       if (!alive || !store) return;
-      if (!store.record) store.setRecord(record);
+      if (!store.record) store.setRecord(record, record.seq ?? null);
       main.replaceChildren(page);
       renderRecord();
     },
@@ -282,7 +282,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
         ctx.navigate(jobHref(record.job_id));
         return;
       }
-      store.setRecord(record);
+      store.setRecord(record, record.seq ?? null);
       controlMsg.textContent = `${capitalize(action)} accepted: the job is ${record.state}.`;
     } catch (error) {
       const problem = error instanceof ApiError ? error.problem : { title: String(error), status: 0 };
