@@ -146,9 +146,7 @@ class Settings(BaseSettings):
         default=7 * 24 * 3600, ge=60, description="Idle job streams expire after this."
     )
     feed_stream_maxlen: int = Field(
-        default=100_000,
-        ge=1000,
-        description="Events of all jobs kept in the feed the API instances follow.",
+        default=100_000, ge=1000, description="Events of all jobs kept in the feed APIs follow."
     )
 
     # API and live feed
