@@ -101,6 +101,18 @@ class Settings(BaseSettings):
         ge=0,
         description="How long an API replica reuses its last look at the task queue's pollers.",
     )
+    worker_presence_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="How often each worker renews its presence in Redis (what tells a dead "
+        "worker within seconds, where Temporal's pollers take a minute).",
+    )
+    worker_presence_ttl_seconds: float = Field(
+        default=6.0,
+        gt=0,
+        description="A worker whose presence is older than this counts as gone; keep it a few "
+        "renewals long.",
+    )
 
     # Redis
     redis_url: str | None = Field(
