@@ -36,6 +36,7 @@ from jobwire.contract.publishing import EventPublisher
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.contract.workflow_api import PUBLISH_ACTIVITY, SIGNAL_REPORT_PROGRESS
 from jobwire.errors import InvalidSpec
+from jobwire.observability.worker_metrics import counting_rpc_errors
 from jobwire.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -222,7 +223,8 @@ def _checkpoint_from(details: Any) -> Checkpoint | None:
 def _signal_workflow(job_id: str) -> Callable[[ProgressReport], Any]:
     async def report(progress: ProgressReport) -> None:
         handle = activity.client().get_workflow_handle(job_id)
-        await handle.signal(SIGNAL_REPORT_PROGRESS, progress)
+        with counting_rpc_errors("signal_progress"):
+            await handle.signal(SIGNAL_REPORT_PROGRESS, progress)
 
     return report
 
