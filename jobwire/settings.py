@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from jobwire.contract.phases import ActivityPolicy
@@ -301,6 +301,12 @@ class Settings(BaseSettings):
         elif not self.jwt_public_key:
             raise ValueError("JOBWIRE_JWT_PUBLIC_KEY is required with RS256")
         return self
+
+    @field_validator("otlp_endpoint", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """Compose passes an unset variable as ``""``: that leaves tracing off too."""
+        return None if value == "" else value
 
     @property
     def jwt_signing_secret(self) -> str:
