@@ -102,16 +102,16 @@ class Settings(BaseSettings):
         description="How long an API replica reuses its last look at the task queue's pollers.",
     )
     worker_presence_seconds: float = Field(
-        default=2.0,
-        gt=0,
-        description="How often each worker renews its presence in Redis (what tells a dead "
-        "worker within seconds, where Temporal's pollers take a minute).",
+        default=2.0, gt=0, description="How often each worker renews its presence in Redis."
     )
     worker_presence_ttl_seconds: float = Field(
-        default=6.0,
+        default=6.0, gt=0, description="A worker not renewed this long is gone (a few renewals)."
+    )
+    temporal_dev_timer_shift_seconds: float = Field(
+        default=0.01,
         gt=0,
-        description="A worker whose presence is older than this counts as gone; keep it a few "
-        "renewals long.",
+        description="The dev server's `history.timerProcessorMaxTimeShift`: its default, 1 s, "
+        "held each phase retry after a crash up to 1 s (a cluster's operator sets it there).",
     )
 
     # Redis
