@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from jobwire.observability.worker_metrics import worker_metrics
+
 log = logging.getLogger(__name__)
 
 KEEP_GONE_SECONDS = 3600.0
@@ -74,11 +76,13 @@ async def read_presence(redis: Redis, task_queue: str, ttl_seconds: float) -> Pr
 
 async def keep_present(redis: Redis, task_queue: str, identity: str, interval: float) -> None:
     """Renews ``identity`` every ``interval`` seconds until cancelled. A Redis outage is
-    logged and ridden out: readers then fall back to Temporal's pollers."""
+    logged, counted (``jobwire_worker_redis_errors{operation="presence"}``) and ridden out:
+    readers then fall back to Temporal's pollers."""
     while True:
         try:
             await renew(redis, task_queue, identity)
         except (RedisError, OSError) as exc:
+            worker_metrics.redis_errors.labels(operation="presence").inc()
             log.warning("cannot renew worker presence of %s: %s", identity, exc)
         await asyncio.sleep(interval)
 

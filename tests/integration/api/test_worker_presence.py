@@ -5,6 +5,7 @@ pollers are the whole answer. Real Redis, a real dev server, real in-process wor
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,7 +19,8 @@ from temporalio.worker import Worker
 
 from jobwire.cli.devstack.ports import free_port
 from jobwire.jobs.liveness import TaskQueueLiveness
-from jobwire.jobs.worker_presence import presence_key, read_presence, renew
+from jobwire.jobs.worker_presence import keep_present, presence_key, read_presence, renew
+from jobwire.observability.worker_metrics import worker_metrics
 from jobwire.settings import Settings
 from tests.helpers import assert_eventually
 
@@ -120,6 +122,42 @@ async def test_with_redis_down_temporals_pollers_are_the_answer(
             await assert_eventually(lambda: _polling(checker), timeout=30)
     finally:
         await down.aclose()
+
+
+async def test_a_worker_rides_out_a_redis_outage_and_renews_once_redis_is_back(
+    settings: Settings, redis: Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    down = Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=0.5)
+    before = presence_failures()
+    renewing = asyncio.create_task(keep_present(down, settings.task_queue, "w@host", 0.05))
+
+    async def warned() -> bool:
+        assert "cannot renew worker presence of w@host" in caplog.text
+        assert presence_failures() > before
+        return True
+
+    try:
+        await assert_eventually(warned, timeout=10)
+        assert not renewing.done(), "an outage never stops the renewals"
+    finally:
+        renewing.cancel()
+        await asyncio.gather(renewing, return_exceptions=True)
+        await down.aclose()
+    renewing = asyncio.create_task(keep_present(redis, settings.task_queue, "w@host", 0.05))
+    try:
+
+        async def present() -> bool:
+            return "w@host" in (await read_presence(redis, settings.task_queue, TTL)).live
+
+        await assert_eventually(present, timeout=10)
+    finally:
+        renewing.cancel()
+        await asyncio.gather(renewing, return_exceptions=True)
+
+
+def presence_failures() -> float:
+    name, labels = "jobwire_worker_redis_errors_total", {"operation": "presence"}
+    return worker_metrics.registry.get_sample_value(name, labels) or 0.0
 
 
 async def _polling(checker: TaskQueueLiveness) -> bool:
