@@ -76,9 +76,10 @@ class TaskQueueLiveness:
             return self._cached
 
     async def _describe(self) -> WorkerLiveness:
-        presence = await self._presence()
+        polls_of = asyncio.gather(*(self._polls(kind) for kind in _QUEUE_TYPES))
+        presence, polls = await asyncio.gather(self._presence(), polls_of)
         known = presence.known if presence is not None else frozenset()
-        latest = await asyncio.gather(*(self._latest_poll(kind, known) for kind in _QUEUE_TYPES))
+        latest = [_latest(by_worker, ignored=known) for by_worker in polls]
         window = timedelta(seconds=self._settings.worker_seen_within_seconds)
         now = datetime.now(UTC)
         seen = [poll for poll in latest if poll is not None]
@@ -103,11 +104,8 @@ class TaskQueueLiveness:
             log.warning("worker presence unreadable, using Temporal's pollers: %s", exc)
             return None
 
-    async def _latest_poll(
-        self, queue_type: TaskQueueType.ValueType, ignored: frozenset[str]
-    ) -> datetime | None:
-        """The newest poll of this queue type by a worker not in ``ignored`` (workers whose
-        presence in Redis says for itself whether they are alive)."""
+    async def _polls(self, queue_type: TaskQueueType.ValueType) -> dict[str, datetime]:
+        """Each poller's last poll of this queue type, by worker identity."""
         request = DescribeTaskQueueRequest(
             namespace=self._client.namespace,
             task_queue=TaskQueue(
@@ -116,9 +114,14 @@ class TaskQueueLiveness:
             task_queue_type=queue_type,
         )
         response = await self._client.workflow_service.describe_task_queue(request)
-        polls = [
-            poller.last_access_time.ToDatetime(tzinfo=UTC)
+        return {
+            poller.identity: poller.last_access_time.ToDatetime(tzinfo=UTC)
             for poller in response.pollers
-            if poller.HasField("last_access_time") and poller.identity not in ignored
-        ]
-        return max(polls, default=None)
+            if poller.HasField("last_access_time")
+        }
+
+
+def _latest(polls: dict[str, datetime], *, ignored: frozenset[str]) -> datetime | None:
+    """The newest poll by a worker not in ``ignored`` (workers whose presence in Redis says
+    for itself whether they are alive)."""
+    return max((seen for who, seen in polls.items() if who not in ignored), default=None)
