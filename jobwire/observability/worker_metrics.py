@@ -7,9 +7,12 @@ served by ``serve`` on the worker's metrics address; the API's ``/metrics`` show
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
+from temporalio.service import RPCError
 
 DURATION_BUCKETS = (0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 4 * 3600)
 WAIT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
@@ -65,10 +68,31 @@ class WorkerMetrics:
             ["operation"],
             registry=self.registry,
         )
+        self.temporal_errors = Counter(
+            "jobwire_worker_temporal_errors",
+            "Temporal errors this worker saw: failed activity attempts (kind `activity`, by"
+            " activity type and error type) and failed calls it made to Temporal (kind `rpc`,"
+            " by operation and status code).",
+            ["kind", "operation", "reason"],
+            registry=self.registry,
+        )
 
 
 worker_metrics = WorkerMetrics()
 """The process's worker metrics: a worker records into them wherever it runs (tests too)."""
+
+
+@contextmanager
+def counting_rpc_errors(operation: str, metrics: WorkerMetrics | None = None) -> Iterator[None]:
+    """Counts a Temporal call of the worker's that fails (``operation`` names it), then lets
+    the error go on: counting never changes what the caller does about it."""
+    try:
+        yield
+    except RPCError as exc:
+        (metrics or worker_metrics).temporal_errors.labels(
+            kind="rpc", operation=operation, reason=exc.status.name
+        ).inc()
+        raise
 
 
 def serve(address: str, metrics: WorkerMetrics = worker_metrics) -> WSGIServer:

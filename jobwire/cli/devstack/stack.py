@@ -92,6 +92,7 @@ class DevStack:
             db_path=self.data_dir / "temporal.sqlite",
             log_path=self.logs_dir / "temporal.log",
             namespace=s.temporal_namespace,
+            timer_shift_seconds=s.temporal_dev_timer_shift_seconds,
         )
         await self.temporal.start()
 

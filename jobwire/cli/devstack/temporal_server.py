@@ -33,6 +33,7 @@ class TemporalDevServer:
         db_path: Path,
         log_path: Path,
         namespace: str = "default",
+        timer_shift_seconds: float | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -40,6 +41,7 @@ class TemporalDevServer:
         self.db_path = db_path
         self.namespace = namespace
         self.log_path = log_path
+        self.timer_shift_seconds = timer_shift_seconds
         self._process: ManagedProcess | None = None
 
     @property
@@ -69,6 +71,11 @@ class TemporalDevServer:
             "warn",
             *search_attribute_flags(),
         ]
+        if self.timer_shift_seconds is not None:
+            # A new timer fires no sooner than this after it is made (the server's default
+            # is 1 s), so a phase retried 0.2 s after its worker died waited ~1 s instead.
+            shift = f"{round(self.timer_shift_seconds * 1000)}ms"
+            argv += ["--dynamic-config-value", f'history.timerProcessorMaxTimeShift="{shift}"']
         if self.namespace != "default":
             argv += ["--namespace", self.namespace]
         if self.ui_port:

@@ -22,6 +22,7 @@ from jobwire.connections.services import Services
 from jobwire.contract.job_settings import validate_job_type_settings
 from jobwire.contract.publishing import EventPublisher
 from jobwire.contract.registry import JobTypeRegistry, job_types
+from jobwire.jobs.worker_presence import keep_present
 from jobwire.observability import worker_metrics
 from jobwire.observability.worker_interceptor import MetricsInterceptor
 from jobwire.settings import Settings
@@ -125,6 +126,21 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
     try:
         async with running_worker(settings, services, feed_publisher(services)):
             log.info("worker polling task queue %s", settings.task_queue)
-            await (stop or asyncio.Event()).wait()
+            presence = asyncio.create_task(announce_presence(settings, services))
+            try:
+                await (stop or asyncio.Event()).wait()
+            finally:
+                presence.cancel()
     finally:
         await services.aclose()
+
+
+async def announce_presence(settings: Settings, services: Services) -> None:
+    """Renews this worker's presence in Redis while it runs, under the identity its Temporal
+    client polls with, so a dead worker is seen gone within seconds (``jobs.liveness``)."""
+    await keep_present(
+        services.redis,
+        settings.task_queue,
+        services.temporal.identity,
+        settings.worker_presence_seconds,
+    )

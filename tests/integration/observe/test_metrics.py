@@ -3,15 +3,19 @@ Temporal dev server, Redis, a worker, the API and a Socket.IO client."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from temporalio.client import Client
+from temporalio.service import RPCError
 
 from jobwire.cli.devstack.ports import free_port
 from jobwire.contract.states import JobState
 from jobwire.observability import worker_metrics
+from jobwire.observability.worker_metrics import counting_rpc_errors
 from tests.helpers import assert_eventually
 from tests.support.api_stack import Api
 from tests.support.feed_client import FeedClient
@@ -85,6 +89,11 @@ async def test_worker_endpoint_counts_attempts_waits_ends_and_published_events(
     assert grew(attempts, type="count", phase="summarize") == 2
     assert grew("jobwire_phase_failures_total", type="count", phase="count") == 2
     assert grew("jobwire_phase_failures_total", type="count", error_type=error_type) == 1
+    # The same two failed attempts, as Temporal errors of the worker, by activity and reason.
+    temporal_errors = "jobwire_worker_temporal_errors_total"
+    assert grew(temporal_errors, kind="activity", operation="count.count") == 2
+    assert grew(temporal_errors, kind="activity", reason=error_type) == 1
+    assert grew(temporal_errors, kind="activity", reason="RuntimeError") == 1
     assert grew("jobwire_queue_wait_seconds_count", type="count") == 6
     assert grew("jobwire_job_duration_seconds_count", type="count", outcome="completed") == 2
     completed_seconds = grew("jobwire_job_duration_seconds_sum", type="count", outcome="completed")
@@ -92,6 +101,20 @@ async def test_worker_endpoint_counts_attempts_waits_ends_and_published_events(
     assert grew("jobwire_worker_events_published_total", event="job.completed") == 2
     assert grew("jobwire_worker_events_published_total", event="job.created") == 3
     assert grew("jobwire_worker_events_published_total", event="job.recovered") == 1
+
+
+async def test_a_failed_temporal_call_of_the_worker_is_counted_and_still_raised(
+    temporal_client: Client, worker_endpoint: str
+) -> None:
+    handle = temporal_client.get_workflow_handle(f"job-missing-{uuid.uuid4()}")
+    labels = {"kind": "rpc", "operation": "signal_progress", "reason": "NOT_FOUND"}
+    async with httpx.AsyncClient() as scraper:
+        before = samples((await scraper.get(worker_endpoint)).text)
+        with pytest.raises(RPCError), counting_rpc_errors("signal_progress"):
+            await handle.signal("anything")
+        after = samples((await scraper.get(worker_endpoint)).text)
+    name = "jobwire_worker_temporal_errors_total"
+    assert value(after, name, **labels) - value(before, name, **labels) == 1
 
 
 async def test_api_metrics_show_clients_delivered_events_and_feed_lag(api: Api) -> None:

@@ -72,3 +72,25 @@ def test_temporal_ui_is_served_only_behind_basic_auth() -> None:
     assert "proxy_pass http://temporal-ui:8080" in ui_server
     assert "auth_basic_user_file" in ui_server
     assert nginx.count("proxy_pass http://temporal-ui") == 1
+
+
+def test_each_worker_serves_its_metrics_to_the_backend_network() -> None:
+    workers = [s for s in JOBWIRE_SERVICES.values() if s["command"] == ["jobwire", "worker"]]
+    for worker in workers:
+        environment = worker["environment"]
+        addresses = [
+            environment["JOBWIRE_WORKER_METRICS_ADDRESS"],
+            environment["JOBWIRE_TEMPORAL_METRICS_ADDRESS"],
+        ]
+        ports = [address.rpartition(":")[2] for address in addresses]
+        assert sorted(worker["expose"]) == sorted(ports)
+        assert worker["networks"][0] == "backend"
+
+
+def test_the_otlp_endpoint_comes_from_the_environment_and_is_off_when_unset() -> None:
+    for service in JOBWIRE_SERVICES.values():
+        assert service["environment"]["JOBWIRE_OTLP_ENDPOINT"] == "${JOBWIRE_OTLP_ENDPOINT:-}"
+    # What compose passes when the variable is unset: tracing stays off.
+    assert Settings(_env_file=None, otlp_endpoint="").otlp_endpoint is None
+    endpoint = "http://collector:4318/v1/traces"
+    assert Settings(_env_file=None, otlp_endpoint=endpoint).otlp_endpoint == endpoint

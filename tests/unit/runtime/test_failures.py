@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -115,3 +116,22 @@ def test_the_details_travel_with_the_error_and_an_application_error_passes_throu
 def test_a_job_failed_keeps_its_own_message() -> None:
     error = classify(JobFailed("CountRefused", "item 4 is refused"))
     assert error.message == "item 4 is refused"
+
+
+def test_a_retryable_failure_waits_the_delay_it_is_given_and_a_final_one_none() -> None:
+    delay = timedelta(seconds=3.2)
+    assert classify(ConnectionError("down"), retry_delay=delay).next_retry_delay == delay
+    assert classify(ValueError("bad"), retry_delay=delay).next_retry_delay is None
+    assert classify(ConnectionError("down")).next_retry_delay is None
+
+
+def test_a_phases_own_application_error_backs_off_unless_it_chose_a_delay() -> None:
+    delay = timedelta(seconds=0.8)
+    own = ApplicationError("busy", "detail", type="Busy")
+    delayed = classify(own, retry_delay=delay)
+    assert (delayed.next_retry_delay, delayed.type, delayed.details) == (delay, "Busy", ("detail",))
+    assert delayed.__cause__ is own
+    chosen = ApplicationError("busy", next_retry_delay=timedelta(seconds=9))
+    assert classify(chosen, retry_delay=delay) is chosen
+    final = ApplicationError("no", non_retryable=True)
+    assert classify(final, retry_delay=delay) is final

@@ -12,9 +12,11 @@ import { jobHref } from "../router";
 import { StatusModel } from "../statusModel";
 import { progressBar, setProgress } from "./widgets";
 
-/** How often the bar asks `GET /api/meta` whether workers poll: modest, since the server
- * caches its own look at the task queue and a stall matters over seconds, not milliseconds. */
-export const WORKER_POLL_MS = 10_000;
+/** How often the bar asks `GET /api/meta` whether workers are running. The server caches
+ * its own look (2 s by default) and a dead worker's presence lapses within its TTL (6 s), so
+ * this keeps "no worker" on screen within 10 s of the last worker's death at one cheap
+ * request per interval. */
+export const WORKER_POLL_MS = 2_000;
 
 export function mountStatusBar(root: HTMLElement, ctx: AppContext): () => void {
   const model = new StatusModel();
