@@ -34,6 +34,11 @@ def job_seq(job_id: str) -> str:
     return f"{job_tag(job_id)}:seq"
 
 
+def worker_presence(task_queue: str) -> str:
+    """The sorted set of one task queue's workers: identity → last renewal (Redis time)."""
+    return f"jobwire:workers:{task_queue}"
+
+
 def stream_id(seq: int) -> str:
     return f"{seq}-0"
 

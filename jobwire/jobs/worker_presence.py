@@ -20,17 +20,13 @@ from datetime import UTC, datetime
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from jobwire import redis_keys as keys
 from jobwire.observability.worker_metrics import worker_metrics
 
 log = logging.getLogger(__name__)
 
 KEEP_GONE_SECONDS = 3600.0
 """How long a gone worker stays in the set (Temporal forgets a poller after five minutes)."""
-
-
-def presence_key(task_queue: str) -> str:
-    """The sorted set of one task queue's workers: identity → last renewal (Redis time)."""
-    return f"jobwire:workers:{task_queue}"
 
 
 @dataclass(frozen=True)
@@ -53,7 +49,7 @@ async def _redis_now(redis: Redis) -> float:
 async def renew(redis: Redis, task_queue: str, identity: str) -> None:
     """Marks ``identity`` present now, and drops workers gone for longer than an hour."""
     now = await _redis_now(redis)
-    key = presence_key(task_queue)
+    key = keys.worker_presence(task_queue)
     async with redis.pipeline(transaction=True) as pipe:
         pipe.zadd(key, {identity: now})
         pipe.zremrangebyscore(key, "-inf", now - KEEP_GONE_SECONDS)
@@ -64,7 +60,7 @@ async def renew(redis: Redis, task_queue: str, identity: str) -> None:
 async def read_presence(redis: Redis, task_queue: str, ttl_seconds: float) -> Presence:
     """Who is present on ``task_queue``; Redis errors reach the caller, who falls back."""
     now = await _redis_now(redis)
-    members = await redis.zrange(presence_key(task_queue), 0, -1, withscores=True)
+    members = await redis.zrange(keys.worker_presence(task_queue), 0, -1, withscores=True)
     scores = {_text(member[0]): float(member[1]) for member in members}
     newest = max(scores.values(), default=None)
     return Presence(

@@ -17,9 +17,10 @@ from temporalio import activity, workflow
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from jobwire import redis_keys as keys
 from jobwire.cli.devstack.ports import free_port
 from jobwire.jobs.liveness import TaskQueueLiveness
-from jobwire.jobs.worker_presence import keep_present, presence_key, read_presence, renew
+from jobwire.jobs.worker_presence import keep_present, read_presence, renew
 from jobwire.observability.worker_metrics import worker_metrics
 from jobwire.settings import Settings
 from tests.helpers import assert_eventually
@@ -58,7 +59,7 @@ async def polling_worker(client: Client, settings: Settings, identity: str) -> A
 async def mark_gone(redis: Redis, settings: Settings, identity: str) -> datetime:
     """``identity`` last renewed a minute ago, as a worker killed then would have."""
     seconds, _ = await redis.time()
-    await redis.zadd(presence_key(settings.task_queue), {identity: seconds - 60})
+    await redis.zadd(keys.worker_presence(settings.task_queue), {identity: seconds - 60})
     return datetime.fromtimestamp(seconds - 60, UTC)
 
 
