@@ -30,6 +30,9 @@ RESYNC = '42/jobs,["resync",'
 PING, PONG = "2", "3"
 BATCH = 50
 """Clients connecting at once: the server's handshakes, not the clients, set the pace."""
+CONNECT_SECONDS = 600.0
+"""One client's handshake and subscribe ack at most: today's server reads the record from a
+Temporal query, two at a time, which on a loaded machine takes seconds each."""
 
 
 @dataclass
@@ -125,18 +128,31 @@ async def connect(
     url = orders["url"].replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
     token = orders["tokens"][index % len(orders["tokens"])]
     job_id = orders["job_ids"][index % len(orders["job_ids"])]
+    async with asyncio.timeout(CONNECT_SECONDS):
+        ws = await handshake(session, url, token, job_id, received, orders.get("subscribe", True))
+    return ws, asyncio.create_task(read(ws, received))
+
+
+async def handshake(
+    session: aiohttp.ClientSession,
+    url: str,
+    token: str,
+    job_id: str,
+    received: Received,
+    subscribe: bool,
+) -> aiohttp.ClientWebSocketResponse:
     ws = await session.ws_connect(url, max_msg_size=0)
     if not (await next_frame(ws)).startswith("0{"):
         raise ConnectionError("no Engine.IO handshake")
     await ws.send_str("40" + NAMESPACE + json.dumps({"token": token}))
     await answer(ws, "40" + NAMESPACE, received)
-    if orders.get("subscribe", True):
+    if subscribe:
         await ws.send_str("42" + NAMESPACE + "0" + json.dumps(["subscribe", {"job_id": job_id}]))
         acked = "43" + NAMESPACE + "0"
         ack = json.loads((await answer(ws, acked, received))[len(acked) :])[0]
         if not ack.get("ok"):
             raise RuntimeError(f"subscribe refused: {ack}")
-    return ws, asyncio.create_task(read(ws, received))
+    return ws
 
 
 async def main() -> None:
