@@ -21,6 +21,7 @@ class CpuMeter:
     def __init__(self, groups: Mapping[str, Sequence[psutil.Process]]) -> None:
         self.groups = {name: list(processes) for name, processes in groups.items()}
         self.started = time.monotonic()
+        self.machine_before = machine_busy()
         self.before = {
             name: [cpu_seconds(process) for process in processes]
             for name, processes in self.groups.items()
@@ -39,10 +40,20 @@ class CpuMeter:
     def shares(self) -> dict[str, float]:
         return {name: sum(shares) for name, shares in self.per_process().items()}
 
+    def machine(self) -> float:
+        """The whole machine's busy CPU per wall second, this benchmark's or not: on a shared
+        machine, what the watched processes leave of it is what others took."""
+        return (machine_busy() - self.machine_before) / (time.monotonic() - self.started)
+
 
 def cpu_seconds(process: psutil.Process) -> float:
     times = process.cpu_times()
     return float(times.user + times.system)
+
+
+def machine_busy() -> float:
+    times = psutil.cpu_times()
+    return float(sum(times) - times.idle - getattr(times, "iowait", 0.0))
 
 
 def processes(pids: Mapping[str, int | None]) -> dict[str, list[psutil.Process]]:

@@ -184,7 +184,7 @@ async def reference_cpu(stack: Stack, seconds: float) -> dict[str, float]:
     """Every process's CPU under the reference load's jobs with no client connected."""
     meter = CpuMeter(processes({"API": stack.api_pid} | background(stack)))
     await asyncio.sleep(seconds)
-    return meter.shares()
+    return meter.shares() | {"whole machine": meter.machine()}
 
 
 async def run(stack: Stack, levels: list[int], args: argparse.Namespace) -> str:

@@ -86,6 +86,7 @@ def cpu_rows(level: Level) -> list[list[object]]:
     for name, side in (("jobwire", level.feed), ("floor", level.floor)):
         shares = median_shares([run.cpu for run in side.rounds])
         busiest = statistics.median(run.busiest_client for run in side.rounds)
+        machine = statistics.median(run.machine for run in side.rounds)
         rows.append(
             [
                 level.clients,
@@ -93,7 +94,8 @@ def cpu_rows(level: Level) -> list[list[object]]:
                 f"{shares['server']:.0%}",
                 f"{shares['clients']:.0%} ({busiest:.0%})",
                 *(f"{shares.get(group, 0.0):.0%}" for group in BACKGROUND),
-                f"{sum(shares.values()):.0%} of {(os.cpu_count() or 1) * 100}%",
+                f"{sum(shares.values()):.0%}",
+                f"{machine:.0%} of {(os.cpu_count() or 1) * 100}%",
             ]
         )
     return rows
@@ -143,7 +145,15 @@ def section(
         "Redis→client p50 / p99 ms",
         "polling: age p50 / p99 ms",
     ]
-    cpu_header = ["clients", "run", "server", "clients (busiest process)", *BACKGROUND, "sum"]
+    cpu_header = [
+        "clients",
+        "run",
+        "server",
+        "clients (busiest process)",
+        *BACKGROUND,
+        "sum",
+        "whole machine",
+    ]
     count, jobwire_idle, floor_idle = idle
     verdict = "within" if jobwire_idle / 1024 <= IDLE_TARGET_KIB else "over"
     return "\n".join(
@@ -158,7 +168,9 @@ def section(
             "",
             "Where the CPU went during each level's rounds (median over the rounds; one core "
             "= 100%; `server` is `jobwire api` or the floor's server; the clients' figure is "
-            "all their processes, the busiest one alone in brackets):",
+            "all their processes, the busiest one alone in brackets; `whole machine` counts "
+            "every process on it, so what it adds to the sum is other work on this shared "
+            "machine, and a round it crowded is not comparable):",
             "",
             table(cpu_header, [row for level in levels for row in cpu_rows(level)]),
             "",

@@ -42,6 +42,7 @@ class Round:
     resyncs: int
     cpu: dict[str, float]
     busiest_client: float
+    machine: float
 
 
 class ClientProcesses:
@@ -124,7 +125,7 @@ async def run_round(
         )
         await clients.record()
         await asyncio.sleep(seconds)
-        spent = meter.per_process()
+        spent, machine = meter.per_process(), meter.machine()
         result = await clients.finish()
     except BaseException:
         clients.kill()
@@ -136,6 +137,7 @@ async def run_round(
         resyncs=result["resyncs"],
         cpu={name: sum(shares) for name, shares in spent.items()},
         busiest_client=max(spent["clients"]),
+        machine=machine,
     )
 
 
