@@ -154,8 +154,6 @@ def section(
         "sum",
         "whole machine",
     ]
-    count, jobwire_idle, floor_idle = idle
-    verdict = "within" if jobwire_idle / 1024 <= IDLE_TARGET_KIB else "over"
     return "\n".join(
         [
             "## Live feed",
@@ -174,6 +172,17 @@ def section(
             "",
             table(cpu_header, [row for level in levels for row in cpu_rows(level)]),
             "",
+            footer(quiet, idle, jobs),
+        ]
+    )
+
+
+def footer(quiet: dict[str, float], idle: tuple[int, float, float], jobs: int) -> str:
+    """The figures taken once before the levels: the reference load's CPU and idle memory."""
+    count, jobwire_idle, floor_idle = idle
+    verdict = "within" if jobwire_idle / 1024 <= IDLE_TARGET_KIB else "over"
+    return "\n".join(
+        [
             f"The reference load alone ({jobs} jobs at ~10 events a second, no client "
             "connected), in process CPU seconds per wall second:",
             "",
