@@ -23,7 +23,7 @@ from bench.stack import ROOT
 
 BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     # name: (full arguments, short arguments)
-    "api": ([], ["--per-level", "20"]),
+    "api": ([], ["--per-level", "20", "--poll-rounds", "2", "--poll-seconds", "2"]),
     "feed": ([], ["--clients", "1,100", "--seconds", "3"]),
     "analysis": ([], ["--rows", "20000"]),
     "engine": ([], ["--crashes", "1"]),

@@ -5,7 +5,8 @@
 POST /api/jobs at concurrency 1, 16 and 64 is measured beside JobService.submit (validation
 plus Temporal's start_workflow) from the same process, so the ratio is what HTTP, auth,
 rate limiting and serialization add. GET /api/jobs/{id} for a running and a closed job is
-measured beside a bare Redis GET.
+measured beside a bare Redis GET. Then the worker's CPU while 100 pollers read running jobs,
+beside its CPU with no poller, in alternated windows (``bench.api_pollers``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 from redis.asyncio import Redis
 
+from bench.api_pollers import measure_pollers, pollers_section
 from bench.report import add_docs_option, table, write_section
 from bench.stack import Stack, bench_stack, percentiles
 from bench.support.counting import counting_registry
@@ -57,7 +59,7 @@ async def until_state(http: httpx.AsyncClient, job_id: str, state: str) -> None:
     raise RuntimeError(f"{job_id} never became {state}")
 
 
-async def run(stack: Stack, per_level: int) -> str:
+async def run(stack: Stack, per_level: int, poll_rounds: int, poll_seconds: float) -> str:
     settings = stack.settings
     token = issue_token(settings, "bench")
     temporal = await connect_temporal(settings)
@@ -72,8 +74,9 @@ async def run(stack: Stack, per_level: int) -> str:
     ) as http:
         rows = await measure_posts(http, jobs, per_level)
         rows += await measure_reads(http, redis, per_level)
+        windows = await measure_pollers(stack, http, poll_rounds, poll_seconds)
     await redis.aclose()
-    return section(rows)
+    return section(rows) + "\n\n" + pollers_section(windows, poll_seconds)
 
 
 async def measure_posts(
@@ -196,10 +199,14 @@ def section(rows: list[list[object]]) -> str:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--per-level", type=int, default=100, help="requests per level (xc/4)")
+    parser.add_argument("--poll-rounds", type=int, default=3, help="windows of each kind")
+    parser.add_argument("--poll-seconds", type=float, default=5.0, help="length of a window")
     add_docs_option(parser)
     args = parser.parse_args()
+    if args.poll_rounds < 1:
+        parser.error("--poll-rounds must be at least 1")
     async with bench_stack() as stack:
-        section = await run(stack, args.per_level)
+        section = await run(stack, args.per_level, args.poll_rounds, args.poll_seconds)
     write_section("api", section, args.docs)
     print(section)
 

@@ -3,9 +3,9 @@
 Run by ``bench.feed`` as a process of its own (never by hand): ``python -m bench.feed_floor
 PORT JOBS RATE``. Each connection joins the room named by its ``auth`` user; every JOBS room
 gets RATE events a second shaped like jobwire's envelopes, with ``ts`` stamped just before
-the emit. No Redis, no per-connection queue, no ordering or replay: what the same clients
-measure against it is what the library and this machine cost by themselves, so the gap to
-jobwire's figure is jobwire's own.
+the emit (RATE 0: none, for the memory of idle sockets). No Redis, no per-connection queue,
+no ordering or replay: what the same clients measure against it is what the library and this
+machine cost by themselves, so the gap to jobwire's figure is jobwire's own.
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ def build(jobs: int, rate: float) -> tuple[socketio.AsyncServer, Any]:
     async def lifespan(scope: dict[str, Any], receive: Any, send: Any) -> None:
         message = await receive()
         assert message["type"] == "lifespan.startup"
-        tasks = [asyncio.create_task(publish(job)) for job in range(jobs)]
+        publishers = range(jobs) if rate > 0 else range(0)  # rate 0: idle sockets only
+        tasks = [asyncio.create_task(publish(job)) for job in publishers]
         await send({"type": "lifespan.startup.complete"})
         await receive()
         for task in tasks:
