@@ -1,66 +1,84 @@
-"""Hands one connection's packets to its Engine.IO socket without letting them pile up there.
+"""Sends to one client through python-socketio's public API, within what a client may cost.
 
-python-engineio gives every socket an unbounded ``asyncio.Queue`` (``create_queue``); the
-socket's writer task empties it into the WebSocket, whose send waits while the client is not
-reading. Whatever is put in that queue meanwhile stays in memory, and the connection's own
-bounded queue, emptied straight into it, would never fill. So once ``OUTLET_WINDOW`` packets
-wait there, the sender waits for the queue to drain (``Queue.join``: the writer marks each
-packet done as it takes it), the connection's queue fills instead, and the client is told to
-resync, then cut off.
+Every message goes out with ``sio.emit``; before a job event, the client's Engine.IO backlog
+is read, and past ``buffer`` the client is told ``resync`` for that job instead. Past
+``max_lag`` (waiting plus dropped) it is disconnected: the ``resync``s already wait in its
+queue, then the namespace's disconnect, then the socket closes.
 """
 
 from __future__ import annotations
 
-import contextlib
+import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-import engineio
 import socketio
 
+from jobwire.contract.events import JobEvent
+from realtime.client import Client
 from realtime.packets import NAMESPACE, Outgoing
 
-OUTLET_WINDOW = 64
-"""Packets of one connection that may wait in Engine.IO's queue: a few writes' worth."""
+log = logging.getLogger(__name__)
+
+OnRelay = Callable[[Outgoing], None]
 
 
-class EngineOutlet:
-    def __init__(self, eio: engineio.AsyncServer, eio_sid: str, window: int = OUTLET_WINDOW):
-        self._eio = eio
-        self._eio_sid = eio_sid
-        self._window = window
+class Outlet:
+    def __init__(
+        self, sio: socketio.AsyncServer, buffer: int, max_lag: int, on_relay: OnRelay
+    ) -> None:
+        self.sio = sio
+        self.buffer = buffer
+        self.max_lag = max_lag
+        self._on_relay = on_relay
+        self._tasks: set[Any] = set()
 
-    def _socket(self) -> Any:
-        return self._eio.sockets.get(self._eio_sid)
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Runs ``work`` as a task of its own, kept until it ends (``stop`` cancels it)."""
+        task = self.sio.start_background_task(_logged, work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
-    def pending(self) -> int:
-        """Packets handed to Engine.IO (by this outlet, or python-socketio's acks) that the
-        client has not taken yet."""
-        socket = self._socket()
-        return 0 if socket is None else int(socket.queue.qsize())
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
 
-    async def send(self, packet: str) -> None:
-        """Hands ``packet`` over, then waits while the window is full: a packet is never held
-        here, so a connection that is closed while it waits has lost nothing it was given."""
-        socket = self._socket()
-        if socket is None:
-            return  # gone: the disconnect is on its way
-        await self._eio.send(self._eio_sid, packet)
-        if socket.queue.qsize() >= self._window:
-            await socket.queue.join()
+    async def send(self, client: Client, name: str, data: Any) -> None:
+        await self.sio.emit(name, data, to=client.sid, namespace=NAMESPACE)
+
+    async def event(self, client: Client, event: JobEvent, since: int) -> bool:
+        """One event for one client that holds the job up to ``since``; False if it was too far
+        behind and told to resync instead."""
+        if client.pending() >= self.buffer:
+            await self.resync(client, event.job_id, since)
+            return False
+        await self.send(client, "job_event", event.model_dump(mode="json"))
+        self.relayed(event, 1)
+        return True
+
+    def relayed(self, event: JobEvent, clients: int) -> None:
+        item = Outgoing("job_event", None, event.job_id, event.seq, event.ts)
+        for _ in range(clients):
+            self._on_relay(item)
+
+    async def resync(self, client: Client, job_id: str, since: int) -> None:
+        await self.send(client, "resync", client.stall(job_id, since))
+        self.check(client)
+
+    def check(self, client: Client) -> None:
+        if not client.gone and client.lag() > self.max_lag:
+            log.warning("disconnecting %s: it fell too far behind", client.sid)
+            client.gone = True
+            self.spawn(self._cut_off(client))
+
+    async def _cut_off(self, client: Client) -> None:
+        await self.sio.disconnect(client.sid, namespace=NAMESPACE)
+        if client.engine is not None:
+            await client.engine.close_now()
 
 
-async def cut_off(sio: socketio.AsyncServer, sid: str, notices: list[Outgoing]) -> None:
-    """Disconnects ``sid`` and closes its Engine.IO socket without waiting for the client to
-    read what is queued (``engineio.AsyncServer.disconnect`` would wait for ever): the
-    connection's state goes at once, the socket's queue when the transport closes.
-
-    ``notices`` (its ``resync``s) go out first, past the window: the client reads, once it
-    reads again, where each job's events stopped and why it was let go."""
-    eio_sid = sio.manager.eio_sid_from_sid(sid, NAMESPACE)
-    with contextlib.suppress(Exception):
-        for notice in notices:
-            await sio.eio.send(eio_sid, notice.packet)
-        await sio.disconnect(sid, namespace=NAMESPACE)
-    socket = sio.eio.sockets.get(eio_sid) if eio_sid is not None else None
-    if socket is not None:
-        await socket.close(wait=False)
+async def _logged(work: Coroutine[Any, Any, None]) -> None:
+    try:
+        await work
+    except Exception:  # one client's failure must not reach the others
+        log.exception("socket task failed")

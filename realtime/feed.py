@@ -1,10 +1,9 @@
-"""Follows the feed stream for the users connected to this API instance.
+"""Follows the feed stream that every worker copies each numbered event to.
 
-One task and one blocking ``XREAD`` of the one feed every worker appends to, however many
-users and connections there are, so a thousand clients cost one Redis connection; events of
-users with no connection here are skipped. The stream is the delivery path (python-socketio's
-Redis manager is pub/sub with no replay); a Redis error flips the feed to degraded, and it
-flips back, continuing from the last entry read, as soon as a read succeeds.
+One task and one blocking ``XREAD`` however many clients are connected, so a thousand
+clients cost one Redis connection; events of users with no connection here are skipped
+unread. A Redis error flips the feed to degraded, and it flips back, continuing from the
+last entry read, as soon as a read succeeds.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -30,17 +28,17 @@ OnEvent = Callable[[str, JobEvent], Awaitable[None]]
 OnStatus = Callable[[bool, str], Awaitable[None]]
 
 BLOCK_MS = 100
-"""How long one XREAD waits; also how late, at worst, a newly connected user's first events
-arrive (a blocked XREAD cannot take in a new stream, and cancelling it would cost the
-Redis connection). An idle instance pays ten cheap calls a second for this."""
+"""How long one XREAD waits; an idle instance pays ten cheap calls a second for this."""
 
 
-class UserStreams:
-    def __init__(self, redis: Redis, on_event: OnEvent, on_status: OnStatus) -> None:
+class Feed:
+    def __init__(
+        self, redis: Redis, on_event: OnEvent, on_status: OnStatus, wanted: Callable[[str], bool]
+    ) -> None:
         self._redis = redis
         self._on_event = on_event
         self._on_status = on_status
-        self._followers: Counter[str] = Counter()
+        self._wanted = wanted
         self._position: str | None = None
         self._task: asyncio.Task[None] | None = None
         self.live = True
@@ -54,22 +52,18 @@ class UserStreams:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
-    async def follow(self, user_id: str) -> None:
-        """Events of ``user_id`` from the feed's current end: what came before is the replay's
-        job."""
-        self._followers[user_id] += 1
+    async def follow(self) -> None:
+        """Reads on from the feed's current end, if it was resting: what came before is the
+        subscriptions' to read from the jobs' streams."""
         if self._position is None:
             self._position = "$"
             with contextlib.suppress(RedisError, OSError):
                 newest: Any = await self._redis.xrevrange(keys.FEED, count=1)
                 self._position = str(newest[0][0]) if newest else "0-0"
 
-    def unfollow(self, user_id: str) -> None:
-        self._followers[user_id] -= 1
-        if self._followers[user_id] <= 0:
-            del self._followers[user_id]
-        if not self._followers:
-            self._position = None
+    def rest(self) -> None:
+        """Nobody is connected here: the feed is not read until someone is."""
+        self._position = None
 
     async def _read_forever(self) -> None:
         backoff = 0.25
@@ -102,7 +96,7 @@ class UserStreams:
             if self._position is not None:
                 self._position = str(entry_id)
             user_id = str(fields[keys.USER_FIELD])
-            if user_id not in self._followers:
+            if not self._wanted(user_id):
                 continue
             event = decode_event(f"{fields[keys.SEQ_FIELD]}-0", fields[keys.EVENT_FIELD])
             try:
