@@ -1,10 +1,6 @@
-"""Follows the feed stream that every worker copies each numbered event to.
-
-One task and one blocking ``XREAD`` however many clients are connected, so a thousand
-clients cost one Redis connection; events of users with no connection here are skipped
-unread. A Redis error flips the feed to degraded, and it flips back, continuing from the
-last entry read, as soon as a read succeeds.
-"""
+"""Follows the one feed stream every worker copies each numbered event to: one task and one
+blocking ``XREAD`` for all clients here, skipping users with none. A Redis error flips the
+feed to degraded; the first read that succeeds flips it back, from the last entry read."""
 
 from __future__ import annotations
 
@@ -12,6 +8,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
@@ -23,84 +20,62 @@ from jobwire.observability.tracing import span
 from realtime.replay import decode_event
 
 log = logging.getLogger(__name__)
-
-OnEvent = Callable[[str, JobEvent], Awaitable[None]]
-OnStatus = Callable[[bool, str], Awaitable[None]]
-
 BLOCK_MS = 100
-"""How long one XREAD waits; an idle instance pays ten cheap calls a second for this."""
+"""How long one XREAD waits: an idle instance pays ten cheap calls a second."""
 
 
+@dataclass(eq=False)
 class Feed:
-    def __init__(
-        self, redis: Redis, on_event: OnEvent, on_status: OnStatus, wanted: Callable[[str], bool]
-    ) -> None:
-        self._redis = redis
-        self._on_event = on_event
-        self._on_status = on_status
-        self._wanted = wanted
-        self._position: str | None = None
-        self._task: asyncio.Task[None] | None = None
-        self.live = True
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._read_forever(), name="feed-follower")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+    redis: Redis
+    on_event: Callable[[str, JobEvent], Awaitable[None]]
+    on_status: Callable[[bool, str], Awaitable[None]]
+    wanted: Callable[[str], bool]
+    position: str | None = None
+    """None while nobody is connected here: the feed is not read."""
+    live: bool = True
 
     async def follow(self) -> None:
-        """Reads on from the feed's current end, if it was resting: what came before is the
-        subscriptions' to read from the jobs' streams."""
-        if self._position is None:
-            self._position = "$"
+        """From the feed's end: what came before is the subscriptions' to read."""
+        if self.position is None:
+            self.position = "$"
             with contextlib.suppress(RedisError, OSError):
-                newest: Any = await self._redis.xrevrange(keys.FEED, count=1)
-                self._position = str(newest[0][0]) if newest else "0-0"
+                newest: Any = await self.redis.xrevrange(keys.FEED, count=1)
+                self.position = str(newest[0][0]) if newest else "0-0"
 
-    def rest(self) -> None:
-        """Nobody is connected here: the feed is not read until someone is."""
-        self._position = None
-
-    async def _read_forever(self) -> None:
+    async def read_forever(self) -> None:
         backoff = 0.25
         while True:
-            if self._position is None:
+            if self.position is None:
                 await asyncio.sleep(BLOCK_MS / 1000)
                 continue
             try:
-                found: Any = await self._redis.xread(
-                    {keys.FEED: self._position}, block=BLOCK_MS, count=500
-                )
+                stream: Any = {keys.FEED: self.position}
+                found: Any = await self.redis.xread(stream, block=BLOCK_MS, count=500)
             except (RedisError, OSError) as exc:
-                if self.live:
-                    self.live = False
-                    log.warning("live feed degraded: %s", exc)
-                    await self._on_status(False, f"Redis is unreachable: {exc}")
+                await self._status(False, f"Redis is unreachable: {exc}")
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 2.0)
                 continue
             backoff = 0.25
-            if not self.live:
-                self.live = True
-                log.info("live feed restored")
-                await self._on_status(True, "Redis is reachable again")
+            await self._status(True, "Redis is reachable again")
             for _stream, entries in found or []:
                 await self._deliver(entries)
 
+    async def _status(self, live: bool, detail: str) -> None:
+        if live != self.live:
+            self.live = live
+            log.warning("live feed %s: %s", "restored" if live else "degraded", detail)
+            await self.on_status(live, detail)
+
     async def _deliver(self, entries: list[Any]) -> None:
         for entry_id, fields in entries:
-            if self._position is not None:
-                self._position = str(entry_id)
+            self.position = None if self.position is None else str(entry_id)
             user_id = str(fields[keys.USER_FIELD])
-            if not self._wanted(user_id):
+            if not self.wanted(user_id):
                 continue
             event = decode_event(f"{fields[keys.SEQ_FIELD]}-0", fields[keys.EVENT_FIELD])
             try:
                 with span("jobwire.socket_send", job_id=event.job_id, seq=event.seq):
-                    await self._on_event(user_id, event)
+                    await self.on_event(user_id, event)
             except Exception:  # one bad delivery must not stop the feed
                 log.exception("delivering %s failed", event.job_id)

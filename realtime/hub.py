@@ -1,12 +1,10 @@
 """The live feed of one API instance: the feed stream in, one room broadcast per event out.
 
 Each event of a user connected here goes to the room ``user:{uid}`` in one ``sio.emit``
-(python-socketio encodes it once for everyone), skipping the connections whose verdict says
-no: catching up on that job, sent it already, or too far behind. Events come in ``seq``
-order per job: a repeat is dropped and a gap is read from the job's stream first. While
-Redis is down, subscribed jobs are polled from Temporal; a client's token running out ends
-its connection.
-"""
+(python-socketio encodes it once for all), skipping the connections whose verdict says no.
+Per job, events go out in seq order: a repeat is dropped, a gap read from the job's stream
+first. While Redis is down, subscribed jobs are polled from Temporal; when it is back, each
+subscription catches up from its last seq. A token that runs out ends its connection."""
 
 from __future__ import annotations
 
@@ -21,10 +19,9 @@ from redis.asyncio import Redis
 from jobwire.contract.events import JobEvent
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
-from realtime.client import Client, Subscription, Verdict
+from realtime.client import Client, OnRelay, Outlet, Subscription, Verdict
 from realtime.engine import EngineSocket
 from realtime.feed import Feed
-from realtime.outlet import OnRelay, Outlet
 from realtime.packets import NAMESPACE
 from realtime.replay import read_since
 from realtime.snapshot import snapshot_event
@@ -35,46 +32,36 @@ log = logging.getLogger(__name__)
 
 class Hub:
     def __init__(
-        self,
-        sio: socketio.AsyncServer,
-        settings: Settings,
-        jobs: JobService,
-        redis: Redis,
-        *,
-        on_relay: OnRelay = lambda item: None,
-    ) -> None:
-        self.sio = sio
-        self.settings = settings
-        self.jobs = jobs
-        self.redis = redis
-        buffer, max_lag = settings.socket_buffer_events, settings.socket_max_lag_events
-        self.outlet = Outlet(sio, buffer, max(max_lag, buffer), on_relay)
+        self, sio: socketio.AsyncServer, settings: Settings, jobs: JobService, redis: Redis,
+        *, on_relay: OnRelay = lambda item: None,
+    ) -> None:  # fmt: skip
+        self.sio, self.settings, self.jobs, self.redis = sio, settings, jobs, redis
+        buffer = settings.socket_buffer_events
+        self.outlet = Outlet(sio, buffer, max(settings.socket_max_lag_events, buffer), on_relay)
         self.subscriptions = Subscriptions(self.outlet, redis, jobs)
         self.connections: dict[str, Client] = {}
         self._by_user: dict[str, dict[str, Client]] = {}
         self._last: dict[str, dict[str, int]] = {}
         """Per user connected here, the last seq broadcast of each of their jobs."""
         self.feed = Feed(redis, self._on_event, self._on_status, self._by_user.__contains__)
-        self._poller: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        self.feed.start()
+        self._tasks.append(asyncio.create_task(self.feed.read_forever(), name="feed"))
 
     async def stop(self) -> None:
-        await self.feed.stop()
-        if self._poller is not None:
-            self._poller.cancel()
-        await self.outlet.stop()
+        for task in [*self._tasks, *self.outlet.tasks]:
+            task.cancel()
 
     def open(
         self, sid: str, user_id: str, expires_at: datetime | None, engine: EngineSocket | None
     ) -> Client:
-        """A connection being accepted: nothing reaches it until ``join``."""
+        """A connection being accepted: nothing reaches it before ``join``."""
         client = self.connections[sid] = Client(sid, user_id, engine)
         if expires_at is not None:
-            loop = asyncio.get_running_loop()
             delay = max(0.0, (expires_at - datetime.now(UTC)).total_seconds())
-            client.expiry = loop.call_later(delay, lambda: self.outlet.spawn(self._expire(client)))
+            expire = lambda: self.outlet.spawn(self._expire(client))  # noqa: E731
+            client.expiry = asyncio.get_running_loop().call_later(delay, expire)
         return client
 
     async def join(self, client: Client) -> bool:
@@ -101,93 +88,75 @@ class Hub:
             self._by_user.pop(client.user_id, None)
             self._last.pop(client.user_id, None)
         if not self._by_user:
-            self.feed.rest()
+            self.feed.position = None
 
     def position(self, user_id: str, job_id: str) -> int | None:
         return self._last.get(user_id, {}).get(job_id)
 
     def check_lag(self, sid: str) -> None:
-        client = self.connections.get(sid)
-        if client is not None:
+        if (client := self.connections.get(sid)) is not None:
             self.outlet.check(client)
 
     async def _expire(self, client: Client) -> None:
-        reason = {"reason": "your token expired; reconnect with a fresh one and since"}
-        await self.outlet.send(client, "session_expired", reason)
+        reason = "your token expired; reconnect with a fresh one and since"
+        await self.outlet.send(client, "session_expired", {"reason": reason})
         await self.sio.disconnect(client.sid, namespace=NAMESPACE)
-
-    # ---- live events -----------------------------------------------------------------
 
     async def _on_event(self, user_id: str, event: JobEvent) -> None:
         last = self._last.setdefault(user_id, {}).get(event.job_id)
         if last is not None and event.seq <= last:
-            return  # a repeat, or one a gap's read sent already
+            return  # a repeat, or read already to fill a gap
         if last is not None and event.seq > last + 1:
-            for missed in await self._missed(user_id, event, last):
+            # Two publishers of a retried job may copy its events to the feed out of order.
+            for missed in await self._missed(event, last):
                 await self._broadcast(user_id, missed)
         await self._broadcast(user_id, event)
 
-    async def _missed(self, user_id: str, event: JobEvent, last: int) -> list[JobEvent]:
-        """What lies between the last broadcast and ``event`` (two publishers of a retried
-        job may copy its events to the feed out of order; its own stream is in order)."""
+    async def _missed(self, event: JobEvent, last: int) -> list[JobEvent]:
         try:
-            replay = await read_since(self.redis, event.job_id, last, limit=event.seq - last - 1)
-            if replay.complete:
-                return [missed for missed in replay.events if missed.seq < event.seq]
-            record = await self.jobs.get(user_id, event.job_id, include_spec=False)
+            found = await read_since(self.redis, event.job_id, last, limit=event.seq - last - 1)
         except Exception:
             log.exception("reading the gap before %s of %s failed", event.seq, event.job_id)
             return []
-        return [snapshot_event(record, event.seq - 1, spec=False)]
+        return [missed for missed in found.events if missed.seq < event.seq]
 
     async def _broadcast(self, user_id: str, event: JobEvent) -> None:
-        clients = self._by_user.get(user_id)
-        if not clients:
-            return
+        clients = self._by_user.get(user_id, {})
         self._last.setdefault(user_id, {})[event.job_id] = event.seq
         skip: list[str] = []
         for client in list(clients.values()):
             verdict = client.verdict(event, self.outlet.buffer)
-            if verdict is Verdict.SEND:
-                continue
-            skip.append(client.sid)
+            if verdict is not Verdict.SEND:
+                skip.append(client.sid)
             if verdict is Verdict.STALL:
                 await self.outlet.resync(client, event.job_id, event.seq - 1)
-            else:
+            elif verdict is Verdict.SKIP:
                 self.outlet.check(client)
         if len(skip) < len(clients):
-            data = event.model_dump(mode="json")
-            room = f"user:{user_id}"
+            data, room = event.model_dump(mode="json"), f"user:{user_id}"
             await self.sio.emit("job_event", data, room=room, skip_sid=skip, namespace=NAMESPACE)
             self.outlet.relayed(event, len(clients) - len(skip))
 
-    # ---- Redis outage ----------------------------------------------------------------
-
-    def sent(self, client: Client, job_id: str, sub: Subscription) -> int:
+    def _sent(self, client: Client, job_id: str, sub: Subscription) -> int:
         """The last seq of the job this client was sent: by its catch-up, or live."""
-        if not sub.live:
-            return sub.since or 0
-        return max(sub.since or 0, self.position(client.user_id, job_id) or 0)
+        live = self.position(client.user_id, job_id) if sub.live else None
+        return max(sub.since or 0, live or 0)
 
     async def _on_status(self, live: bool, detail: str) -> None:
         for client in list(self.connections.values()):
             await self.outlet.send(client, "feed_status", _status(live, detail))
-        if not live and self._poller is None:
-            self._poller = asyncio.create_task(self._poll_temporal(), name="feed-fallback")
-        if live and self._poller is not None:
-            self._poller.cancel()
-            self._poller = None
-        if live:
-            for client in list(self.connections.values()):
-                for job_id, sub in list(client.subs.items()):
-                    if sub.live:  # what the stream holds after the last one sent
-                        fresh = Subscription(self.sent(client, job_id, sub), sub.spec)
-                        client.subs[job_id] = fresh
-                        work = self.subscriptions.catch_up(client, job_id, fresh)
-                        self.outlet.spawn(work)
+        if not live:
+            self._tasks.append(asyncio.create_task(self._poll_temporal(), name="fallback"))
+            return
+        self._tasks.pop().cancel()
+        for client in list(self.connections.values()):
+            for job_id, sub in list(client.subs.items()):
+                if sub.live:  # what the stream holds after the last one it was sent
+                    fresh = client.subs[job_id] = Subscription(self._sent(client, job_id, sub))
+                    fresh.spec = sub.spec
+                    self.outlet.spawn(self.subscriptions.catch_up(client, fresh, job_id))
 
     async def _poll_temporal(self) -> None:
-        """While Redis is down, subscribed jobs' progress comes from Temporal."""
         seen: dict[tuple[str, str], tuple[Any, ...]] = {}
         while True:
             for client in list(self.connections.values()):
@@ -198,13 +167,11 @@ class Hub:
                         log.debug("fallback poll of %s failed: %s", job_id, exc)
                         continue
                     mark = (record.state, record.progress, record.step)
-                    if seen.get((client.sid, job_id)) != mark:
-                        seen[(client.sid, job_id)] = mark
-                        seq = self.sent(client, job_id, sub)
-                        snapshot = snapshot_event(record, seq, spec=sub.spec)
-                        await self.outlet.send(
-                            client, "job_event", snapshot.model_dump(mode="json")
-                        )
+                    if seen.get((client.sid, job_id)) == mark:
+                        continue
+                    seen[(client.sid, job_id)] = mark
+                    event = snapshot_event(record, self._sent(client, job_id, sub), spec=sub.spec)
+                    await self.outlet.send(client, "job_event", event.model_dump(mode="json"))
             await asyncio.sleep(self.settings.fallback_poll_seconds)
 
 

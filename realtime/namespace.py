@@ -1,8 +1,7 @@
 """The ``/jobs`` namespace: who may connect, and what subscribe, unsubscribe and control do.
 
 A verified JWT names the user; a job of anyone else answers 404. Every failure is an error
-ack (or a ``client_error``); nothing a client sends can break another client's connection.
-"""
+ack (or a ``client_error``); nothing a client sends can break another client's connection."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ from typing import Any
 import socketio
 
 from jobwire.auth.tokens import InvalidToken, verify_token
-from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobAction
 from jobwire.contract.workflow_api import is_job_id
 from jobwire.errors import InvalidSpec, JobNotFound
@@ -35,9 +33,8 @@ from realtime.snapshot import record_json
 from realtime.subscription import CatchUp
 
 log = logging.getLogger(__name__)
-
 RECORD_READS = 2
-"""Records (each with a spec as large as a request body) read at once for all clients."""
+"""Records (each with a spec up to a request body) read at once, for all clients together."""
 
 
 class Refused(socketio.exceptions.ConnectionRefusedError):  # type: ignore[misc]
@@ -45,9 +42,9 @@ class Refused(socketio.exceptions.ConnectionRefusedError):  # type: ignore[misc]
 
     def __init__(self, message: str, code: str, errors: list[dict[str, str]] | None = None) -> None:
         super().__init__(message)
-        self.error_args: dict[str, Any] = {"message": message, "code": code}
-        if errors:
-            self.error_args["errors"] = errors
+        self.error_args = {"message": message, "code": code} | (
+            {"errors": errors} if errors else {}
+        )
 
 
 class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
@@ -58,16 +55,15 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self.record_reads = asyncio.Semaphore(RECORD_READS)
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
-        """python-socketio's own connect and disconnect come while the client is not (yet or
-        any more) connected; a client's message is counted, and a reserved or unknown one is
+        """python-socketio's own connect and disconnect come while the client is not (yet, or
+        any more) connected; a client's messages are counted, and reserved or unknown ones
         refused."""
         sid = str(args[0]) if args else ""
         if event in {"connect", "disconnect"} and not self.server.manager.is_connected(
             sid, NAMESPACE
         ):
             return await super().trigger_event(event, *args)
-        verdict = await self.budget.spend(sid)
-        if verdict is not Verdict.ALLOW:
+        if (verdict := await self.budget.spend(sid)) is not Verdict.ALLOW:
             ack = await self._refuse(sid, self.budget.refusal())
             if verdict is Verdict.DISCONNECT:
                 log.warning("disconnecting %s: it kept sending past its message budget", sid)
@@ -78,8 +74,8 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             return await self._refuse(sid, ReservedEvent(f"{event!r} is reserved by Socket.IO"))
         if hasattr(self, f"on_{event}"):
             return await super().trigger_event(event, *args)
-        detail = f"unknown event {event!r}; use subscribe, unsubscribe or control"
-        return await self._refuse(sid, InvalidSpec(detail))
+        unknown = f"unknown event {event!r}; use subscribe, unsubscribe or control"
+        return await self._refuse(sid, InvalidSpec(unknown))
 
     async def _refuse(self, sid: str, error: Exception) -> dict[str, Any]:
         ack = refused(error)
@@ -87,7 +83,7 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         return ack
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        """Awaits nothing: python-socketio sends the CONNECT packet as soon as this returns,
+        """Awaits nothing: python-socketio queues the CONNECT packet as soon as this returns,
         before the task started here runs, so all that task sends comes after it."""
         token = auth.get("token") if isinstance(auth, dict) else None
         if not isinstance(token, str) or not token:
@@ -124,49 +120,41 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         await self.budget.forget(sid)
 
     async def on_subscribe(self, sid: str, data: Any = None) -> dict[str, Any]:
-        """The ack goes out when this returns, before the catch-up task starts."""
-        try:
-            message = parse(SubscribeMessage, data)
-        except InvalidSpec as exc:
-            return refused(exc)
-        ack, run = await self._subscribe(self.hub.connections[sid], message)
+        """The ack goes out as this returns, before the catch-up task starts."""
+        ack, run = await self._subscribe(self.hub.connections[sid], data)
         if run is not None:
             self.hub.outlet.spawn(run())
         return ack
 
     async def _subscribe(
-        self, client: Client, message: SubscribeMessage, *, fresh: bool = False
+        self, client: Client, data: Any, *, fresh: bool = False
     ) -> tuple[dict[str, Any], CatchUp | None]:
-        spec, hub = message.include_spec, self.hub
         try:
-            job_id = _owned_id(message.job_id)
+            message = data if isinstance(data, SubscribeMessage) else parse(SubscribeMessage, data)
+            job_id, spec = _owned_id(message.job_id), message.include_spec
             async with client.busy, self.record_reads:
-                record = await hub.jobs.get(client.user_id, job_id, include_spec=spec)
-            after = hub.position(client.user_id, job_id)
-            last_seq, run = await hub.subscriptions.subscribe(
+                record = await self.hub.jobs.get(client.user_id, job_id, include_spec=spec)
+            after = self.hub.position(client.user_id, job_id)
+            last_seq, run = await self.hub.subscriptions.subscribe(
                 client, record, message.since, spec=spec, after=after, fresh=fresh
             )
         except Exception as exc:
             return self._refusal(exc), None
-        return _ack(record, last_seq, spec=spec), run
+        return {"ok": True, "job": record_json(record, spec=spec), "last_seq": last_seq}, run
 
     async def on_unsubscribe(self, sid: str, data: Any = None) -> dict[str, Any]:
         try:
-            job_id = parse(UnsubscribeMessage, data).job_id
+            self.hub.connections[sid].subs.pop(parse(UnsubscribeMessage, data).job_id, None)
         except InvalidSpec as exc:
             return refused(exc)
-        self.hub.connections[sid].subs.pop(job_id, None)
         return {"ok": True}
 
     async def on_control(self, sid: str, data: Any = None) -> dict[str, Any]:
         try:
-            message = parse(ControlMessage, data)
-            client = self.hub.connections[sid]
-            action = JobAction(message.action)
+            message, client = parse(ControlMessage, data), self.hub.connections[sid]
+            job_id, action = _owned_id(message.job_id), JobAction(message.action)
             async with client.busy, self.record_reads:
-                record = await self.hub.jobs.control(
-                    client.user_id, _owned_id(message.job_id), action, message.reason
-                )
+                record = await self.hub.jobs.control(client.user_id, job_id, action, message.reason)
         except Exception as exc:
             return self._refusal(exc)
         return {"ok": True, "job": record_json(record, spec=False)}
@@ -176,10 +164,6 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         if not is_foreseen(ack["error"]):
             log.exception("socket handler failed", exc_info=exc)
         return ack
-
-
-def _ack(record: JobRecord, last_seq: int, *, spec: bool) -> dict[str, Any]:
-    return {"ok": True, "job": record_json(record, spec=spec), "last_seq": last_seq}
 
 
 def _owned_id(job_id: str) -> str:

@@ -7,13 +7,10 @@ from datetime import datetime
 from typing import Any
 
 NAMESPACE = "/jobs"
-"""The one Socket.IO namespace of the live feed."""
 
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """One event handed to one client's socket; ``ts`` is what the feed's lag is measured from."""
-
     event: str
     data: Any
     job_id: str | None = None

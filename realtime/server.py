@@ -11,9 +11,9 @@ from redis.asyncio import Redis
 
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
+from realtime.client import OnRelay
 from realtime.hub import Hub
 from realtime.namespace import JobsNamespace
-from realtime.outlet import OnRelay
 
 MAX_SOCKET_MESSAGE_BYTES = 1_000_000
 

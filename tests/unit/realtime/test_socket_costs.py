@@ -17,11 +17,10 @@ import socketio
 from jobwire.contract.events import EventType, JobEvent
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobState
-from realtime.client import Client, Verdict
+from realtime.client import Client, Outlet, Verdict
 from realtime.engine import EngineSocket
 from realtime.guard import MessageBudget
 from realtime.guard import Verdict as Budget
-from realtime.outlet import Outlet
 from realtime.server import OneLineErrors, OriginCheck
 from realtime.snapshot import record_json, snapshot_event
 
@@ -122,7 +121,7 @@ def test_a_logged_error_with_a_traceback_becomes_one_line() -> None:
 
 
 def test_the_namespace_calls_the_hub_and_the_hub_never_imports_the_namespace() -> None:
-    for module in ("hub", "client", "subscription", "outlet", "engine", "feed", "packets"):
+    for module in ("hub", "client", "subscription", "engine", "feed", "packets"):
         tree = ast.parse((REALTIME / f"{module}.py").read_text())
         imported = {
             node.module
