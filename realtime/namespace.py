@@ -129,16 +129,23 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def _subscribe(
         self, client: Client, data: Any, *, fresh: bool = False
     ) -> tuple[dict[str, Any], CatchUp | None]:
+        """A new job with ``since`` is held from the start (its owner is checked meanwhile):
+        the room's events of it then wait for the replay instead of arriving twice."""
+        held: Subscription | None = None
         try:
             message = data if isinstance(data, SubscribeMessage) else parse(SubscribeMessage, data)
             job_id, spec = _owned_id(message.job_id), message.include_spec
+            if message.since is not None and job_id not in client.subs:
+                held = client.subs[job_id] = Subscription(message.since)
             async with client.busy, self.record_reads:
                 record = await self.hub.jobs.get(client.user_id, job_id, include_spec=spec)
             after = self.hub.position(client.user_id, job_id)
             last_seq, run = await self.hub.subscriptions.subscribe(
-                client, record, message.since, spec=spec, after=after, fresh=fresh
+                client, record, message.since, spec=spec, after=after, fresh=fresh or bool(held)
             )
         except Exception as exc:
+            if held is not None and client.subs.get(message.job_id) is held:
+                client.subs.pop(message.job_id)
             return self._refusal(exc), None
         return {"ok": True, "job": record_json(record, spec=spec), "last_seq": last_seq}, run
 

@@ -19,6 +19,7 @@ from typing import Any, cast
 import pytest
 import socketio
 from redis.asyncio import Redis
+from temporalio.client import Client
 
 from activities.runtime.publisher import RedisEventPublisher
 from jobwire.contract.events import EventDraft, EventType, JobEvent
@@ -27,6 +28,7 @@ from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
 from realtime.hub import Hub
 from tests.helpers import assert_eventually
+from tests.integration.realtime.limited_stack import limited_api
 from tests.support.api_stack import Api
 from tests.support.feed_client import FeedClient
 
@@ -182,3 +184,19 @@ async def published_more(settings: Settings, redis: Redis, like: JobEvent) -> li
     event = await RedisEventPublisher(redis, settings).publish(draft)
     assert event is not None
     return [event]
+
+
+async def test_a_refused_subscribe_with_since_holds_nothing_back(
+    settings: Settings, temporal_client: Client, redis: Redis
+) -> None:
+    """A job with ``since`` is held while its owner is checked; a refusal lets go of it."""
+    async with limited_api(settings, temporal_client, redis) as api:
+        feed = await FeedClient(api.base_url, api.token(f"m-{uuid.uuid4().hex[:6]}")).connect()
+        try:
+            foreign = f"job-{uuid.uuid4()}"
+            refused = await feed.call("subscribe", {"job_id": foreign, "since": 0})
+            assert refused["ok"] is False and refused["error"]["status"] == 404
+            [client] = api.hub.connections.values()
+            assert client.subs == {}, "nothing of the refused job is held back any more"
+        finally:
+            await feed.close()
