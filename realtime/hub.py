@@ -3,8 +3,8 @@
 Each event of a user connected here goes to the room ``user:{uid}`` in one ``sio.emit``
 (python-socketio encodes it once for all), skipping the connections whose verdict says no.
 Per job, events go out in seq order: a repeat is dropped, a gap read from the job's stream
-first. While Redis is down, subscribed jobs are polled from Temporal; when it is back, each
-subscription catches up from its last seq. A token that runs out ends its connection."""
+first. While Redis is down, subscribed jobs are polled from Temporal. A token that runs out
+ends its connection."""
 
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ class Hub:
         await self.sio.disconnect(client.sid, namespace=NAMESPACE)
 
     async def _on_event(self, user_id: str, event: JobEvent) -> None:
-        last = self._last.setdefault(user_id, {}).get(event.job_id)
+        last = self.position(user_id, event.job_id)
         if last is not None and event.seq <= last:
             return  # a repeat, or read already to fill a gap
         if last is not None and event.seq > last + 1:
@@ -121,7 +121,9 @@ class Hub:
         return [missed for missed in found.events if missed.seq < event.seq]
 
     async def _broadcast(self, user_id: str, event: JobEvent) -> None:
-        clients = self._by_user.get(user_id, {})
+        clients = self._by_user.get(user_id)
+        if not clients:
+            return  # the user left meanwhile
         self._last.setdefault(user_id, {})[event.job_id] = event.seq
         skip: list[str] = []
         for client in list(clients.values()):
@@ -143,18 +145,14 @@ class Hub:
         return max(sub.since or 0, live or 0)
 
     async def _on_status(self, live: bool, detail: str) -> None:
+        """The feed goes on from where it stopped, so the live path loses nothing; held
+        subscriptions read their streams again by themselves."""
         for client in list(self.connections.values()):
             await self.outlet.send(client, "feed_status", _status(live, detail))
-        if not live:
+        if live:
+            self._tasks.pop().cancel()
+        else:
             self._tasks.append(asyncio.create_task(self._poll_temporal(), name="fallback"))
-            return
-        self._tasks.pop().cancel()
-        for client in list(self.connections.values()):
-            for job_id, sub in list(client.subs.items()):
-                if sub.live:  # what the stream holds after the last one it was sent
-                    fresh = client.subs[job_id] = Subscription(self._sent(client, job_id, sub))
-                    fresh.spec = sub.spec
-                    self.outlet.spawn(self.subscriptions.catch_up(client, fresh, job_id))
 
     async def _poll_temporal(self) -> None:
         seen: dict[tuple[str, str], tuple[Any, ...]] = {}

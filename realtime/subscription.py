@@ -8,6 +8,7 @@ back to ``since`` is stood in for by a ``job.snapshot``."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from realtime.snapshot import snapshot_event
 
 log = logging.getLogger(__name__)
 CHUNK = 500
+RETRY_SECONDS = 1.0
 CatchUp = Callable[[], Coroutine[Any, Any, None]]
 
 
@@ -50,18 +52,21 @@ class Subscriptions:
             if since is None:
                 sub.since = after if after is not None else await latest_seq(self.redis, job_id)
                 return sub.since, None
-            replay = await read_since(self.redis, job_id, since, limit=CHUNK)
-        except (RedisError, OSError):  # the feed is degraded: a snapshot, then the poll
+            replay: Replay | None = await read_since(self.redis, job_id, since, limit=CHUNK)
+        except (RedisError, OSError):  # the feed is degraded: the catch-up waits for Redis
             if since is None:
                 return 0, None
-            replay = Replay(events=[], last_seq=since, complete=False)
-        return max(replay.last_seq, since), lambda: self.catch_up(client, sub, job_id, replay)
+            replay = None
+        last = since if replay is None else max(replay.last_seq, since)
+        return last, lambda: self.catch_up(client, sub, job_id, replay)
 
     async def catch_up(
         self, client: Client, sub: Subscription, job_id: str, replay: Replay | None = None
     ) -> None:
-        try:
-            while True:
+        """Until it goes live, stops or is replaced; a read that fails is tried again while
+        the job stays held (the hub's poll of Temporal covers the outage)."""
+        while not client.gone and client.subs.get(job_id) is sub:
+            try:
                 if replay is None:
                     sub.dirty = False
                     replay = await read_since(self.redis, job_id, sub.since or 0, limit=CHUNK)
@@ -70,14 +75,19 @@ class Subscriptions:
                     record = await self.jobs.get(client.user_id, job_id, include_spec=sub.spec)
                     events = [snapshot_event(record, replay.last_seq, spec=sub.spec)]
                 for event in events:
-                    if client.gone or client.subs.get(job_id) is not sub:
+                    if client.subs.get(job_id) is not sub:
                         return
                     if not await self.outlet.event(client, event, sub.since or 0):
                         return
                     sub.since = event.seq
                 if not sub.dirty and len(replay.events) < CHUNK:
-                    break
-                replay = None
-        except Exception:
-            log.exception("catching up %s failed; it goes on live", job_id)
-        sub.live = True
+                    sub.live = True
+                    return
+            except (RedisError, OSError) as exc:
+                log.warning("catching up %s waits for Redis: %s", job_id, exc)
+                await asyncio.sleep(RETRY_SECONDS)
+            except Exception:
+                log.exception("catching up %s failed; it goes on live", job_id)
+                sub.live = True
+                return
+            replay = None

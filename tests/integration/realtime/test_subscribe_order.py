@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import uuid
 from pathlib import Path
 from typing import Any, cast
@@ -19,14 +20,17 @@ from typing import Any, cast
 import pytest
 import socketio
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from temporalio.client import Client
 
 from activities.runtime.publisher import RedisEventPublisher
+from jobwire import redis_keys as keys
 from jobwire.contract.events import EventDraft, EventType, JobEvent
 from jobwire.contract.states import JobState
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
 from realtime.hub import Hub
+from realtime.replay import read_since
 from tests.helpers import assert_eventually
 from tests.integration.realtime.limited_stack import limited_api
 from tests.support.api_stack import Api
@@ -200,3 +204,49 @@ async def test_a_refused_subscribe_with_since_holds_nothing_back(
             assert client.subs == {}, "nothing of the refused job is held back any more"
         finally:
             await feed.close()
+
+
+async def test_a_catch_up_that_cannot_read_redis_holds_the_job_and_tries_again(
+    settings: Settings, redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
+    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
+    client = hub.open("s1", user, None, None)
+    await hub.join(client)
+    events = await published(settings, redis, user, 3)
+    failures = [RedisError("down")]
+
+    async def flaky(*args: Any, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return await read_since(*args, **kwargs)
+
+    monkeypatch.setattr("realtime.subscription.read_since", flaky)
+    monkeypatch.setattr("realtime.subscription.RETRY_SECONDS", 0.01)
+    record = cast(Any, type("Record", (), {"job_id": events[0].job_id}))
+    last, run = await hub.subscriptions.subscribe(client, record, 0, spec=False, after=None)
+    assert last == 0 and run is not None, "Redis down: the ack says since, the replay waits"
+    reading = asyncio.create_task(run())
+    for event in events:  # the feed is back before the catch-up's next read
+        await hub._on_event(user, event)
+    await reading
+    assert room.got["s1"] == [1, 2, 3] and client.subs[events[0].job_id].live
+
+
+async def test_a_catch_up_that_fails_otherwise_goes_live_rather_than_hold_the_job(
+    settings: Settings, redis: Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
+    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
+    client = hub.open("s1", user, None, None)
+    await hub.join(client)
+    events = await published(settings, redis, user, 2)
+    stream = keys.job_events(events[0].job_id)
+    await redis.xtrim(stream, maxlen=1, approximate=False)  # seq 1 expired: a snapshot is due
+    record = cast(Any, type("Record", (), {"job_id": events[0].job_id}))
+    _, run = await hub.subscriptions.subscribe(client, record, 0, spec=False, after=None)
+    assert run is not None
+    await run()  # the snapshot's record cannot be read: no JobService here
+    assert client.subs[events[0].job_id].live, "the room's events of the job flow again"
+    assert "catching up" in caplog.text and events[0].job_id in caplog.text
