@@ -4,29 +4,9 @@ from __future__ import annotations
 
 from typing import cast
 
-from jobwire.contract.events import EventType, JobEvent
-from jobwire.contract.states import JobState
 from realtime.client import Client, Subscription, Verdict
 from realtime.engine import EngineSocket
-
-
-def event(seq: int, job_id: str = "job-1") -> JobEvent:
-    return JobEvent(
-        job_id=job_id,
-        user_id="alice",
-        type=EventType.PROGRESS,
-        state=JobState.RUNNING,
-        progress=1.0,
-        seq=seq,
-    )
-
-
-class Backlog:
-    def __init__(self, waiting: int = 0) -> None:
-        self.waiting = waiting
-
-    def pending(self) -> int:
-        return self.waiting
+from tests.unit.realtime.fakes import Backlog, event
 
 
 def client(backlog: Backlog | None = None) -> Client:

@@ -14,7 +14,6 @@ from unittest.mock import ANY
 
 import socketio
 
-from jobwire.contract.events import EventType, JobEvent
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobState
 from realtime.client import Client, Outlet, Verdict
@@ -23,19 +22,9 @@ from realtime.guard import MessageBudget
 from realtime.guard import Verdict as Budget
 from realtime.server import OneLineErrors, OriginCheck
 from realtime.snapshot import record_json, snapshot_event
+from tests.unit.realtime.fakes import Backlog, event
 
 REALTIME = Path(__file__).resolve().parents[3] / "realtime"
-
-
-def event(seq: int, job_id: str = "job-1") -> JobEvent:
-    return JobEvent(
-        job_id=job_id,
-        user_id="alice",
-        type=EventType.PROGRESS,
-        state=JobState.RUNNING,
-        progress=1.0,
-        seq=seq,
-    )
 
 
 def test_only_the_apis_own_origin_and_listed_ones_may_open_a_socket() -> None:
@@ -56,16 +45,6 @@ async def test_a_client_over_its_budget_is_refused_then_told_to_go() -> None:
     assert await budget.spend("s2") is Budget.ALLOW, "budgets are per connection"
     await budget.forget("s1")
     assert await budget.spend("s1") is Budget.ALLOW
-
-
-class Backlog:
-    """An Engine.IO socket as ``EngineSocket`` reads it: a client that reads nothing."""
-
-    def __init__(self) -> None:
-        self.waiting = 0
-
-    def pending(self) -> int:
-        return self.waiting
 
 
 class Sent:
