@@ -15,7 +15,7 @@ from api.rate_limit import SubmissionLimiter
 from jobwire.connections.services import Services
 from jobwire.jobs.liveness import TaskQueueLiveness
 from jobwire.jobs.service import JobService
-from realtime.bridge import Bridge
+from realtime.hub import Hub
 from realtime.replay import events_published
 from realtime.server import live_feed
 
@@ -36,7 +36,7 @@ async def lifespan(app: FastAPI, *, services: Services | None = None) -> AsyncIt
             await connected.aclose()
 
 
-def bind_state(app: FastAPI, services: Services) -> Bridge:
+def bind_state(app: FastAPI, services: Services) -> Hub:
     """The job service, rate limiter, metric sources and bridge on ``app.state``; the bridge
     is returned unstarted."""
     settings = app.state.settings

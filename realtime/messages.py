@@ -28,9 +28,8 @@ class SubscribeMessage(BaseModel):
 
 
 class ConnectAuth(BaseModel):
-    """The connect payload. Nothing live of a job named in ``subscriptions`` is sent before
-    its replay, which a ``subscribe`` sent after connecting cannot promise (the user room may
-    already have brought newer events of the job by then)."""
+    """The connect payload: a job named in ``subscriptions`` is subscribed to as a
+    ``subscribe`` would, answered by a ``subscribed`` event."""
 
     model_config = ConfigDict(extra="forbid")
     token: str = Field(min_length=1)

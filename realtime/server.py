@@ -1,13 +1,9 @@
-"""The Socket.IO server of one API instance, and the wiring of the live feed into it.
-
-Here, not in the bridge, the namespace is mounted: the namespace calls the bridge, and the
-bridge knows nothing of the namespace, so the two never import each other.
-"""
+"""The Socket.IO server of one API instance, and the live feed's hub mounted on it: the
+namespace calls the hub, and the hub knows nothing of the namespace."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import socketio
@@ -15,9 +11,9 @@ from redis.asyncio import Redis
 
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
-from realtime.bridge import Bridge
+from realtime.client import OnRelay
+from realtime.hub import Hub
 from realtime.namespace import JobsNamespace
-from realtime.packets import Outgoing
 
 MAX_SOCKET_MESSAGE_BYTES = 1_000_000
 
@@ -42,12 +38,12 @@ def live_feed(
     jobs: JobService,
     redis: Redis,
     *,
-    on_relay: Callable[[Outgoing], None] = lambda item: None,
-) -> Bridge:
-    """The bridge of this instance, with the ``/jobs`` namespace that answers its clients."""
-    bridge = Bridge(sio, settings, jobs, redis, on_relay=on_relay)
-    sio.register_namespace(JobsNamespace(bridge))
-    return bridge
+    on_relay: OnRelay = lambda item: None,
+) -> Hub:
+    """The hub of this instance, with the ``/jobs`` namespace that answers its clients."""
+    hub = Hub(sio, settings, jobs, redis, on_relay=on_relay)
+    sio.register_namespace(JobsNamespace(hub))
+    return hub
 
 
 class OriginCheck:

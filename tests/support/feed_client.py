@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +58,28 @@ class FeedClient:
 
     async def call(self, event: str, data: Any) -> Any:
         return await self.sio.call(event, data, namespace=NS, timeout=15)
+
+    async def call_marked(self, event: str, data: Any) -> Any:
+        """``call``, with the ack recorded in ``received`` where it arrived (as ``"ack"``):
+        what came after it is ``after_ack``."""
+        answered: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+        def on_ack(ack: Any = None) -> None:
+            self.received.append(("ack", ack))
+            answered.set_result(ack)
+
+        await self.sio.emit(event, data, namespace=NS, callback=on_ack)
+        return await asyncio.wait_for(answered, 15)
+
+    def after_ack(self, job_id: str) -> list[dict[str, Any]]:
+        """The job's events received after the last ``call_marked`` ack."""
+        marks = [n for n, (name, _) in enumerate(self.received) if name == "ack"]
+        start = marks[-1] + 1 if marks else 0
+        return [
+            data
+            for name, data in self.received[start:]
+            if name == "job_event" and data["job_id"] == job_id
+        ]
 
     async def close(self) -> None:
         await self.sio.disconnect()

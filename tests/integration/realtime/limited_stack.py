@@ -1,4 +1,4 @@
-"""An API with small socket limits on a real port, whose bridge and Socket.IO server a test
+"""An API with small socket limits on a real port, whose hub and Socket.IO server a test
 can look into (how much waits for each client), and what a raw client (the benchmark's, which
 can stop reading its socket as an attacker's would) needs besides."""
 
@@ -23,7 +23,7 @@ from jobwire.auth.tokens import issue_token
 from jobwire.cli.devstack.ports import free_port
 from jobwire.connections.services import Services
 from jobwire.settings import Settings
-from realtime.bridge import Bridge
+from realtime.hub import Hub
 from tests.support.serving import serving
 
 
@@ -32,7 +32,7 @@ class LimitedApi:
     base_url: str
     port: int
     settings: Settings
-    bridge: Bridge
+    hub: Hub
     sio: socketio.AsyncServer
 
     def token(self, user: str) -> str:
@@ -41,9 +41,6 @@ class LimitedApi:
     def engine_queue_sizes(self) -> list[int]:
         """Packets waiting in each Engine.IO socket's queue of this server."""
         return [int(s.queue.qsize()) for s in list(self.sio.eio.sockets.values())]
-
-    def bridge_queue_sizes(self) -> list[int]:
-        return [c.queue.qsize() for c in list(self.bridge.connections.values())]
 
 
 @asynccontextmanager

@@ -28,25 +28,22 @@ def seqs(events: list[dict[str, object]]) -> list[object]:
     return [e["seq"] for e in events]
 
 
-def each_once(numbers: list[object], first: int = 1) -> bool:
-    """Every seq from ``first`` to the last exactly once. Events of the user's jobs that reach
-    the user room before the subscribe may come before the older ones the subscribe replays,
-    so this checks coverage and repeats, not order."""
-    return len(numbers) == len(set(numbers)) and sorted(numbers) == list(
-        range(first, first + len(numbers))
-    )
+def in_order(numbers: list[object], first: int = 1) -> bool:
+    """Every seq from ``first`` on, once each and in order."""
+    return numbers == list(range(first, first + len(numbers)))
 
 
 async def test_a_subscriber_sees_every_seq_once_from_1_to_the_end(api: Api) -> None:
     job_id = await submit(api, "alice", items=40, item_seconds=0.02)
     feed = await FeedClient(api.base_url, api.token("alice")).connect()
     try:
-        ack = await feed.call("subscribe", {"job_id": job_id, "since": 0})
+        ack = await feed.call_marked("subscribe", {"job_id": job_id, "since": 0})
         assert ack["ok"] is True and ack["job"]["job_id"] == job_id
-        events = await feed.until_finished(job_id)
+        await feed.until_finished(job_id)
     finally:
         await feed.close()
-    assert each_once(seqs(events))
+    events = feed.after_ack(job_id)
+    assert in_order(seqs(events)), "after the ack: the replay from 1, then live"
     assert events[-1]["type"] == "job.completed"
     assert all(e["user_id"] == api.user("alice") for e in events)
 
@@ -56,10 +53,10 @@ async def test_reconnecting_with_since_gives_exactly_the_missed_events_then_live
 ) -> None:
     job_id = await submit(api, "alice", items=120, item_seconds=0.03)
     first = await FeedClient(api.base_url, api.token("alice")).connect()
-    await first.call("subscribe", {"job_id": job_id, "since": 0})
-    await first.until(lambda: len(first.events(job_id)) >= 5, what="no events at all")
+    await first.call_marked("subscribe", {"job_id": job_id, "since": 0})
+    await first.until(lambda: len(first.after_ack(job_id)) >= 5, what="no events at all")
     await first.close()
-    seen = first.events(job_id)
+    seen = first.after_ack(job_id)
     last = seen[-1]["seq"]
 
     async with api.client("alice") as http:  # events go on while nobody listens
@@ -74,12 +71,12 @@ async def test_reconnecting_with_since_gives_exactly_the_missed_events_then_live
 
     second = await FeedClient(api.base_url, api.token("alice")).connect()
     try:
-        ack = await second.call("subscribe", {"job_id": job_id, "since": last})
+        ack = await second.call_marked("subscribe", {"job_id": job_id, "since": last})
         assert ack["ok"] and ack["last_seq"] >= last + 3
-        rest = await second.until_finished(job_id)
+        await second.until_finished(job_id)
     finally:
         await second.close()
-    assert each_once(seqs(seen) + seqs(rest))
+    assert in_order(seqs(seen) + seqs(second.after_ack(job_id)))
 
 
 async def test_another_users_job_is_refused_and_their_events_never_arrive(api: Api) -> None:

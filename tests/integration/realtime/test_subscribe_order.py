@@ -1,157 +1,252 @@
-"""A subscribe that lands while the user room is already bringing the job's events.
+"""A ``subscribe`` sent after connecting is as ordered as a job named at connect: after its
+ack, every seq after ``since`` once and in order, through the catch-up and then live.
 
-The races are narrow in a live run (events arriving between the user stream's read and the
-subscribe's own reads from Redis), so they are set up here step by step on a real Redis: a
-bridge with one recorded connection, and a job that has published seqs 1 to 3.
+The user room brings the job's events from the connect on; the subscription holds them back
+while it reads the job's stream, reads again if one went past meanwhile, and goes live only
+when a read brought everything. Events the room brought before the ack may come again after
+it (a client drops a seq it has). Also: the hub's room broadcasts stay in seq order when two
+publishers of a retried job copy its events to the feed out of order.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import uuid
-from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
 import socketio
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from temporalio.client import Client
 
 from activities.runtime.publisher import RedisEventPublisher
+from jobwire import redis_keys as keys
 from jobwire.contract.events import EventDraft, EventType, JobEvent
-from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobState
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
-from realtime.bridge import Bridge
-from realtime.connection import Connection
-from realtime.packets import Outgoing
+from realtime.hub import Hub
 from realtime.replay import read_since
+from tests.helpers import assert_eventually
+from tests.integration.realtime.limited_stack import limited_api
+from tests.support.api_stack import Api
+from tests.support.feed_client import FeedClient
 
 pytestmark = pytest.mark.integration
 
+ROOT = Path(__file__).resolve().parents[3]
+NODE_CLIENT = Path(__file__).with_name("subscribe_after_connect.cjs")
 
-@dataclass
-class Scene:
-    bridge: Bridge
-    connection: Connection
-    user: str
-    events: list[JobEvent]
-    sent: list[int] = field(default_factory=list)
 
-    @property
-    def record(self) -> JobRecord:
-        first = self.events[0]
-        return JobRecord(
-            job_id=first.job_id,
-            user_id=self.user,
-            type="count",
-            state=JobState.RUNNING,
-            spec={},
-            created_at=first.ts,
-            updated_at=first.ts,
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """A live event per item, so the user room is busy while the subscription catches up."""
+    return settings.model_copy(update={"progress_event_seconds": 0.0})
+
+
+async def running_job(api: Api, since: int) -> str:
+    """A job of alice's that has published past ``since`` and goes on publishing."""
+    async with api.client("alice") as http:
+        response = await http.post(
+            "/api/jobs", json={"type": "count", "items": 150, "item_seconds": 0.01}
         )
+        assert response.status_code == 201, response.text
+        job_id = str(response.json()["job_id"])
 
-    async def sent_once_all_are_out(self) -> list[int]:
-        for _ in range(100):
-            if len(self.sent) >= len(self.events):
-                break
-            await asyncio.sleep(0.01)
-        await asyncio.sleep(0.05)  # anything sent twice would be out by now
-        await self.connection.close()
-        return self.sent
+        async def published() -> bool:
+            page = await http.get(f"/api/jobs/{job_id}/events", params={"since": since})
+            return len(page.json()["events"]) >= 3
+
+        await assert_eventually(published, timeout=30)
+    return job_id
 
 
-async def scene(settings: Settings, redis: Redis) -> Scene:
-    user, job_id = f"user-{uuid.uuid4().hex[:6]}", f"job-{uuid.uuid4()}"
-    bridge = Bridge(
-        socketio.AsyncServer(async_mode="asgi"),
-        settings,
-        cast(JobService, None),  # these paths never ask Temporal
-        redis,
-    )
-    sent: list[int] = []
+async def test_a_subscribe_after_connecting_gets_every_seq_after_since_once_in_order(
+    api: Api,
+) -> None:
+    status_bar = await FeedClient(api.base_url, api.token("alice")).connect()
+    try:
+        job_id = await running_job(api, since=5)
+        feed = await FeedClient(api.base_url, api.token("alice")).connect()
+        try:
+            await feed.until(lambda: bool(feed.events(job_id)), what="the user room is silent")
+            ack = await feed.call_marked("subscribe", {"job_id": job_id, "since": 5})
+            await feed.until_finished(job_id)
+        finally:
+            await feed.close()
+    finally:
+        await status_bar.close()
+    assert ack["ok"] is True and ack["last_seq"] > 5
+    got = [event["seq"] for event in feed.after_ack(job_id)]
+    assert got == list(range(6, 6 + len(got))), "the catch-up, then live, once each in order"
+    assert feed.after_ack(job_id)[-1]["type"] == "job.completed"
 
-    async def record(item: Outgoing) -> None:
-        sent.append(cast(int, item.seq))
 
-    connection = Connection(sid="s", user_id=user, expires_at=None, send=record, buffer_size=100)
-    connection.start()
-    bridge._by_user[user] = {connection.sid: connection}
-    publisher = RedisEventPublisher(redis, settings)
-    events: list[JobEvent] = []
-    for n in range(1, 4):
+async def test_the_official_socket_io_client_subscribing_after_connect_sees_seqs_in_order(
+    api: Api,
+) -> None:
+    """The issue's case: socket.io-client connected, then subscribed with since 5, and saw
+    seq 6 before the replay of 1 to 5."""
+    status_bar = await FeedClient(api.base_url, api.token("alice")).connect()
+    try:
+        job_id = await running_job(api, since=0)
+        node = await asyncio.create_subprocess_exec(
+            "node", str(NODE_CLIENT), str(ROOT / "web"), api.base_url, api.token("alice"),
+            job_id, "0", stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        stdout, _ = await asyncio.wait_for(node.communicate(), 90)
+    finally:
+        await status_bar.close()
+    lines = [json.loads(line) for line in stdout.decode().splitlines()]
+    assert node.returncode == 0, lines[-3:]
+    kinds = [line["kind"] for line in lines]
+    after = [line for line in lines[kinds.index("ack") + 1 :] if line["kind"] == "job_event"]
+    assert [line["seq"] for line in after] == list(range(1, len(after) + 1))
+    assert after[-1]["type"] == "job.completed"
+
+
+class Room:
+    """python-socketio's emit and rooms as the hub uses them, recording who got what."""
+
+    def __init__(self) -> None:
+        self.members: list[str] = []
+        self.got: dict[str, list[int]] = {}
+
+    async def enter_room(self, sid: str, room: str, namespace: str | None = None) -> None:
+        self.members.append(sid)
+
+    async def emit(self, event: str, data: Any, room: str = "", **kwargs: Any) -> None:
+        skip = kwargs.get("skip_sid") or []
+        for sid in [kwargs["to"]] if kwargs.get("to") else self.members:
+            if sid not in skip and event == "job_event":
+                self.got.setdefault(sid, []).append(int(data["seq"]))
+
+    def start_background_task(self, target: Any, *args: Any) -> asyncio.Task[None]:
+        return asyncio.create_task(target(*args))
+
+
+async def published(settings: Settings, redis: Redis, user: str, count: int) -> list[JobEvent]:
+    publisher, job_id = RedisEventPublisher(redis, settings), f"job-{uuid.uuid4()}"
+    events = []
+    for n in range(count):
         draft = EventDraft(
             job_id=job_id, user_id=user, type=EventType.PROGRESS, state=JobState.RUNNING,
             progress=float(n),
         )  # fmt: skip
-        published = await publisher.publish(draft)
-        assert published is not None
-        events.append(published)
-    assert [e.seq for e in events] == [1, 2, 3]
-    return Scene(bridge, connection, user, events, sent)
+        event = await publisher.publish(draft)
+        assert event is not None
+        events.append(event)
+    return events
 
 
-async def test_subscribing_without_since_keeps_what_the_user_room_is_bringing(
+async def test_the_feed_out_of_order_still_reaches_the_room_in_order_once(
     settings: Settings, redis: Redis
 ) -> None:
-    s = await scene(settings, redis)
-    first, *rest = s.events
-    await s.bridge._on_event(s.user, first)  # the user room brought seq 1 ...
-    # ... then the client subscribes with no since while 2 and 3 are still on their way
-    await s.bridge.subscribe(s.connection, s.record, None)
-    for event in rest:
-        await s.bridge._on_event(s.user, event)
-    assert await s.sent_once_all_are_out() == [1, 2, 3]
+    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
+    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
+    await hub.join(hub.open("s1", user, None, None))
+    one, two, three, four, five = await published(settings, redis, user, 5)
+    for event in (one, three, two, two, five, four):  # a retried job's two publishers
+        await hub._on_event(user, event)
+    assert room.got == {"s1": [1, 2, 3, 4, 5]}, "a gap is read from the job's stream"
 
 
-async def test_events_the_user_room_sends_while_a_replay_is_read_are_not_sent_again(
+async def test_a_live_event_during_the_catch_up_is_read_again_not_sent_out_of_order(
     settings: Settings, redis: Redis
 ) -> None:
-    s = await scene(settings, redis)
-    _, second, third = s.events
-    subscribing = asyncio.create_task(s.bridge.subscribe(s.connection, s.record, 0))
-    await asyncio.sleep(0)  # the subscribe is now waiting for Redis to answer its replay read
-    await s.bridge._on_event(s.user, second)  # ... while the user room sends 2 and 3
-    await s.bridge._on_event(s.user, third)
-    await subscribing
-    assert sorted(await s.sent_once_all_are_out()) == [1, 2, 3]
+    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
+    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
+    client = hub.open("s1", user, None, None)
+    await hub.join(client)
+    events = await published(settings, redis, user, 3)
+    for event in events:
+        await hub._on_event(user, event)  # the room brought 1 to 3 before the subscribe
+    [fourth] = await published_more(settings, redis, events[0])
+    record = cast(Any, type("Record", (), {"job_id": events[0].job_id}))
+    last, run = await hub.subscriptions.subscribe(client, record, 1, spec=False, after=None)
+    assert last == 4 and run is not None
+    await hub._on_event(user, fourth)  # live while the catch-up is under way: skipped, dirty
+    [fifth] = await published_more(settings, redis, events[0])
+    reading = asyncio.create_task(run())
+    await hub._on_event(user, fifth)  # ... and again
+    await reading
+    [sixth] = await published_more(settings, redis, events[0])
+    await hub._on_event(user, sixth)  # live: straight from the room
+    assert room.got["s1"] == [1, 2, 3, 2, 3, 4, 5, 6]
+    assert client.subs[events[0].job_id].live
 
 
-async def test_a_job_named_at_connect_is_answered_then_replayed_and_loses_nothing_held_back(
+async def published_more(settings: Settings, redis: Redis, like: JobEvent) -> list[JobEvent]:
+    draft = EventDraft(
+        job_id=like.job_id, user_id=like.user_id, type=EventType.PROGRESS,
+        state=JobState.RUNNING, progress=50.0,
+    )  # fmt: skip
+    event = await RedisEventPublisher(redis, settings).publish(draft)
+    assert event is not None
+    return [event]
+
+
+async def test_a_refused_subscribe_with_since_holds_nothing_back(
+    settings: Settings, temporal_client: Client, redis: Redis
+) -> None:
+    """A job with ``since`` is held while its owner is checked; a refusal lets go of it."""
+    async with limited_api(settings, temporal_client, redis) as api:
+        feed = await FeedClient(api.base_url, api.token(f"m-{uuid.uuid4().hex[:6]}")).connect()
+        try:
+            foreign = f"job-{uuid.uuid4()}"
+            refused = await feed.call("subscribe", {"job_id": foreign, "since": 0})
+            assert refused["ok"] is False and refused["error"]["status"] == 404
+            [client] = api.hub.connections.values()
+            assert client.subs == {}, "nothing of the refused job is held back any more"
+        finally:
+            await feed.close()
+
+
+async def test_a_catch_up_that_cannot_read_redis_holds_the_job_and_tries_again(
     settings: Settings, redis: Redis, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    s = await scene(settings, redis)
-    s.connection.hold(s.record.job_id, 1)
-    for event in s.events:  # the user room brings 1 to 3 while the owner is being checked
-        await s.bridge._on_event(s.user, event)
-    replay_read, go_on = asyncio.Event(), asyncio.Event()
+    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
+    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
+    client = hub.open("s1", user, None, None)
+    await hub.join(client)
+    events = await published(settings, redis, user, 3)
+    failures = [RedisError("down")]
 
-    async def read_then_wait(*args: Any, **kwargs: Any) -> Any:
-        replay = await read_since(*args, **kwargs)
-        replay_read.set()
-        await go_on.wait()
-        return replay
+    async def flaky(*args: Any, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return await read_since(*args, **kwargs)
 
-    monkeypatch.setattr("realtime.bridge.read_since", read_then_wait)
-    subscribing = asyncio.create_task(
-        s.bridge.subscribe(
-            s.connection,
-            s.record,
-            1,
-            announce=lambda last: s.connection.notify("subscribed", {"last_seq": last}),
-        )
-    )
-    await replay_read.wait()  # the replay (2 and 3) is read, the job still held ...
-    draft = EventDraft(
-        job_id=s.record.job_id, user_id=s.user, type=EventType.PROGRESS, state=JobState.RUNNING,
-        progress=4.0,
-    )  # fmt: skip
-    fourth = await RedisEventPublisher(redis, settings).publish(draft)
-    assert fourth is not None
-    await s.bridge._on_event(s.user, fourth)  # ... when the room brings 4, held back too
-    monkeypatch.setattr("realtime.bridge.read_since", read_since)
-    go_on.set()
-    assert await subscribing == 3
-    s.events.append(fourth)
-    sent = await s.sent_once_all_are_out()
-    assert sent == [None, 2, 3, 4], "the answer, the replay, then what was held back"
+    monkeypatch.setattr("realtime.subscription.read_since", flaky)
+    monkeypatch.setattr("realtime.subscription.RETRY_SECONDS", 0.01)
+    record = cast(Any, type("Record", (), {"job_id": events[0].job_id}))
+    last, run = await hub.subscriptions.subscribe(client, record, 0, spec=False, after=None)
+    assert last == 0 and run is not None, "Redis down: the ack says since, the replay waits"
+    reading = asyncio.create_task(run())
+    for event in events:  # the feed is back before the catch-up's next read
+        await hub._on_event(user, event)
+    await reading
+    assert room.got["s1"] == [1, 2, 3] and client.subs[events[0].job_id].live
+
+
+async def test_a_catch_up_that_fails_otherwise_goes_live_rather_than_hold_the_job(
+    settings: Settings, redis: Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
+    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
+    client = hub.open("s1", user, None, None)
+    await hub.join(client)
+    events = await published(settings, redis, user, 2)
+    stream = keys.job_events(events[0].job_id)
+    await redis.xtrim(stream, maxlen=1, approximate=False)  # seq 1 expired: a snapshot is due
+    record = cast(Any, type("Record", (), {"job_id": events[0].job_id}))
+    _, run = await hub.subscriptions.subscribe(client, record, 0, spec=False, after=None)
+    assert run is not None
+    await run()  # the snapshot's record cannot be read: no JobService here
+    assert client.subs[events[0].job_id].live, "the room's events of the job flow again"
+    assert "catching up" in caplog.text and events[0].job_id in caplog.text

@@ -9,28 +9,22 @@ import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
+from unittest.mock import ANY
 
-from jobwire.contract.events import EventType, JobEvent
+import socketio
+
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobState
-from realtime.connection import Connection
-from realtime.guard import MessageBudget, Verdict
-from realtime.packets import Outgoing
+from realtime.client import Client, Outlet, Verdict
+from realtime.engine import EngineSocket
+from realtime.guard import MessageBudget
+from realtime.guard import Verdict as Budget
 from realtime.server import OneLineErrors, OriginCheck
-from realtime.snapshot import record_json
+from realtime.snapshot import record_json, snapshot_event
+from tests.unit.realtime.fakes import Backlog, event
 
 REALTIME = Path(__file__).resolve().parents[3] / "realtime"
-
-
-def event(seq: int, job_id: str = "job-1") -> JobEvent:
-    return JobEvent(
-        job_id=job_id,
-        user_id="alice",
-        type=EventType.PROGRESS,
-        state=JobState.RUNNING,
-        progress=1.0,
-        seq=seq,
-    )
 
 
 def test_only_the_apis_own_origin_and_listed_ones_may_open_a_socket() -> None:
@@ -47,38 +41,48 @@ def test_only_the_apis_own_origin_and_listed_ones_may_open_a_socket() -> None:
 async def test_a_client_over_its_budget_is_refused_then_told_to_go() -> None:
     budget = MessageBudget(3)
     verdicts = [await budget.spend("s1") for _ in range(6)]
-    assert verdicts == [Verdict.ALLOW] * 3 + [Verdict.REFUSE, Verdict.REFUSE, Verdict.DISCONNECT]
-    assert await budget.spend("s2") is Verdict.ALLOW, "budgets are per connection"
+    assert verdicts == [Budget.ALLOW] * 3 + [Budget.REFUSE, Budget.REFUSE, Budget.DISCONNECT]
+    assert await budget.spend("s2") is Budget.ALLOW, "budgets are per connection"
     await budget.forget("s1")
-    assert await budget.spend("s1") is Verdict.ALLOW
+    assert await budget.spend("s1") is Budget.ALLOW
 
 
-async def test_a_client_that_keeps_falling_behind_is_let_go_once_with_its_resync() -> None:
-    never = asyncio.Event()
+class Sent:
+    """What ``sio.emit`` and ``sio.disconnect`` were asked to do, in order."""
 
-    async def stuck(item: Outgoing) -> None:
-        await never.wait()
+    def __init__(self, backlog: Backlog) -> None:
+        self.backlog = backlog
+        self.items: list[tuple[str, Any]] = []
 
-    let_go: list[int] = []
-    conn = Connection(
-        sid="s",
-        user_id="alice",
-        expires_at=None,
-        send=stuck,
-        buffer_size=10,
-        max_lag=30,
-        too_far_behind=lambda: let_go.append(1),
-    )
-    conn.start()
+    async def emit(self, event: str, data: Any = None, **kwargs: Any) -> None:
+        self.items.append((event, data))
+        self.backlog.waiting += 1
+
+    async def disconnect(self, sid: str, namespace: str | None = None) -> None:
+        self.items.append(("disconnect", sid))
+
+    def start_background_task(self, target: Any, *args: Any) -> asyncio.Task[None]:
+        return asyncio.create_task(target(*args))
+
+
+async def test_a_client_that_keeps_falling_behind_is_told_to_resync_then_let_go_once() -> None:
+    backlog = Backlog()
+    sent = Sent(backlog)
+    outlet = Outlet(cast(socketio.AsyncServer, sent), buffer=10, max_lag=30, on_relay=print)
+    client = Client(sid="s", user_id="alice", engine=cast(EngineSocket, backlog))
     for seq in range(1, 100):
-        if conn.expects(event(seq)):
-            conn.deliver(event(seq))
-        await asyncio.sleep(0)
-    assert let_go == [1], "handed over once, past max_lag"
-    notices = conn.take_notices()
-    assert [item.event for item in notices] == ["resync"]
-    assert conn.queue.empty()
-    await conn.close()
+        verdict = client.verdict(event(seq), outlet.buffer)
+        if verdict is Verdict.STALL:
+            await outlet.resync(client, "job-1", seq - 1)
+        elif verdict is Verdict.SEND:
+            assert await outlet.event(client, event(seq), seq - 1)
+        else:
+            outlet.check(client)
+    await asyncio.sleep(0.01)
+    names = [name for name, _ in sent.items]
+    assert names == ["job_event"] * 10 + ["resync", "disconnect"], "let go once, resync first"
+    assert sent.items[10][1] == {"job_id": "job-1", "since": 10, "reason": ANY}
+    assert client.gone and client.stalled == {"job-1"}
 
 
 def test_a_logged_error_with_a_traceback_becomes_one_line() -> None:
@@ -95,8 +99,8 @@ def test_a_logged_error_with_a_traceback_becomes_one_line() -> None:
     assert len(record.getMessage()) < 300
 
 
-def test_the_namespace_calls_the_bridge_and_the_bridge_never_imports_the_namespace() -> None:
-    for module in ("bridge", "connection", "packets", "outlet", "snapshot"):
+def test_the_namespace_calls_the_hub_and_the_hub_never_imports_the_namespace() -> None:
+    for module in ("hub", "client", "subscription", "engine", "feed", "packets"):
         tree = ast.parse((REALTIME / f"{module}.py").read_text())
         imported = {
             node.module
@@ -107,7 +111,7 @@ def test_the_namespace_calls_the_bridge_and_the_bridge_never_imports_the_namespa
         assert "realtime.server" not in imported, module
 
 
-async def test_a_connections_snapshots_carry_the_spec_only_for_jobs_subscribed_with_it() -> None:
+def test_a_snapshot_carries_the_spec_only_when_asked() -> None:
     now = datetime.now(UTC)
     record = JobRecord(
         job_id="job-1",
@@ -119,12 +123,8 @@ async def test_a_connections_snapshots_carry_the_spec_only_for_jobs_subscribed_w
         updated_at=now,
     )
 
-    async def ignore(item: Outgoing) -> None:
-        pass
-
-    conn = Connection(sid="s", user_id="alice", expires_at=None, send=ignore, buffer_size=10)
-    assert conn.snapshot(record, 4).data["record"]["spec"] == {}
-    assert conn.snapshot(record, 4).seq == 4
-    conn.with_spec.add("job-1")
-    assert conn.snapshot(record, 4).data["record"]["spec"] == {"type": "count", "items": 3}
+    assert snapshot_event(record, 4, spec=False).data["record"]["spec"] == {}
+    assert snapshot_event(record, 4, spec=False).seq == 4
+    with_spec = snapshot_event(record, 4, spec=True)
+    assert with_spec.data["record"]["spec"] == {"type": "count", "items": 3}
     assert JobRecord.model_validate(record_json(record, spec=False)).spec == {}, "still a record"

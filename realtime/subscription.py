@@ -1,0 +1,93 @@
+"""A (connection, job) subscription: the job's events after ``since`` in order, then live.
+
+Registered first, so the hub holds the job's live events back from this connection (and
+marks it dirty), it reads the job's stream after ``since`` and sends that to the connection
+alone. Once a read is out, a dirty subscription reads again; a clean one goes live in the
+same step, so nothing falls between the stream and the room. A stream that no longer reaches
+back to ``since`` is stood in for by a ``job.snapshot``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from jobwire.contract.records import JobRecord
+from jobwire.jobs.service import JobService
+from realtime.client import Client, Outlet, Subscription
+from realtime.replay import Replay, latest_seq, read_since
+from realtime.snapshot import snapshot_event
+
+log = logging.getLogger(__name__)
+CHUNK = 500
+RETRY_SECONDS = 1.0
+CatchUp = Callable[[], Coroutine[Any, Any, None]]
+
+
+@dataclass(frozen=True)
+class Subscriptions:
+    outlet: Outlet
+    redis: Redis
+    jobs: JobService
+
+    async def subscribe(
+        self, client: Client, record: JobRecord, since: int | None, *, spec: bool,
+        after: int | None, fresh: bool = False,
+    ) -> tuple[int, CatchUp | None]:  # fmt: skip
+        """The ack's ``last_seq``, and the catch-up to run once the ack is out. Without
+        ``since``, live from ``after`` (the hub's last broadcast) or the job's latest seq. A
+        repeat sends nothing again, unless ``fresh`` (it replaces a placeholder)."""
+        job_id, known = record.job_id, client.subs.get(record.job_id)
+        if known is not None and not fresh:
+            known.spec = spec
+            return max(known.since or 0, after or 0), None
+        client.stalled.discard(job_id)
+        sub = client.subs[job_id] = Subscription(since, spec, live=since is None)
+        try:
+            if since is None:
+                sub.since = after if after is not None else await latest_seq(self.redis, job_id)
+                return sub.since, None
+            replay: Replay | None = await read_since(self.redis, job_id, since, limit=CHUNK)
+        except (RedisError, OSError):  # the feed is degraded: the catch-up waits for Redis
+            if since is None:
+                return 0, None
+            replay = None
+        last = since if replay is None else max(replay.last_seq, since)
+        return last, lambda: self.catch_up(client, sub, job_id, replay)
+
+    async def catch_up(
+        self, client: Client, sub: Subscription, job_id: str, replay: Replay | None = None
+    ) -> None:
+        """Until it goes live, stops or is replaced; a read that fails is tried again while
+        the job stays held (the hub's poll of Temporal covers the outage)."""
+        while not client.gone and client.subs.get(job_id) is sub:
+            try:
+                if replay is None:
+                    sub.dirty = False
+                    replay = await read_since(self.redis, job_id, sub.since or 0, limit=CHUNK)
+                events = replay.events
+                if not replay.complete:
+                    record = await self.jobs.get(client.user_id, job_id, include_spec=sub.spec)
+                    events = [snapshot_event(record, replay.last_seq, spec=sub.spec)]
+                for event in events:
+                    if client.subs.get(job_id) is not sub:
+                        return
+                    if not await self.outlet.event(client, event, sub.since or 0):
+                        return
+                    sub.since = event.seq
+                if not sub.dirty and len(replay.events) < CHUNK:
+                    sub.live = True
+                    return
+            except (RedisError, OSError) as exc:
+                log.warning("catching up %s waits for Redis: %s", job_id, exc)
+                await asyncio.sleep(RETRY_SECONDS)
+            except Exception:
+                log.exception("catching up %s failed; it goes on live", job_id)
+                sub.live = True
+                return
+            replay = None
