@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 
 from jobwire import redis_keys as keys
 from jobwire.contract.events import JobEvent
-from jobwire.observability.tracing import span
+from jobwire.observability.tracing import span_continuing
 from realtime.replay import decode_event
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,10 @@ class Feed:
                 continue
             event = decode_event(f"{fields[keys.SEQ_FIELD]}-0", fields[keys.EVENT_FIELD])
             try:
-                with span("jobwire.socket_send", job_id=event.job_id, seq=event.seq):
+                trace = fields.get(keys.TRACE_FIELD)
+                with span_continuing(
+                    "jobwire.socket_send", trace, job_id=event.job_id, seq=event.seq
+                ):
                     await self.on_event(user_id, event)
             except Exception:  # one bad delivery must not stop the feed
                 log.exception("delivering %s failed", event.job_id)

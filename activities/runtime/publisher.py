@@ -20,7 +20,7 @@ from redis.exceptions import RedisError
 
 from jobwire import redis_keys as keys
 from jobwire.contract.events import EventDraft, EventType, JobEvent
-from jobwire.observability.tracing import span
+from jobwire.observability.tracing import current_traceparent, span
 from jobwire.observability.worker_metrics import WorkerMetrics, worker_metrics
 from jobwire.settings import Settings
 
@@ -103,6 +103,9 @@ class RedisEventPublisher:
             keys.SEQ_FIELD: seq,
             keys.EVENT_FIELD: body,
         }
+        traceparent = current_traceparent()
+        if traceparent is not None:
+            fields[keys.TRACE_FIELD] = traceparent
         async with self._redis.pipeline(transaction=False) as pipe:
             pipe.xadd(keys.FEED, fields, maxlen=self._settings.feed_stream_maxlen, approximate=True)
             pipe.incr(keys.EVENTS_PUBLISHED)

@@ -1,5 +1,6 @@
-"""One trace follows a job from the API request through Temporal to its activities and the
-live feed: the real dev server, a real worker, the API on a real port, spans kept in memory."""
+"""One trace follows a job from the API request through Temporal to its activities, the live
+feed and the socket that sends its events: the real dev server, a real worker, the API on a
+real port with a real Socket.IO client, spans kept in memory."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from jobwire.observability.tracing import temporal_interceptors
 from jobwire.settings import Settings
 from tests.helpers import assert_eventually
 from tests.support.api_stack import api_stack
+from tests.support.feed_client import FeedClient
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +42,7 @@ async def test_one_trace_spans_request_workflow_activity_and_publish(
     config["interceptors"] = temporal_interceptors(traced)
     client = Client(**config)
     async with api_stack(traced, client, redis, counting_registry()) as api, api.client() as http:
+        feed = await FeedClient(api.base_url, api.token("alice")).connect()
         job = (await http.post("/api/jobs", json={"type": "count", "items": 2})).json()
         assert (await http.get("/metrics")).status_code == 200
         assert (await http.get("/healthz")).status_code == 200
@@ -62,9 +65,11 @@ async def test_one_trace_spans_request_workflow_activity_and_publish(
             assert "RunWorkflow:JobWorkflow" in names, names
             assert {"RunActivity:count.count", "RunActivity:count.summarize"} <= names, names
             assert "jobwire.publish" in names, names
+            assert "jobwire.socket_send" in names, names
             return request[0]
 
         spans = await assert_eventually(one_trace, timeout=30)
+        await feed.sio.disconnect()
     every = {s.name for s in exported.get_finished_spans()}
     assert not {"GET /metrics", "GET /healthz"} & every, "probes and scrapes stay untraced"
     published = [
