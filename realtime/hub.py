@@ -45,13 +45,16 @@ class Hub:
         """Per user connected here, the last seq broadcast of each of their jobs."""
         self.feed = Feed(redis, self._on_event, self._on_status, self._by_user.__contains__)
         self._tasks: list[asyncio.Task[None]] = []
+        self._fallback: asyncio.Task[None] | None = None
+        """Polls Temporal while Redis is down."""
 
     async def start(self) -> None:
         self._tasks.append(asyncio.create_task(self.feed.read_forever(), name="feed"))
 
     async def stop(self) -> None:
-        for task in [*self._tasks, *self.outlet.tasks]:
-            task.cancel()
+        for task in [*self._tasks, *self.outlet.tasks, self._fallback]:
+            if task is not None:
+                task.cancel()
 
     def open(
         self, sid: str, user_id: str, expires_at: datetime | None, engine: EngineSocket | None
@@ -149,10 +152,9 @@ class Hub:
         subscriptions read their streams again by themselves."""
         for client in list(self.connections.values()):
             await self.outlet.send(client, "feed_status", _status(live, detail))
-        if live:
-            self._tasks.pop().cancel()
-        else:
-            self._tasks.append(asyncio.create_task(self._poll_temporal(), name="fallback"))
+        if self._fallback is not None:
+            self._fallback.cancel()
+        self._fallback = None if live else asyncio.create_task(self._poll_temporal())
 
     async def _poll_temporal(self) -> None:
         seen: dict[tuple[str, str], tuple[Any, ...]] = {}

@@ -4,7 +4,6 @@ stream still reaches, so a caller knows when only a snapshot from Temporal can f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from redis.asyncio import Redis
 
@@ -31,13 +30,20 @@ async def latest_seq(redis: Redis, job_id: str) -> int:
 
 
 async def read_since(redis: Redis, job_id: str, since: int, *, limit: int | None = None) -> Replay:
-    """Events with ``seq > since`` in order (at most ``limit``), and whether none is missing."""
+    """Events with ``seq > since`` in order (at most ``limit``), and whether none is missing.
+
+    The stream and its counter are read in one transaction (their keys share a slot): read
+    apart, an event numbered between the two reads would look like one the stream lost, and
+    a snapshot would stand in for it."""
     start = "-" if since <= 0 else f"({keys.stream_id(since)}"
-    raw: Any = await redis.xrange(keys.job_events(job_id), min=start, max="+", count=limit)
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.xrange(keys.job_events(job_id), min=start, max="+", count=limit)
+        pipe.get(keys.job_seq(job_id))
+        raw, counter = await pipe.execute()
     events = [
         decode_event(str(entry_id), str(fields[keys.EVENT_FIELD])) for entry_id, fields in raw
     ]
-    last = max(await latest_seq(redis, job_id), events[-1].seq if events else 0)
+    last = max(int(counter) if counter else 0, events[-1].seq if events else 0)
     first_available = events[0].seq if events else last + 1
     complete = first_available == since + 1 or (not events and last <= since)
     return Replay(events=events, last_seq=last, complete=complete)

@@ -72,17 +72,50 @@ async def test_the_feed_carries_every_event_with_its_job_user_and_seq(
     user = f"user-{uuid.uuid4()}"
     publisher = RedisEventPublisher(redis, settings)
     first, second = f"job-{uuid.uuid4()}", f"job-{uuid.uuid4()}"
+    newest: Any = await redis.xrevrange(keys.FEED, count=1)
+    before = f"({newest[0][0]}" if newest else "-"
     await publisher.publish(draft(first, "a", user))
     await publisher.publish(draft(second, "b", user))
     await publisher.publish(draft(first, "c", user))
 
-    entries = await redis.xrange(keys.FEED)
+    entries: Any = await redis.xrange(keys.FEED, min=before)  # every test shares the feed
     mine = [
         (f[keys.JOB_FIELD], f[keys.USER_FIELD], f[keys.SEQ_FIELD])
         for _, f in entries
         if f[keys.USER_FIELD] == user
     ]
     assert mine == [(first, user, "1"), (second, user, "1"), (first, user, "2")]
+
+
+class PublishingOnRead(Redis):
+    """A Redis client that numbers one more event of the job just as a replay reads the
+    job's counter: what another worker's publish does at the wrong moment."""
+
+    publisher: RedisEventPublisher | None = None
+    job_id = ""
+
+    async def get(self, name: Any) -> Any:
+        if self.publisher is not None and name == keys.job_seq(self.job_id):
+            publisher, self.publisher = self.publisher, None
+            await publisher.publish(draft(self.job_id, "published meanwhile"))
+        return await super().get(name)
+
+
+async def test_an_event_numbered_while_the_replay_reads_is_not_taken_for_a_lost_one(
+    redis: Redis, settings: Settings
+) -> None:
+    job_id = f"job-{uuid.uuid4()}"
+    publisher = RedisEventPublisher(redis, settings)
+    for n in range(3):
+        await publisher.publish(draft(job_id, str(n)))
+    racing = PublishingOnRead(connection_pool=redis.connection_pool)
+    racing.publisher, racing.job_id = publisher, job_id
+    try:
+        replay = await read_since(racing, job_id, 3)
+    finally:
+        await racing.aclose()
+    assert replay.complete, "nothing was lost: no snapshot may stand in for the stream"
+    assert [e.seq for e in replay.events] == list(range(4, replay.last_seq + 1))
 
 
 async def test_a_trimmed_or_expired_stream_is_reported_incomplete(
