@@ -23,6 +23,7 @@ from activities.runtime.checkpoints import check_round_trip
 from jobwire.contract.events import EventDraft, EventType, utc_now
 from jobwire.contract.job_settings import ENV_PREFIX
 from jobwire.contract.phases import Checkpoint, PhaseInput, ProgressReport
+from jobwire.contract.progress import within
 from jobwire.contract.publishing import EventPublisher
 from jobwire.contract.specs import JobInput
 from jobwire.contract.states import JobState
@@ -152,10 +153,7 @@ class PhaseContext:
 
     def percent(self, done: int, total: int | None) -> float:
         """Maps this phase's ``done/total`` into the job's 0-100 range."""
-        start, end = self._input.progress_start, self._input.progress_end
-        if not total:
-            return start
-        return start + (end - start) * min(done, total) / total
+        return within((self._input.progress_start, self._input.progress_end), done, total)
 
     async def advance(
         self,

@@ -22,6 +22,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from jobwire.contract.phases import CarriedState, Checkpoint
+from jobwire.contract.progress import job_percent, weights_for
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobAction, JobState, allowed_actions
 from jobwire.contract.workflow_api import QUERY_PROGRESS, SA_USER_ID, WORKFLOW_NAME, is_job_id
@@ -174,9 +175,10 @@ def _with_actions(record: JobRecord, has_checkpoint: bool) -> JobRecord:
 
 
 def _percent(record: JobRecord, checkpoint: Checkpoint) -> float:
-    """Where a heartbeat puts the job, from the phase's share of the whole."""
+    """Where a heartbeat puts the job, by the phases' weights as the workflow splits them."""
     if not checkpoint.total or record.phase not in record.phases:
         return record.progress
-    index = record.phases.index(record.phase)
-    share = 100.0 / len(record.phases)
-    return min(100.0, index * share + share * checkpoint.done / checkpoint.total)
+    weights = weights_for(record.phases, record.phase_weights)
+    return job_percent(
+        weights, record.phases.index(record.phase), checkpoint.done, checkpoint.total
+    )

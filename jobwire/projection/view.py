@@ -1,0 +1,98 @@
+"""A job's projection as read back, and when it may answer a read without Temporal.
+
+A projection is **fresh** when it has a ``base`` (a workflow transition or a rebuild from
+Temporal wrote the whole record) and either
+
+- its state is one only a workflow transition leaves (paused, completed, failed,
+  cancelled): every transition is published with the record, so nothing newer can hide in
+  Temporal; or
+- something wrote it within ``projection_fresh_seconds``: an event, or a reader that asked
+  Temporal (for a created job only the latter: whether it waits for a worker is Temporal's
+  to say). A running or created job that has said nothing for longer may have lost its
+  worker, be waiting for one, or have been paused or terminated through Temporal's own
+  tools, which publish nothing; only Temporal's description tells, so the next read asks it
+  (once per interval, however many readers poll) and writes back what it saw.
+
+``waiting_for_worker_since`` and ``last_heartbeat_at`` come only from Temporal: a projection
+read shows what the last rebuild saw, until the next event.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from jobwire.contract.records import JobRecord
+from jobwire.contract.states import JobState, allowed_actions
+from jobwire.projection import fields as f
+
+SETTLED = frozenset({JobState.PAUSED, JobState.COMPLETED, JobState.FAILED, JobState.CANCELLED})
+
+
+@dataclass(frozen=True)
+class Projection:
+    """One job's hash, decoded."""
+
+    values: dict[str, Any]
+    deleted: bool = False
+
+    @classmethod
+    def decode(cls, raw: dict[Any, Any], *, deleted: bool = False) -> Projection:
+        values = {_text(name): json.loads(_text(value)) for name, value in raw.items()}
+        return cls(values, deleted)
+
+    @property
+    def seq(self) -> int:
+        """The last event folded in; 0 when none was."""
+        return int(self.values.get(f.SEQ, 0))
+
+    @property
+    def owner(self) -> str | None:
+        base = self.values.get(f.BASE)
+        return base.get("user_id") if isinstance(base, dict) else None
+
+    @property
+    def state(self) -> str | None:
+        state = self.values.get("state")
+        return state if isinstance(state, str) else None
+
+    def is_fresh(self, now: float, fresh_seconds: float) -> bool:
+        if f.BASE not in self.values or self.state is None:
+            return False
+        state = JobState(self.state)
+        if state in SETTLED:
+            return True
+        if state is JobState.CREATED:
+            return now - float(self.values.get(f.CHECKED_AT, 0.0)) < fresh_seconds
+        return now - self.written_at() < fresh_seconds
+
+    def written_at(self) -> float:
+        """When an event or a rebuild last wrote the record (epoch seconds)."""
+        updated = self.values.get("updated_at")
+        at = datetime.fromisoformat(updated).timestamp() if isinstance(updated, str) else 0.0
+        return max(at, float(self.values.get(f.CHECKED_AT, 0.0)))
+
+    def has_spec(self) -> bool:
+        return isinstance(self.values.get(f.SPEC), dict)
+
+    def record(self, *, include_spec: bool) -> JobRecord:
+        """The job record this projection holds; ``allowed_actions`` follow its state."""
+        values = self.values
+        data: dict[str, Any] = {**values[f.BASE]}
+        data.update({name: values[name] for name in f.LIVE if name in values})
+        observed = values.get(f.OBSERVED)
+        if isinstance(observed, dict):
+            data.update(observed)
+        data[f.SPEC] = values.get(f.SPEC, {}) if include_spec else {}
+        data[f.SEQ] = self.seq or None
+        record = JobRecord.model_validate(data)
+        record.allowed_actions = allowed_actions(
+            record.state, has_checkpoint=record.checkpoint is not None
+        )
+        return record
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
