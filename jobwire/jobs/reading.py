@@ -106,7 +106,7 @@ class JobReader:
                 checkpoint = values[0] if values else None
                 if isinstance(checkpoint, Checkpoint) and record.state is JobState.RUNNING:
                     record.checkpoint = checkpoint.summary()
-                    record.progress = max(record.progress, _percent(record, checkpoint))
+                    record.progress = max(record.progress, _at(record, checkpoint))
                     record.step = checkpoint.position or record.step
         if temporal_pause_of(description) is not None and record.state is JobState.RUNNING:
             record.state = JobState.PAUSED
@@ -174,11 +174,10 @@ def _with_actions(record: JobRecord, has_checkpoint: bool) -> JobRecord:
     return record
 
 
-def _percent(record: JobRecord, checkpoint: Checkpoint) -> float:
-    """Where a heartbeat puts the job, by the phases' weights as the workflow splits them."""
-    if not checkpoint.total or record.phase not in record.phases:
+def _at(record: JobRecord, checkpoint: Checkpoint) -> float:
+    """Where a heartbeat puts the job: the one percent the workflow and the feed use too."""
+    if record.phase not in record.phases:
         return record.progress
     weights = weights_for(record.phases, record.phase_weights)
-    return job_percent(
-        weights, record.phases.index(record.phase), checkpoint.done, checkpoint.total
-    )
+    index = record.phases.index(record.phase)
+    return job_percent(weights, index, checkpoint.done, checkpoint.total)
