@@ -145,6 +145,9 @@ class Settings(BaseSettings):
     event_stream_ttl_seconds: int = Field(
         default=7 * 24 * 3600, ge=60, description="Idle job streams expire after this."
     )
+    projection_fresh_seconds: float = Field(
+        default=10.0, gt=0, description="Reads of a silent running job ask Temporal after this."
+    )
     feed_stream_maxlen: int = Field(
         default=100_000,
         ge=1000,
