@@ -43,13 +43,18 @@ class ProjectedReader:
         try:
             seen = await store.read(job_id)
         except (RedisError, OSError) as exc:
-            log.warning("projection unreadable, asking Temporal: %s", exc, extra={"job_id": job_id})
+            log.warning(
+                "projection unreachable, asking Temporal: %s", exc, extra={"job_id": job_id}
+            )
             return await self.reader.get(user_id, job_id, include_spec=include_spec)
         if seen.deleted or (seen.owner is not None and seen.owner != user_id):
             raise JobNotFound(job_id)
         wants_spec = include_spec and not seen.has_spec()
         if not wants_spec and seen.is_fresh(time.time(), self.fresh_seconds):
-            return seen.record(include_spec=include_spec)
+            try:
+                return seen.record(include_spec=include_spec)
+            except ValueError as exc:
+                log.warning("projection malformed, rebuilding: %s", exc, extra={"job_id": job_id})
         return await self._rebuilt(store, user_id, seen, job_id, include_spec=include_spec)
 
     async def _rebuilt(

@@ -32,12 +32,16 @@ class ProjectionStore:
         self._write_back = redis.register_script(WRITE_BACK)
 
     async def read(self, job_id: str) -> Projection:
-        """The job's projection (empty if it has none) and whether it was just deleted."""
+        """The job's projection (empty if it has none, or holds what is not JSON) and whether
+        it was just deleted."""
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.hgetall(keys.job_record(job_id))
             pipe.exists(keys.job_tombstone(job_id))
             raw, deleted = await pipe.execute()
-        return Projection.decode(raw, deleted=bool(deleted))
+        try:
+            return Projection.decode(raw, deleted=bool(deleted))
+        except ValueError:
+            return Projection({}, deleted=bool(deleted))
 
     async def write_back(
         self, record: JobRecord, seen: Projection, *, include_spec: bool, now: float | None = None

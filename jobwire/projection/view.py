@@ -61,7 +61,10 @@ class Projection:
     def is_fresh(self, now: float, fresh_seconds: float) -> bool:
         if f.BASE not in self.values or self.state is None:
             return False
-        state = JobState(self.state)
+        try:
+            state = JobState(self.state)
+        except ValueError:
+            return False
         if state in SETTLED:
             return True
         if state is JobState.CREATED:

@@ -121,6 +121,23 @@ async def test_a_missing_projection_is_rebuilt_from_temporal_and_written_back(ap
         assert again.model_dump(exclude={"updated_at"}) == record.model_dump(exclude={"updated_at"})
 
 
+async def test_a_malformed_projection_is_read_from_temporal_and_repaired(api: Api) -> None:
+    async with api.client() as http:
+        job_id = (await http.post("/api/jobs", json={"type": "count", "items": 2})).json()["job_id"]
+        await api.wait_for_state(http, job_id, JobState.COMPLETED)
+        record_key = keys.job_record(job_id)
+
+        await api.redis.hset(record_key, "state", '"bogus"')
+        response = await http.get(f"/api/jobs/{job_id}")
+        assert response.status_code == 200 and response.json()["state"] == "completed"
+        assert await api.redis.hget(record_key, "state") == '"completed"', "written back"
+
+        await api.redis.hset(record_key, "checkpoint", '{"phase": 1}')
+        assert (await http.get(f"/api/jobs/{job_id}")).json()["state"] == "completed"
+        await api.redis.hset(record_key, "progress", "not json")
+        assert (await http.get(f"/api/jobs/{job_id}")).json()["state"] == "completed"
+
+
 async def test_reads_fall_back_to_temporal_while_redis_is_down(api: Api) -> None:
     user = api.user("alice")
     async with api.client() as http:
