@@ -247,10 +247,11 @@ class Settings(BaseSettings):
         default=0.25, ge=0, description="Least time between two live progress events of a phase."
     )
     progress_report_seconds: float = Field(
-        default=2.0,
+        default=10.0,
         ge=0,
-        description="Least time between two progress reports to the workflow (query, search"
-        " attribute).",
+        description="Least time between two progress reports to the workflow (its query, search"
+        " attribute and Temporal UI details; reads come from Redis), so they trail the feed by"
+        " up to this.",
     )
     history_event_limit: int = Field(
         default=10_000, ge=100, description="A job continues as new past this history length."

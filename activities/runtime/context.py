@@ -2,7 +2,9 @@
 
 A phase is a plain loop that calls ``await ctx.advance(...)`` after each unit of work. Every
 call records a checkpoint; the expensive parts (heartbeat serialisation, Redis publish, signal
-to the workflow) are throttled by time, so calling it per row or per item stays cheap.
+to the workflow) are throttled by time, so calling it per row or per item stays cheap. The
+signal is the rarest (``progress_report_seconds``): reads come from the job's projection in
+Redis, so the workflow's query and search attributes only keep Temporal's UI current.
 Cancellation (a jobwire pause or cancel, Temporal's own pause) arrives at these awaits.
 """
 
