@@ -12,13 +12,14 @@ from redis.asyncio import Redis
 from activities.runtime.publisher import RedisEventPublisher
 from jobwire import redis_keys as keys
 from jobwire.cli.devstack.ports import free_port
-from jobwire.contract.events import EventDraft, EventType
+from jobwire.contract.events import EventType
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobState
 from jobwire.jobs.service import JobService
 from realtime.replay import read_since
 from tests.helpers import assert_eventually
 from tests.support.api_stack import Api
+from tests.support.job_records import job_event, job_record
 
 pytestmark = pytest.mark.integration
 
@@ -28,35 +29,13 @@ SLOW = {"type": "count", "items": 400, "item_seconds": 0.05}
 async def publish_unknown_job(api: Api, user: str, *, at: datetime) -> str:
     """A job only Redis knows: its events and record, and nothing in Temporal."""
     job_id = f"job-{uuid.uuid4()}"
-    base = JobRecord(
-        job_id=job_id,
-        user_id=user,
-        type="count",
-        state=JobState.RUNNING,
-        phases=["count", "summarize"],
-        phase_weights=[9.0, 1.0],
-        spec={},
-        created_at=at,
-        updated_at=at,
-    )
+    base = job_record(job_id, user, created_at=at, updated_at=at)
     publisher = RedisEventPublisher(api.redis, api.settings)
-    for kind, progress, base_or_none in (
-        (EventType.CREATED, 0.0, base.model_copy(update={"state": JobState.CREATED})),
-        (EventType.STARTED, 0.0, base),
-        (EventType.PROGRESS, 45.0, None),
-    ):
-        state = JobState.CREATED if kind is EventType.CREATED else JobState.RUNNING
-        draft = EventDraft(
-            job_id=job_id,
-            user_id=user,
-            type=kind,
-            ts=at,
-            state=state,
-            progress=progress,
-            step=kind.value,
-            data={"spec": {"type": "count"}} if kind is EventType.CREATED else {"phase": "count"},
-        )
-        await publisher.publish(draft, base_or_none)
+    created = base.model_copy(update={"state": JobState.CREATED})
+    created_event = job_event(job_id, user, EventType.CREATED, ts=at, spec={"type": "count"})
+    await publisher.publish(created_event, created)
+    await publisher.publish(job_event(job_id, user, EventType.STARTED, ts=at), base)
+    await publisher.publish(job_event(job_id, user, EventType.PROGRESS, 45.0, ts=at, phase="count"))
     return job_id
 
 

@@ -4,7 +4,6 @@ Cluster: every script's keys share one slot, and what spans jobs is written apar
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -20,13 +19,13 @@ from activities.trade.prices import PriceFeed
 from bench.support.counting import counting_registry
 from jobwire import redis_keys as keys
 from jobwire.contract.events import EventDraft, EventType
-from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobState
 from jobwire.errors import JobNotFound
 from jobwire.jobs.service import JobService
 from jobwire.projection.store import ProjectionStore, bury
 from jobwire.settings import Settings
 from realtime.replay import read_since
+from tests.support.job_records import job_event, job_record
 
 pytestmark = pytest.mark.integration
 
@@ -38,37 +37,14 @@ class Flat(PriceFeed):
         return Decimal("100")
 
 
-def base(job_id: str) -> JobRecord:
-    now = datetime.now(UTC)
-    return JobRecord(
-        job_id=job_id,
-        user_id=USER,
-        type="count",
-        state=JobState.RUNNING,
-        phases=["count", "summarize"],
-        phase_weights=[9.0, 1.0],
-        spec={},
-        created_at=now,
-        updated_at=now,
-    )
-
-
 def event(job_id: str, kind: EventType, progress: float) -> EventDraft:
     data = {"spec": {"type": "count"}} if kind is EventType.CREATED else {"phase": "count"}
-    return EventDraft(
-        job_id=job_id,
-        user_id=USER,
-        type=kind,
-        state=JobState.RUNNING,
-        progress=progress,
-        step=f"at {progress}",
-        data=data,
-    )
+    return job_event(job_id, USER, kind, progress, **data)
 
 
 async def publish_job(publisher: RedisEventPublisher) -> str:
     job_id = f"job-{uuid.uuid4()}"
-    await publisher.publish(event(job_id, EventType.CREATED, 0.0), base(job_id))
+    await publisher.publish(event(job_id, EventType.CREATED, 0.0), job_record(job_id, USER))
     await publisher.publish(event(job_id, EventType.PROGRESS, 30.0))
     await publisher.publish(event(job_id, EventType.PROGRESS, 60.0))
     return job_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from jobwire.contract.states import JobAction, JobState
 from jobwire.projection.store import ProjectionStore, bury
 from jobwire.settings import Settings
 from realtime.replay import read_since
+from tests.support.job_records import job_event, job_record
 
 pytestmark = pytest.mark.integration
 
@@ -26,37 +28,11 @@ USER = "projection-user"
 
 
 def base_record(job_id: str, state: JobState = JobState.CREATED, **update: Any) -> JobRecord:
-    now = datetime.now(UTC)
-    record = JobRecord(
-        job_id=job_id,
-        user_id=USER,
-        type="trade",
-        state=state,
-        phases=["plan", "execute", "settle"],
-        phase_weights=[1.0, 8.0, 1.0],
-        spec={},
-        created_at=now,
-        updated_at=now,
-    )
-    return record.model_copy(update=update)
+    return job_record(job_id, USER, state, **update)
 
 
 def event(job_id: str, kind: EventType, progress: float = 0.0, **data: Any) -> EventDraft:
-    state = {
-        EventType.CREATED: JobState.CREATED,
-        EventType.COMPLETED: JobState.COMPLETED,
-        EventType.FAILED: JobState.FAILED,
-        EventType.CANCELLED: JobState.CANCELLED,
-    }.get(kind, JobState.RUNNING)
-    return EventDraft(
-        job_id=job_id,
-        user_id=USER,
-        type=kind,
-        state=state,
-        progress=progress,
-        step=f"{kind.value} at {progress}",
-        data=data,
-    )
+    return job_event(job_id, USER, kind, progress, **data)
 
 
 def store_for(redis: Redis, settings: Settings) -> ProjectionStore:
@@ -90,7 +66,7 @@ async def test_each_event_folds_into_its_jobs_record_in_the_same_step(
     assert record.phase == "execute" and record.step == "job.checkpoint at 18.0"
     assert record.checkpoint is not None and record.checkpoint.position == "slice 1"
     assert record.spec == {"type": "trade", "symbol": "X"}
-    assert record.phase_weights == [1.0, 8.0, 1.0] and record.started_at is not None
+    assert record.phase_weights == [9.0, 1.0] and record.started_at is not None
     assert record.allowed_actions == [JobAction.PAUSE, JobAction.CANCEL]
     assert projection.record(include_spec=False).spec == {}
     replay = await read_since(redis, job_id, 0)
@@ -184,32 +160,47 @@ async def test_a_write_back_fills_a_missing_projection_and_keeps_what_only_tempo
     assert after.progress == 12.0 and after.seq == 1
 
 
+@dataclass
+class RunningJob:
+    """A job only its phase's events have written so far."""
+
+    job_id: str
+    publisher: RedisEventPublisher
+    store: ProjectionStore
+
+    async def progress(self, at: float) -> None:
+        await self.publisher.publish(event(self.job_id, EventType.PROGRESS, at, phase="execute"))
+
+
+def running_job(redis: Redis, settings: Settings) -> RunningJob:
+    publisher = RedisEventPublisher(redis, settings)
+    return RunningJob(f"job-{uuid.uuid4()}", publisher, store_for(redis, settings))
+
+
 async def test_a_write_back_never_overwrites_an_event_folded_meanwhile(
     redis: Redis, settings: Settings
 ) -> None:
-    job_id = f"job-{uuid.uuid4()}"
-    publisher = RedisEventPublisher(redis, settings)
-    store = store_for(redis, settings)
-    await publisher.publish(event(job_id, EventType.PROGRESS, 10.0, phase="execute"))
-    seen = await store.read(job_id)
-    await publisher.publish(event(job_id, EventType.PROGRESS, 20.0, phase="execute"))
+    job = running_job(redis, settings)
+    await job.progress(10.0)
+    seen = await job.store.read(job.job_id)
+    await job.progress(20.0)
 
-    stale = base_record(job_id, JobState.PAUSED, progress=10.0)
-    assert not await store.write_back(stale, seen, include_spec=False)
-    values = (await store.read(job_id)).values
+    stale = base_record(job.job_id, JobState.PAUSED, progress=10.0)
+    assert not await job.store.write_back(stale, seen, include_spec=False)
+    values = (await job.store.read(job.job_id)).values
     assert values["state"] == "running" and values["progress"] == 20.0 and "base" not in values
 
 
 async def test_a_write_back_lets_temporals_state_win_but_never_lowers_progress(
     redis: Redis, settings: Settings
 ) -> None:
-    job_id = f"job-{uuid.uuid4()}"
-    publisher = RedisEventPublisher(redis, settings)
-    store = store_for(redis, settings)
-    await publisher.publish(event(job_id, EventType.PROGRESS, 30.0, phase="execute"))
-    terminated = base_record(job_id, JobState.FAILED, progress=25.0, step="terminated")
-    assert await store.write_back(terminated, await store.read(job_id), include_spec=False)
+    job = running_job(redis, settings)
+    await job.progress(30.0)
+    terminated = base_record(job.job_id, JobState.FAILED, progress=25.0, step="terminated")
+    assert await job.store.write_back(
+        terminated, await job.store.read(job.job_id), include_spec=False
+    )
 
-    record = (await store.read(job_id)).record(include_spec=False)
+    record = (await job.store.read(job.job_id)).record(include_spec=False)
     assert record.state is JobState.FAILED and record.step == "terminated"
     assert record.progress == 30.0 and record.seq == 1

@@ -9,7 +9,6 @@ import asyncio
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -28,11 +27,11 @@ from jobwire.projection.store import ProjectionStore
 from jobwire.projection.view import Projection
 from jobwire.settings import Settings
 from realtime.replay import read_since
+from tests.support.job_records import PHASES, job_event, job_record
 
 pytestmark = pytest.mark.integration
 
 USER = "property-user"
-PHASES = ["count", "summarize"]
 
 progress = st.floats(min_value=0, max_value=100, allow_nan=False).map(lambda p: round(p, 3))
 activity_event = st.tuples(
@@ -74,20 +73,7 @@ class Run:
 
 
 def base(run: Run, state: JobState, at: float, phase: str) -> JobRecord:
-    now = datetime.now(UTC)
-    return JobRecord(
-        job_id=run.job_id,
-        user_id=USER,
-        type="count",
-        state=state,
-        progress=at,
-        phase=phase,
-        phases=PHASES,
-        phase_weights=[9.0, 1.0],
-        spec={},
-        created_at=now,
-        updated_at=now,
-    )
+    return job_record(run.job_id, USER, state, progress=at, phase=phase)
 
 
 def draft(run: Run, kind: EventType, at: float, phase: str, state: JobState) -> EventDraft:
@@ -105,15 +91,7 @@ def draft(run: Run, kind: EventType, at: float, phase: str, state: JobState) -> 
         data = {"phase": phase, "attempt": 2}
     elif kind is EventType.PAUSED:
         data = {"paused_by": "temporal"}
-    return EventDraft(
-        job_id=run.job_id,
-        user_id=USER,
-        type=kind,
-        state=state,
-        progress=at,
-        step=f"{kind} {at}",
-        data=data,
-    )
+    return job_event(run.job_id, USER, kind, at, **data).model_copy(update={"state": state})
 
 
 def fold(events: list[dict[str, Any]]) -> dict[str, Any]:
