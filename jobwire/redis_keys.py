@@ -35,6 +35,14 @@ def job_seq(job_id: str) -> str:
     return f"{job_tag(job_id)}:seq"
 
 
+def stream_id(seq: int) -> str:
+    return f"{seq}-0"
+
+
+def seq_of(stream_entry_id: str) -> int:
+    return int(stream_entry_id.split("-", 1)[0])
+
+
 def job_record(job_id: str) -> str:
     """The job's record as its events built it (a hash; see ``jobwire.projection``)."""
     return f"{job_tag(job_id)}:record"
@@ -43,11 +51,3 @@ def job_record(job_id: str) -> str:
 def job_tombstone(job_id: str) -> str:
     """Set for a while when a job is deleted, so reads answer 404 before Temporal has done."""
     return f"{job_tag(job_id)}:deleted"
-
-
-def stream_id(seq: int) -> str:
-    return f"{seq}-0"
-
-
-def seq_of(stream_entry_id: str) -> int:
-    return int(stream_entry_id.split("-", 1)[0])

@@ -146,9 +146,6 @@ class Settings(BaseSettings):
     event_stream_ttl_seconds: int = Field(
         default=7 * 24 * 3600, ge=60, description="Idle job streams expire after this."
     )
-    projection_fresh_seconds: float = Field(
-        default=10.0, gt=0, description="Reads of a silent running job ask Temporal after this."
-    )
     feed_stream_maxlen: int = Field(
         default=100_000,
         ge=1000,
@@ -172,6 +169,9 @@ class Settings(BaseSettings):
         default=1024 * 1024, ge=1024, description="Largest request body accepted."
     )
     jobs_per_minute_per_user: int = Field(default=120, ge=1, description="Job creation rate limit.")
+    projection_fresh_seconds: float = Field(
+        default=10.0, gt=0, description="Reads of a silent running job ask Temporal after this."
+    )
     metrics_token: SecretStr | None = Field(
         default=None,
         description="When set, `/metrics` answers only `Authorization: Bearer <this token>`;"
@@ -249,9 +249,8 @@ class Settings(BaseSettings):
     progress_report_seconds: float = Field(
         default=10.0,
         ge=0,
-        description="Least time between two progress reports to the workflow (its query, search"
-        " attribute and Temporal UI details; reads come from Redis), so they trail the feed by"
-        " up to this.",
+        description="Least time between two progress reports to the workflow (query, search"
+        " attribute, Temporal UI; reads come from Redis).",
     )
     history_event_limit: int = Field(
         default=10_000, ge=100, description="A job continues as new past this history length."
