@@ -13,6 +13,10 @@ Temporal wrote the whole record) and either
   tools, which publish nothing; only Temporal's description tells, so the next read asks it
   (once per interval, however many readers poll) and writes back what it saw.
 
+An event's time is its worker's clock: a worker whose clock runs behind the API's by more than
+the interval only sends reads to Temporal more often, never serves a stale record longer.
+(A worker clock running ahead would stretch it: keep hosts on NTP.)
+
 ``waiting_for_worker_since`` and ``last_heartbeat_at`` come only from Temporal: a projection
 read shows what the last rebuild saw, until the next event.
 """

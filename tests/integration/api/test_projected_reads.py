@@ -10,6 +10,7 @@ import pytest
 from redis.asyncio import Redis
 
 from activities.runtime.publisher import RedisEventPublisher
+from bench.support.counting import processed_items
 from jobwire import redis_keys as keys
 from jobwire.cli.devstack.ports import free_port
 from jobwire.contract.events import EventType
@@ -18,6 +19,7 @@ from jobwire.contract.states import JobState
 from jobwire.jobs.service import JobService
 from realtime.replay import read_since
 from tests.helpers import assert_eventually
+from tests.integration.engine.test_temporal_pause import temporal_cli
 from tests.support.api_stack import Api
 from tests.support.job_records import job_event, job_record
 
@@ -140,3 +142,32 @@ async def test_a_deleted_job_is_a_404_at_once(api: Api) -> None:
         assert (await http.delete(f"/api/jobs/{job_id}")).status_code == 204
         assert (await http.get(f"/api/jobs/{job_id}")).status_code == 404
         assert await api.redis.exists(keys.job_tombstone(job_id)) == 1
+
+
+async def test_temporals_own_pause_reads_as_paused_from_the_projection_and_resumes(
+    api: Api,
+) -> None:
+    """The paused activity says so on the feed (``paused_by: temporal``), so the read needs
+    no Temporal description to show it; jobwire's resume lifts the pause."""
+    async with api.client() as http:
+        job_id = (await http.post("/api/jobs", json=SLOW)).json()["job_id"]
+
+        async def counting() -> bool:
+            return len(await processed_items(api.redis, job_id)) >= 10
+
+        await assert_eventually(counting, timeout=60, message="the job never got going")
+        description = await api.temporal.get_workflow_handle(job_id).describe()
+        activity_id = description.raw_description.pending_activities[0].activity_id
+        await temporal_cli(
+            api, "activity", "pause", "--workflow-id", job_id, "--activity-id", activity_id
+        )
+
+        paused = await api.wait_for_state(http, job_id, JobState.PAUSED)
+        assert paused.paused_by == "temporal" and paused.seq is not None
+        projected = await api.redis.hget(keys.job_record(job_id), "paused_by")
+        assert projected == '"temporal"', "the projection itself says so"
+
+        assert (await http.post(f"/api/jobs/{job_id}/resume")).status_code == 202
+        running = await api.wait_for_state(http, job_id, JobState.RUNNING, JobState.COMPLETED)
+        assert running.paused_by is None
+        await http.post(f"/api/jobs/{job_id}/cancel")
