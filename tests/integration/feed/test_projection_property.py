@@ -6,6 +6,7 @@ read's seq gets exactly the events after it."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -176,3 +177,50 @@ def test_reads_never_run_ahead_of_the_feed_nor_go_backwards(
     redis_dev: RedisServer, ops: list[tuple[Any, ...]]
 ) -> None:
     asyncio.run(play(redis_dev.url, ops))
+
+
+async def test_concurrent_publishers_and_readers_never_see_a_record_ahead_of_its_events(
+    redis_dev: RedisServer,
+) -> None:
+    """Four publishers (an old attempt and its retries) and four pollers at once: every read
+    is exactly the fold of the events up to its seq, and no poller sees progress fall."""
+    config = Settings(_env_file=None)
+    redis = connect_redis(config, redis_dev.url)
+    run = Run()
+    try:
+        store = ProjectionStore(redis, config.event_stream_ttl_seconds)
+        created = draft(run, EventType.CREATED, 0.0, "count", JobState.CREATED)
+        created_base = base(run, JobState.CREATED, 0.0, "count")
+        await publish(run, RedisEventPublisher(redis, config), created, created_base)
+
+        async def publisher(worker: int) -> None:
+            own = RedisEventPublisher(redis, config)
+            for n in range(25):
+                at = float((worker * 37 + n * 11) % 100)
+                await own.publish(draft(run, EventType.PROGRESS, at, "count", JobState.RUNNING))
+
+        async def poller() -> list[JobRecord]:
+            reads = []
+            for _ in range(25):
+                reads.append((await store.read(run.job_id)).record(include_spec=True))
+                await asyncio.sleep(0)
+            return reads
+
+        results = await asyncio.gather(
+            *(publisher(w) for w in range(4)), *(poller() for _ in range(4))
+        )
+        replay = await read_since(redis, run.job_id, 1)
+        for event in replay.events:
+            sent = EventDraft.model_validate(event.model_dump(exclude={"seq"}))
+            run.folded.append({k: json.loads(v) for k, v in event_fields(sent).items()})
+        assert len(run.folded) == 101
+        for reads in results[4:]:
+            assert reads and all(r.seq is not None for r in reads)
+            for earlier, later in itertools.pairwise(reads):
+                assert later.progress >= earlier.progress and later.seq >= earlier.seq
+            for record in reads:
+                assert record == Projection(fold(run.folded[: record.seq])).record(
+                    include_spec=True
+                )
+    finally:
+        await redis.aclose()
