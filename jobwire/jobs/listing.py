@@ -111,7 +111,7 @@ def overlay(item: JobSummary, values: dict[str, Any]) -> None:
     if isinstance(progress, int | float):
         item.progress = max(item.progress, float(progress))
     state = values.get("state")
-    if item.state.is_active and isinstance(state, str):
+    if item.state.is_active and isinstance(state, str) and state in set(JobState):
         item.state = JobState(state)
         item.step = str(values.get("step", item.step))
         item.allowed_actions = allowed_actions(item.state)

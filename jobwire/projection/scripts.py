@@ -11,10 +11,18 @@ if redis.call('EXISTS', KEYS[4]) == 1 then return -1 end
 local seq = redis.call('INCR', KEYS[1])
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'e', ARGV[1])
 local old = tonumber(redis.call('HGET', KEYS[3], 'progress'))
+local state = redis.call('HGET', KEYS[3], 'state')
+local ended = state == '"completed"' or state == '"failed"' or state == '"cancelled"'
+for i = 5, #ARGV, 2 do
+  if ARGV[i] == 'base' then ended = false end
+end
 local fields = {'seq', seq}
 for i = 5, #ARGV, 2 do
-  if not (ARGV[i] == 'progress' and old and old > tonumber(ARGV[i + 1])) then
-    fields[#fields + 1] = ARGV[i]
+  local name = ARGV[i]
+  local lower = name == 'progress' and old and old > tonumber(ARGV[i + 1])
+  local revived = ended and (name == 'state' or name == 'paused_by')
+  if not (lower or revived) then
+    fields[#fields + 1] = name
     fields[#fields + 1] = ARGV[i + 1]
   end
 end
@@ -26,7 +34,9 @@ redis.call('EXPIRE', KEYS[3], ARGV[3])
 return seq
 """
 """KEYS: the job's counter, stream, record and tombstone. ARGV: the event, the stream's
-length, the stream's and record's TTL, the counter's TTL, then field and value pairs."""
+length, the stream's and record's TTL, the counter's TTL, then field and value pairs.
+``progress`` never goes down, and only a workflow transition (it carries ``base``) moves an
+ended job's state: a late event of a phase attempt that outlived its job cannot revive it."""
 
 WRITE_BACK = """
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end

@@ -38,18 +38,13 @@ class ProjectionStore:
             pipe.hgetall(keys.job_record(job_id))
             pipe.exists(keys.job_tombstone(job_id))
             raw, deleted = await pipe.execute()
-        try:
-            return Projection.decode(raw, deleted=bool(deleted))
-        except ValueError:
-            return Projection({}, deleted=bool(deleted))
+        return Projection(_decoded(raw), deleted=bool(deleted))
 
-    async def write_back(
-        self, record: JobRecord, seen: Projection, *, include_spec: bool, now: float | None = None
-    ) -> bool:
+    async def write_back(self, record: JobRecord, seen: Projection, *, include_spec: bool) -> bool:
         """Stores a record rebuilt from Temporal unless an event was folded in since ``seen``
         was read (then the projection is newer than what Temporal said); True if stored."""
         values = f.record_fields(record, include_spec=include_spec)
-        values[f.CHECKED_AT] = str(time.time() if now is None else now)
+        values[f.CHECKED_AT] = str(time.time())
         overwrite = "1" if seen.state != record.state.value else "0"
         pairs = [item for pair in values.items() for item in pair]
         stored = await self._write_back(
@@ -66,10 +61,7 @@ class ProjectionStore:
                 pipe.hmget(keys.job_record(job_id), list(SUMMARY_FIELDS))
             rows = await pipe.execute()
         return [
-            Projection.decode(
-                {n: v for n, v in zip(SUMMARY_FIELDS, row, strict=True) if v is not None}
-            ).values
-            for row in rows
+            _decoded({n: v for n, v in zip(SUMMARY_FIELDS, row, strict=True) if v}) for row in rows
         ]
 
 
@@ -80,3 +72,11 @@ async def bury(redis: Redis, job_id: str) -> None:
         pipe.set(keys.job_tombstone(job_id), "1", ex=TOMBSTONE_SECONDS)
         pipe.delete(keys.job_record(job_id), keys.job_events(job_id), keys.job_seq(job_id))
         await pipe.execute()
+
+
+def _decoded(raw: dict[Any, Any]) -> dict[str, Any]:
+    """The hash's values; none at all if any is not JSON (then Temporal answers instead)."""
+    try:
+        return Projection.decode(raw).values
+    except ValueError:
+        return {}

@@ -117,6 +117,8 @@ async def test_a_malformed_projection_is_read_from_temporal_and_repaired(api: Ap
         assert (await http.get(f"/api/jobs/{job_id}")).json()["state"] == "completed"
         await api.redis.hset(record_key, "progress", "not json")
         assert (await http.get(f"/api/jobs/{job_id}")).json()["state"] == "completed"
+        listed = (await http.get("/api/jobs")).json()["items"]
+        assert [item["state"] for item in listed if item["job_id"] == job_id] == ["completed"]
 
 
 async def test_reads_fall_back_to_temporal_while_redis_is_down(api: Api) -> None:

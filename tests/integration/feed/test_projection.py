@@ -121,6 +121,25 @@ async def test_a_transition_carries_the_workflows_record_as_the_rest_of_it(
     assert record.allowed_actions == [JobAction.RESTART]
 
 
+async def test_a_late_event_of_a_phase_never_revives_an_ended_job(
+    redis: Redis, settings: Settings
+) -> None:
+    job_id = f"job-{uuid.uuid4()}"
+    publisher = RedisEventPublisher(redis, settings)
+    store = store_for(redis, settings)
+    done = base_record(job_id, JobState.COMPLETED, progress=100.0)
+    await publisher.publish(event(job_id, EventType.COMPLETED, 100.0, result={}), done)
+    await publisher.publish(event(job_id, EventType.PROGRESS, 80.0, phase="execute"))
+    await publisher.publish(event(job_id, EventType.PAUSED, 80.0, paused_by="temporal"))
+    ended = (await store.read(job_id)).record(include_spec=False)
+    assert ended.state is JobState.COMPLETED and ended.paused_by is None and ended.seq == 3
+
+    resumed = base_record(job_id, JobState.RUNNING, progress=100.0)
+    await publisher.publish(event(job_id, EventType.RESUMED, 100.0), resumed)
+    again = (await store.read(job_id)).record(include_spec=False)
+    assert again.state is JobState.RUNNING, "a workflow transition moves it on"
+
+
 async def test_a_deleted_job_reads_as_deleted_and_its_late_events_are_dropped(
     redis: Redis, settings: Settings
 ) -> None:

@@ -34,6 +34,15 @@ pytestmark = pytest.mark.integration
 
 USER = "property-user"
 
+TRANSITIONS = {
+    EventType.STARTED: JobState.RUNNING,
+    EventType.RESUMED: JobState.RUNNING,
+    EventType.PAUSED: JobState.PAUSED,
+    EventType.COMPLETED: JobState.COMPLETED,
+    EventType.CANCELLED: JobState.CANCELLED,
+}
+ENDED = {"completed", "failed", "cancelled"}
+
 progress = st.floats(min_value=0, max_value=100, allow_nan=False).map(lambda p: round(p, 3))
 activity_event = st.tuples(
     st.just("event"),
@@ -51,7 +60,7 @@ activity_event = st.tuples(
 )
 transition = st.tuples(
     st.just("transition"),
-    st.sampled_from([EventType.STARTED, EventType.RESUMED, EventType.PAUSED]),
+    st.sampled_from(list(TRANSITIONS)),
     progress,
     st.sampled_from(PHASES),
 )
@@ -102,6 +111,9 @@ def fold(events: list[dict[str, Any]]) -> dict[str, Any]:
         fields = dict(fields)
         if f.PROGRESS in values and values[f.PROGRESS] > fields[f.PROGRESS]:
             del fields[f.PROGRESS]
+        if values.get("state") in ENDED and f.BASE not in fields:
+            fields.pop("state", None)  # only a transition moves an ended job
+            fields.pop("paused_by", None)
         values.update(fields)
         values[f.SEQ] = seq
     return values
@@ -155,7 +167,7 @@ async def play(url: str, ops: list[tuple[Any, ...]]) -> None:
                 await publish(run, publisher, draft(run, kind, at, phase, JobState.RUNNING), None)
             elif op[0] == "transition":
                 _, kind, at, phase = op
-                state = JobState.PAUSED if kind is EventType.PAUSED else JobState.RUNNING
+                state = TRANSITIONS[kind]
                 event = draft(run, kind, at, phase, state)
                 if kind is EventType.PAUSED:
                     event = event.model_copy(update={"data": {"paused_by": "jobwire", "by": "u"}})
