@@ -20,6 +20,8 @@ BASE = "base"
 SPEC = "spec"
 OBSERVED = "observed"
 """What only Temporal knows, as a reader last saw it; every folded event drops it."""
+BASE_SEQ = "base_seq"
+"""The ``seq`` at which ``base`` was last written (by a transition, or a rebuild)."""
 CHECKED_AT = "checked_at"
 """When a reader last rebuilt the record from Temporal (epoch seconds)."""
 

@@ -13,10 +13,14 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'e', ARGV[1])
 local old = tonumber(redis.call('HGET', KEYS[3], 'progress'))
 local state = redis.call('HGET', KEYS[3], 'state')
 local ended = state == '"completed"' or state == '"failed"' or state == '"cancelled"'
-for i = 5, #ARGV, 2 do
-  if ARGV[i] == 'base' then ended = false end
-end
 local fields = {'seq', seq}
+for i = 5, #ARGV, 2 do
+  if ARGV[i] == 'base' then
+    ended = false
+    fields[#fields + 1] = 'base_seq'
+    fields[#fields + 1] = seq
+  end
+end
 for i = 5, #ARGV, 2 do
   local name = ARGV[i]
   local lower = name == 'progress' and old and old > tonumber(ARGV[i + 1])
@@ -54,6 +58,7 @@ for i = 4, #ARGV, 2 do
     redis.call('HSETNX', KEYS[1], name, value)
   end
 end
+redis.call('HSET', KEYS[1], 'base_seq', ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1
 """

@@ -4,8 +4,11 @@ A projection is **fresh** when it has a ``base`` (a workflow transition or a reb
 Temporal wrote the whole record) and either
 
 - its state is one only a workflow transition leaves (paused, completed, failed,
-  cancelled): every transition is published with the record, so nothing newer can hide in
-  Temporal; or
+  cancelled) and that transition (or a rebuild) is the last thing written: every transition
+  is published with the record, so nothing newer can hide in Temporal. An event after it
+  means something the projection cannot settle (a resume whose transition was lost while
+  Redis was down, a phase attempt that outlived its job): an ended job then asks Temporal,
+  a paused one (Temporal's own pause, said by its activity) waits out the interval; or
 - something wrote it within ``projection_fresh_seconds``: an event, or a reader that asked
   Temporal (for a created job only the latter: whether it waits for a worker is Temporal's
   to say). A running or created job that has said nothing for longer may have lost its
@@ -32,7 +35,7 @@ from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobState, allowed_actions
 from jobwire.projection import fields as f
 
-SETTLED = frozenset({JobState.PAUSED, JobState.COMPLETED, JobState.FAILED, JobState.CANCELLED})
+ENDED = frozenset({JobState.COMPLETED, JobState.FAILED, JobState.CANCELLED})
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,10 @@ class Projection:
             state = JobState(self.state)
         except ValueError:
             return False
-        if state in SETTLED:
+        settled = self.values.get(f.BASE_SEQ, -1) == self.seq
+        if state in ENDED:
+            return settled
+        if state is JobState.PAUSED and settled:
             return True
         if state is JobState.CREATED:
             return now - float(self.values.get(f.CHECKED_AT, 0.0)) < fresh_seconds

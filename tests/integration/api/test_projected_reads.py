@@ -173,3 +173,23 @@ async def test_temporals_own_pause_reads_as_paused_from_the_projection_and_resum
         running = await api.wait_for_state(http, job_id, JobState.RUNNING, JobState.COMPLETED)
         assert running.paused_by is None
         await http.post(f"/api/jobs/{job_id}/cancel")
+
+
+async def test_an_event_after_an_ended_jobs_transition_sends_the_next_read_to_temporal(
+    api: Api,
+) -> None:
+    """A phase attempt that outlived its job publishes once more: the read asks Temporal, and
+    what it writes back settles the projection again."""
+    user = api.user("alice")
+    async with api.client() as http:
+        job_id = (await http.post("/api/jobs", json={"type": "count", "items": 2})).json()["job_id"]
+        await api.wait_for_state(http, job_id, JobState.COMPLETED)
+        late = job_event(job_id, user, EventType.PROGRESS, 50.0, phase="count")
+        published = await RedisEventPublisher(api.redis, api.settings).publish(late)
+        assert published is not None
+        assert await api.redis.hget(keys.job_record(job_id), "state") == '"completed"'
+
+        record = JobRecord.model_validate((await http.get(f"/api/jobs/{job_id}")).json())
+        assert record.state is JobState.COMPLETED and record.seq == published.seq
+        stored = await api.redis.hmget(keys.job_record(job_id), ["seq", "base_seq", "checked_at"])
+        assert stored[0] == stored[1] == str(published.seq) and stored[2], "settled again"
