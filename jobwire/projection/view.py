@@ -72,7 +72,7 @@ class Projection:
             state = JobState(self.state)
         except ValueError:
             return False
-        settled = self.values.get(f.BASE_SEQ, -1) == self.seq
+        settled = bool(self.values.get(f.BASE_SEQ, -1) == self.seq)
         if state in ENDED:
             return settled
         if state is JobState.PAUSED and settled:
