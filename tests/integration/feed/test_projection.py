@@ -39,6 +39,11 @@ def store_for(redis: Redis, settings: Settings) -> ProjectionStore:
     return ProjectionStore(redis, settings.event_stream_ttl_seconds)
 
 
+def one_job(redis: Redis, settings: Settings) -> tuple[str, RedisEventPublisher, ProjectionStore]:
+    """A new job's id, a publisher and the projections' store."""
+    return f"job-{uuid.uuid4()}", RedisEventPublisher(redis, settings), store_for(redis, settings)
+
+
 async def test_each_event_folds_into_its_jobs_record_in_the_same_step(
     redis: Redis, settings: Settings
 ) -> None:
@@ -90,9 +95,7 @@ async def test_the_records_progress_never_goes_down(redis: Redis, settings: Sett
 async def test_temporals_own_pause_shows_the_job_paused_until_it_runs_again(
     redis: Redis, settings: Settings
 ) -> None:
-    job_id = f"job-{uuid.uuid4()}"
-    publisher = RedisEventPublisher(redis, settings)
-    store = store_for(redis, settings)
+    job_id, publisher, store = one_job(redis, settings)
     await publisher.publish(event(job_id, EventType.STARTED), base_record(job_id, JobState.RUNNING))
     await publisher.publish(event(job_id, EventType.PAUSED, 20.0, paused_by="temporal"))
     paused = (await store.read(job_id)).record(include_spec=False)
@@ -124,9 +127,7 @@ async def test_a_transition_carries_the_workflows_record_as_the_rest_of_it(
 async def test_a_late_event_of_a_phase_never_revives_an_ended_job(
     redis: Redis, settings: Settings
 ) -> None:
-    job_id = f"job-{uuid.uuid4()}"
-    publisher = RedisEventPublisher(redis, settings)
-    store = store_for(redis, settings)
+    job_id, publisher, store = one_job(redis, settings)
     done = base_record(job_id, JobState.COMPLETED, progress=100.0)
     await publisher.publish(event(job_id, EventType.COMPLETED, 100.0, result={}), done)
     await publisher.publish(event(job_id, EventType.PROGRESS, 80.0, phase="execute"))

@@ -15,10 +15,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from jobwire.contract.phases import Checkpoint
 from jobwire.contract.progress import job_percent, phase_range, weights_for, within
-from jobwire.contract.records import JobRecord
 from jobwire.contract.registry import job_types
-from jobwire.contract.states import JobState
 from jobwire.jobs.reading import JobReader
+from tests.support.job_records import job_record
 from tests.unit.jobtypes.harness import Harness, unit_settings
 
 TRADE = [1.0, 8.0, 1.0]
@@ -52,20 +51,16 @@ def test_a_phases_events_use_the_same_percent_as_the_job() -> None:
 
 async def test_a_read_from_temporals_heartbeat_weighs_phases_as_the_workflow_does() -> None:
     """Reading the heartbeat once split phases equally: 36.7 % where the feed said 18 %."""
-    now = datetime.now(UTC)
-    record = JobRecord(
-        job_id="job-1",
-        user_id="u",
+    record = job_record(
+        "job-1",
+        "u",
         type="trade",
-        state=JobState.RUNNING,
         phase="execute",
         phases=["check", "execute", "settle"],
         phase_weights=TRADE,
         progress=10.0,
-        spec={},
-        created_at=now,
-        updated_at=now,
     )
+    now = datetime.now(UTC)
     beat = Checkpoint(phase="execute", position="slice 1", done=1, total=10, taken_at=now)
     payloads = await pydantic_data_converter.encode([beat])
     pending = PendingActivityInfo(
