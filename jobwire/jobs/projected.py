@@ -14,6 +14,7 @@ import time
 
 from redis.exceptions import RedisError
 
+from jobwire import redis_keys as keys
 from jobwire.contract.records import JobRecord
 from jobwire.contract.workflow_api import is_job_id
 from jobwire.errors import JobNotFound
@@ -77,3 +78,13 @@ class ProjectedReader:
         except (RedisError, OSError) as exc:
             log.warning("projection not written back: %s", exc, extra={"job_id": job_id})
         return record
+
+    async def reuse(self, job_id: str) -> None:
+        """An id that can be started again (an idempotency key's) stops reading as deleted:
+        a job submitted under it after a delete must not answer 404, nor lose its events."""
+        if self.store is None:
+            return
+        try:
+            await self.store.redis.delete(keys.job_tombstone(job_id))
+        except (RedisError, OSError) as exc:
+            log.warning("tombstone not lifted: %s", exc, extra={"job_id": job_id})

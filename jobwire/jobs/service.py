@@ -18,6 +18,7 @@ from temporalio.client import Client
 from jobwire.contract.records import JobPage, JobRecord, JobStats, StaleJobs
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.contract.states import JobAction, JobState
+from jobwire.contract.workflow_api import idempotent_job_id
 from jobwire.jobs.controls import JobControls
 from jobwire.jobs.deletion import JobDeletion
 from jobwire.jobs.listing import JobListing
@@ -70,12 +71,15 @@ class JobService:
     ) -> tuple[JobRecord, bool]:
         """Starts a job; ``(record, created)``, where a repeated idempotency key finds the
         existing job and ``created`` is False."""
+        if idempotency_key:
+            await self._projected.reuse(idempotent_job_id(user_id, idempotency_key))
         return await self._starter.submit(
             user_id, spec, idempotency_key=idempotency_key, restarted_from=restarted_from
         )
 
     async def submitted(self, user_id: str, idempotency_key: str) -> JobRecord | None:
         """The job a submission with ``idempotency_key`` already started, if any."""
+        await self._projected.reuse(idempotent_job_id(user_id, idempotency_key))
         return await self._starter.submitted(user_id, idempotency_key)
 
     async def get(self, user_id: str, job_id: str, *, include_spec: bool = True) -> JobRecord:

@@ -193,3 +193,21 @@ async def test_an_event_after_an_ended_jobs_transition_sends_the_next_read_to_te
         assert record.state is JobState.COMPLETED and record.seq == published.seq
         stored = await api.redis.hmget(keys.job_record(job_id), ["seq", "base_seq", "checked_at"])
         assert stored[0] == stored[1] == str(published.seq) and stored[2], "settled again"
+
+
+async def test_a_job_submitted_again_under_a_deleted_jobs_idempotency_key_is_readable(
+    api: Api,
+) -> None:
+    """The key's job id is started again, so the deleted job's tombstone is lifted: the new
+    submission reads as a job, never as a 404."""
+    headers = {"Idempotency-Key": f"again-{uuid.uuid4()}"}
+    async with api.client() as http:
+        first = await http.post("/api/jobs", json={"type": "count", "items": 2}, headers=headers)
+        job_id = first.json()["job_id"]
+        await api.wait_for_state(http, job_id, JobState.COMPLETED)
+        assert (await http.delete(f"/api/jobs/{job_id}")).status_code == 204
+
+        again = await http.post("/api/jobs", json={"type": "count", "items": 2}, headers=headers)
+        assert again.status_code in (200, 201) and again.json()["job_id"] == job_id
+        assert await api.redis.exists(keys.job_tombstone(job_id)) == 0
+        assert (await http.get(f"/api/jobs/{job_id}")).status_code == 200
