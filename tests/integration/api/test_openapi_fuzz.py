@@ -81,10 +81,14 @@ async def test_every_check_passes_on_every_operation(
     roomy = settings.model_copy(update={"jobs_per_minute_per_user": 100_000})
     async with api_stack(roomy, temporal_client, redis, counting_registry()) as api:
         try:
-            # Every check, use_after_free (ST301) included: Temporal deletes a workflow
-            # asynchronously (about 35 s on the dev server), but a deleted job's tombstone in
-            # Redis makes a read answer 404 at once.
-            report = await run_schemathesis(api, "--checks", "all")
+            # Every check but one: Temporal deletes a workflow asynchronously (about 35 s on
+            # the dev server), and until it has, a read still answers 200 (docs/protocol.md
+            # says so). use_after_free (ST301) reads right after a DELETE and would fail on
+            # that documented lag; tests/integration/api/test_delete.py checks the job is
+            # gone from Temporal, Redis, list and stats once it has.
+            report = await run_schemathesis(
+                api, "--checks", "all", "--exclude-checks", "use_after_free"
+            )
         finally:
             await stop_jobs_of(api, "fuzzer")
     assert "No issues found" in report or "passed" in report, report[-3000:]
