@@ -40,7 +40,7 @@ def bind_state(app: FastAPI, services: Services) -> Hub:
     """The job service, rate limiter, metric sources and bridge on ``app.state``; the bridge
     is returned unstarted."""
     settings = app.state.settings
-    jobs = JobService(services.temporal, settings, app.state.registry)
+    jobs = JobService(services.temporal, settings, app.state.registry, services.redis)
     app.state.services = services
     app.state.jobs = jobs
     app.state.liveness = TaskQueueLiveness(services.temporal, settings, services.redis)

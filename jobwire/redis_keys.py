@@ -3,7 +3,8 @@
 A job's keys share one hash tag (``{<job id>}``), so the script that numbers an event and
 appends it touches a single hash slot and runs unchanged on Redis Cluster. Its events live in
 ``jobwire:job:{id}:events`` with stream IDs ``<seq>-0``, so a replay from ``since`` is a plain
-XRANGE; ``jobwire:job:{id}:seq`` numbers them. Every event is also appended, in a second and
+XRANGE; ``jobwire:job:{id}:seq`` numbers them and ``jobwire:job:{id}:record`` holds the
+record they fold into. Every event is also appended, in a second and
 separate step, to the one feed stream ``jobwire:feed`` that each API instance follows: one
 blocking read however many users are connected, and a single key (so a single slot) on a
 cluster, where a read over many users' streams would span slots.
@@ -47,3 +48,13 @@ def stream_id(seq: int) -> str:
 
 def seq_of(stream_entry_id: str) -> int:
     return int(stream_entry_id.split("-", 1)[0])
+
+
+def job_record(job_id: str) -> str:
+    """The job's record as its events built it (a hash; see ``jobwire.projection``)."""
+    return f"{job_tag(job_id)}:record"
+
+
+def job_tombstone(job_id: str) -> str:
+    """Set for a while when a job is deleted, so reads answer 404 before Temporal has done."""
+    return f"{job_tag(job_id)}:deleted"

@@ -13,6 +13,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from jobwire.contract.phases import CarriedState, Checkpoint
+    from jobwire.contract.progress import phase_range
     from jobwire.contract.records import JobRecord
     from jobwire.contract.states import JobState
     from jobwire.contract.workflow_api import JobWorkflowInput
@@ -59,10 +60,7 @@ class JobRun:
 
     def phase_range(self, index: int) -> tuple[float, float]:
         """The slice of 0-100 % that phase ``index`` covers, by the phases' weights."""
-        weights = [phase.weight for phase in self.job.phases]
-        total = sum(weights)
-        start = 100.0 * sum(weights[:index]) / total
-        return start, start + 100.0 * weights[index] / total
+        return phase_range([phase.weight for phase in self.job.phases], index)
 
     def history_is_long(self) -> bool:
         """Whether the run should hand over to a fresh one before its history grows further."""
@@ -91,6 +89,7 @@ def _new_record(job: JobWorkflowInput) -> JobRecord:
         type=job.type,
         state=JobState.CREATED,
         phases=[phase.name for phase in job.phases],
+        phase_weights=[phase.weight for phase in job.phases],
         spec=job.spec,
         restarted_from=job.restarted_from,
         last_control=job.restart_note,

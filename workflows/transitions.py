@@ -50,7 +50,9 @@ async def finish(job_run: JobRun, state: JobState, kind: EventType, data: dict[s
 
 
 async def publish(record: JobRecord, kind: EventType, data: dict[str, Any]) -> None:
-    """Sends a transition to the live feed; a feed that is down never fails the job."""
+    """Sends a transition to the live feed, with the record (spec left out: the projection
+    has it from ``job.created``) for the job's projection; a feed that is down never fails the
+    job."""
     draft = EventDraft(
         job_id=record.job_id,
         user_id=record.user_id,
@@ -64,7 +66,7 @@ async def publish(record: JobRecord, kind: EventType, data: dict[str, Any]) -> N
     try:
         await workflow.execute_local_activity(
             PUBLISH_ACTIVITY,
-            draft,
+            args=[draft, record.model_copy(update={"spec": {}})],
             start_to_close_timeout=timedelta(seconds=5),
             retry_policy=RetryPolicy(maximum_attempts=2),
         )

@@ -2,7 +2,9 @@
 
 A phase is a plain loop that calls ``await ctx.advance(...)`` after each unit of work. Every
 call records a checkpoint; the expensive parts (heartbeat serialisation, Redis publish, signal
-to the workflow) are throttled by time, so calling it per row or per item stays cheap.
+to the workflow) are throttled by time, so calling it per row or per item stays cheap. The
+signal is the rarest (``progress_report_seconds``): reads come from the job's projection in
+Redis, so the workflow's query and search attributes only keep Temporal's UI current.
 Cancellation (a jobwire pause or cancel, Temporal's own pause) arrives at these awaits.
 """
 
@@ -23,6 +25,7 @@ from activities.runtime.checkpoints import check_round_trip
 from jobwire.contract.events import EventDraft, EventType, utc_now
 from jobwire.contract.job_settings import ENV_PREFIX
 from jobwire.contract.phases import Checkpoint, PhaseInput, ProgressReport
+from jobwire.contract.progress import within
 from jobwire.contract.publishing import EventPublisher
 from jobwire.contract.specs import JobInput
 from jobwire.contract.states import JobState
@@ -152,10 +155,7 @@ class PhaseContext:
 
     def percent(self, done: int, total: int | None) -> float:
         """Maps this phase's ``done/total`` into the job's 0-100 range."""
-        start, end = self._input.progress_start, self._input.progress_end
-        if not total:
-            return start
-        return start + (end - start) * min(done, total) / total
+        return within((self._input.progress_start, self._input.progress_end), done, total)
 
     async def advance(
         self,

@@ -33,6 +33,7 @@ from jobwire.contract.phases import (
     ProgressReport,
 )
 from jobwire.contract.publishing import EventPublisher
+from jobwire.contract.records import JobRecord
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.contract.workflow_api import PUBLISH_ACTIVITY, SIGNAL_REPORT_PROGRESS
 from jobwire.errors import InvalidSpec
@@ -70,9 +71,13 @@ class PhaseRuntime:
         publisher = self.publisher
 
         @activity.defn(name=PUBLISH_ACTIVITY)
-        async def publish_event(draft: EventDraft) -> JobEvent | None:
-            """The workflow's transitions reach the feed through this local activity."""
-            return await publisher.publish(draft)
+        async def publish_event(
+            draft: EventDraft, base: JobRecord | None = None
+        ) -> JobEvent | None:
+            """The workflow's transitions reach the feed through this local activity, with
+            the workflow's record (``base``; absent in histories from before it was carried)
+            for the job's projection."""
+            return await publisher.publish(draft, base)
 
         return publish_event
 

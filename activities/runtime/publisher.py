@@ -1,9 +1,11 @@
 """Appends job events to Redis, numbering each one atomically so publishers never collide.
 
-One Lua script bumps the job's counter and appends to the job's stream in a single step, on
-keys of one hash slot: two workers publishing for one job (an old attempt and its retry) still
-produce a gapless ``seq``. A second, separate call copies the numbered event to the feed the
-API instances follow: on a cluster it lives in another slot. If only that copy fails, the
+One Lua script bumps the job's counter, appends to the job's stream and folds the event into
+the job's record (``jobwire.projection``) in a single step, on keys of one hash slot: two
+workers publishing for one job (an old attempt and its retry) still produce a gapless
+``seq``, and the record at seq N is the fold of events 1..N. A second, separate call copies
+the numbered event to the feed the API instances follow: on a cluster it lives in another
+slot. If only that copy fails, the
 event is still in the job's stream, and a subscriber's gap check fetches it from there.
 Publishing is best effort: a Redis outage costs live events, never a job, and a short circuit
 breaker keeps a dead Redis from slowing every ``advance`` call.
@@ -20,19 +22,14 @@ from redis.exceptions import RedisError
 
 from jobwire import redis_keys as keys
 from jobwire.contract.events import EventDraft, EventType, JobEvent
+from jobwire.contract.records import JobRecord
 from jobwire.observability.tracing import current_traceparent, span
 from jobwire.observability.worker_metrics import WorkerMetrics, worker_metrics
+from jobwire.projection.fields import event_fields
+from jobwire.projection.scripts import DELETED, PUBLISH
 from jobwire.settings import Settings
 
 log = logging.getLogger(__name__)
-
-PUBLISH_SCRIPT = """
-local seq = redis.call('INCR', KEYS[1])
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'e', ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-redis.call('EXPIRE', KEYS[2], ARGV[3])
-return seq
-"""
 
 SHEDDABLE = frozenset({EventType.PROGRESS, EventType.CHECKPOINT, EventType.LOG, EventType.CHUNK})
 """What the breaker drops without trying while Redis looks down: the next one supersedes it.
@@ -58,32 +55,43 @@ class RedisEventPublisher:
         self._redis = redis
         self._metrics = metrics
         self._settings = settings
-        self._script = redis.register_script(PUBLISH_SCRIPT)
+        self._script = redis.register_script(PUBLISH)
         self._retry_after = retry_after
         self._down_until = 0.0
 
-    async def publish(self, draft: EventDraft) -> JobEvent | None:
+    async def publish(self, draft: EventDraft, base: JobRecord | None = None) -> JobEvent | None:
         if time.monotonic() < self._down_until and draft.type in SHEDDABLE:
             return None
         with span("jobwire.publish", job_id=draft.job_id, event=draft.type.value):
-            seq = await self._append(draft)
+            seq = await self._append(draft, base)
         if seq is None:
             return None
         self._metrics.events_published.labels(event=draft.type.value).inc()
         return draft.numbered(seq)
 
-    async def _append(self, draft: EventDraft) -> int | None:
+    async def _append(self, draft: EventDraft, base: JobRecord | None) -> int | None:
         body = draft.model_dump_json()
         ttl = self._settings.event_stream_ttl_seconds
+        job_id = draft.job_id
+        folded = [item for pair in event_fields(draft, base).items() for item in pair]
+        limits: list[str | int] = [body, self._settings.event_stream_maxlen, ttl]
         try:
             seq = int(
                 await self._script(
-                    keys=[keys.job_seq(draft.job_id), keys.job_events(draft.job_id)],
-                    args=[body, self._settings.event_stream_maxlen, ttl, ttl * SEQ_TTL_FACTOR],
+                    keys=[
+                        keys.job_seq(job_id),
+                        keys.job_events(job_id),
+                        keys.job_record(job_id),
+                        keys.job_tombstone(job_id),
+                    ],
+                    args=[*limits, ttl * SEQ_TTL_FACTOR, *folded],
                 )
             )
         except (RedisError, OSError) as exc:
             self._failed(draft, "live feed unreachable, event dropped", exc)
+            return None
+        if seq == DELETED:
+            log.info("event of a deleted job dropped", extra={"job_id": job_id})
             return None
         try:
             await self._copy_to_feed(draft, seq, body)

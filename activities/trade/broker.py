@@ -49,6 +49,14 @@ class Broker(Protocol):
         ...
 
 
+SLICE_MARK = ":slice-"
+
+
 def client_order_id(job_id: str, slice_index: int) -> str:
     """The child order's id: the same job and slice always give the same id."""
-    return f"{job_id}:slice-{slice_index:04d}"
+    return f"{job_id}{SLICE_MARK}{slice_index:04d}"
+
+
+def parent_of(client_order_id: str) -> str:
+    """The job a child order belongs to (the whole id, for one not made here)."""
+    return client_order_id.rpartition(SLICE_MARK)[0] or client_order_id

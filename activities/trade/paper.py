@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from redis.asyncio import Redis
 
-from activities.trade.broker import ChildOrder, OrderState
+from activities.trade.broker import ChildOrder, OrderState, parent_of
 from activities.trade.prices import TICK, PriceFeed
 from jobwire.contract.events import utc_now
 
@@ -31,12 +31,13 @@ return ARGV[1]
 
 
 def order_key(client_order_id: str) -> str:
-    return f"jobwire:paper:order:{client_order_id}"
+    """Tagged with its parent, so the placing script's two keys share a Redis Cluster slot."""
+    return f"jobwire:paper:{{{parent_of(client_order_id)}}}:order:{client_order_id}"
 
 
 def fills_key(parent_id: str) -> str:
     """Every fill of a parent order's children, in the order they happened (an audit log)."""
-    return f"jobwire:paper:{parent_id}:fills"
+    return f"jobwire:paper:{{{parent_id}}}:fills"
 
 
 class PaperBroker:

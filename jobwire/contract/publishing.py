@@ -10,18 +10,21 @@ from __future__ import annotations
 from typing import Protocol
 
 from jobwire.contract.events import EventDraft, JobEvent
+from jobwire.contract.records import JobRecord
 
 
 class EventPublisher(Protocol):
-    async def publish(self, draft: EventDraft) -> JobEvent | None:
-        """Appends the event to its job's feed; ``None`` when the feed was unreachable."""
+    async def publish(self, draft: EventDraft, base: JobRecord | None = None) -> JobEvent | None:
+        """Appends the event to its job's feed and folds it into the job's record, with
+        ``base`` (a workflow transition's record) as the rest of it; ``None`` when the feed
+        was unreachable."""
         ...
 
 
 class NullPublisher:
     """Drops every event; for workers started without a live feed."""
 
-    async def publish(self, draft: EventDraft) -> JobEvent | None:
+    async def publish(self, draft: EventDraft, base: JobRecord | None = None) -> JobEvent | None:
         return None
 
 
@@ -32,7 +35,7 @@ class MemoryPublisher:
         self.events: list[JobEvent] = []
         self._seq: dict[str, int] = {}
 
-    async def publish(self, draft: EventDraft) -> JobEvent | None:
+    async def publish(self, draft: EventDraft, base: JobRecord | None = None) -> JobEvent | None:
         seq = self._seq.get(draft.job_id, 0) + 1
         self._seq[draft.job_id] = seq
         event = draft.numbered(seq)

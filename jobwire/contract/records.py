@@ -69,6 +69,11 @@ class JobSummary(BaseModel):
     step: str = ""
     phase: str | None = None
     phases: list[str] = Field(default_factory=list)
+    phase_weights: list[float] = Field(
+        default_factory=list,
+        description="Each phase's share of the progress bar, in the order of ``phases`` (empty "
+        "in records from before weights were carried: equal shares).",
+    )
     allowed_actions: list[JobAction] = Field(default_factory=list)
     paused_by: str | None = Field(
         default=None, description="'jobwire' or 'temporal' (Temporal's own activity pause)."
@@ -80,6 +85,13 @@ class JobSummary(BaseModel):
     started_at: AwareDatetime | None = None
     updated_at: AwareDatetime
     finished_at: AwareDatetime | None = None
+    seq: int | None = Field(
+        default=None,
+        ge=1,
+        description="The last event folded into this record: the events after it are what a "
+        "subscriber with ``since`` = seq still needs. Null when the record was rebuilt from "
+        "Temporal with no event folded in yet.",
+    )
 
 
 class JobRecord(JobSummary):

@@ -26,6 +26,7 @@ from jobwire.contract.states import JobAction
 from jobwire.errors import IllegalTransition, JobNotFound
 from jobwire.jobs.controls import JobControls
 from jobwire.jobs.reading import JobReader
+from jobwire.projection.store import bury
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +94,10 @@ class JobDeletion:
 
 
 async def forget_feed(redis: Redis, job_id: str, since: datetime) -> None:
-    """Removes the job's stream and counter, and its copies in the feed, which begin no
-    earlier than the job's first run (feed entry ids are millisecond times)."""
-    await redis.delete(keys.job_events(job_id), keys.job_seq(job_id))
+    """Removes the job's record, stream and counter (leaving a tombstone), and its copies in
+    the feed, which begin no earlier than the job's first run (feed entry ids are millisecond
+    times)."""
+    await bury(redis, job_id)
     start = f"{max(0, int(since.timestamp() * 1000) - 1000)}-0"
     while True:
         entries: Any = await redis.xrange(keys.FEED, min=start, count=FEED_PAGE)

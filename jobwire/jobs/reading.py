@@ -22,6 +22,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from jobwire.contract.phases import CarriedState, Checkpoint
+from jobwire.contract.progress import job_percent, weights_for
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobAction, JobState, allowed_actions
 from jobwire.contract.workflow_api import QUERY_PROGRESS, SA_USER_ID, WORKFLOW_NAME, is_job_id
@@ -105,7 +106,7 @@ class JobReader:
                 checkpoint = values[0] if values else None
                 if isinstance(checkpoint, Checkpoint) and record.state is JobState.RUNNING:
                     record.checkpoint = checkpoint.summary()
-                    record.progress = max(record.progress, _percent(record, checkpoint))
+                    record.progress = max(record.progress, _at(record, checkpoint))
                     record.step = checkpoint.position or record.step
         if temporal_pause_of(description) is not None and record.state is JobState.RUNNING:
             record.state = JobState.PAUSED
@@ -173,10 +174,10 @@ def _with_actions(record: JobRecord, has_checkpoint: bool) -> JobRecord:
     return record
 
 
-def _percent(record: JobRecord, checkpoint: Checkpoint) -> float:
-    """Where a heartbeat puts the job, from the phase's share of the whole."""
-    if not checkpoint.total or record.phase not in record.phases:
+def _at(record: JobRecord, checkpoint: Checkpoint) -> float:
+    """Where a heartbeat puts the job: the one percent the workflow and the feed use too."""
+    if record.phase not in record.phases:
         return record.progress
+    weights = weights_for(record.phases, record.phase_weights)
     index = record.phases.index(record.phase)
-    share = 100.0 / len(record.phases)
-    return min(100.0, index * share + share * checkpoint.done / checkpoint.total)
+    return job_percent(weights, index, checkpoint.done, checkpoint.total)

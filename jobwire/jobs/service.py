@@ -1,8 +1,10 @@
-"""Every operation on jobs, with Temporal as the only store; the API, the bridge and tools call it.
+"""Every operation on jobs, with Temporal as the store of record; the API, the bridge and tools
+call it.
 
 ``JobService`` is the one object they hold. Each idea lives in its own module: starting jobs
-(``submission``), reading a record (``reading``), lists and counts (``listing``) and controls
-(``controls``); this class only wires them together for one Temporal client and registry.
+(``submission``), reading a record (``projected`` over ``reading``: Redis's projection while it
+is fresh, else Temporal), lists and counts (``listing``) and controls (``controls``); this
+class only wires them together for one Temporal client, Redis and registry.
 """
 
 from __future__ import annotations
@@ -16,13 +18,16 @@ from temporalio.client import Client
 from jobwire.contract.records import JobPage, JobRecord, JobStats, StaleJobs
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.contract.states import JobAction, JobState
+from jobwire.contract.workflow_api import idempotent_job_id
 from jobwire.jobs.controls import JobControls
 from jobwire.jobs.deletion import JobDeletion
 from jobwire.jobs.listing import JobListing
+from jobwire.jobs.projected import ProjectedReader
 from jobwire.jobs.reading import JobReader
 from jobwire.jobs.stale import stale_jobs
 from jobwire.jobs.submission import JobStarter
 from jobwire.jobs.visibility_query import CursorSigner
+from jobwire.projection.store import ProjectionStore
 from jobwire.settings import Settings
 
 
@@ -34,14 +39,23 @@ class JobService:
     """
 
     def __init__(
-        self, temporal: Client, settings: Settings, registry: JobTypeRegistry = job_types
+        self,
+        temporal: Client,
+        settings: Settings,
+        registry: JobTypeRegistry = job_types,
+        redis: Redis | None = None,
     ) -> None:
+        """Without ``redis`` every read asks Temporal; with it, records come from the jobs'
+        projections there (``jobwire.jobs.projected``)."""
         self.temporal = temporal
         self.settings = settings
         self.registry = registry
         self._reader = JobReader(temporal)
+        store = ProjectionStore(redis, settings.event_stream_ttl_seconds) if redis else None
+        self._projected = ProjectedReader(store, self._reader, settings.projection_fresh_seconds)
         self._starter = JobStarter(temporal, settings, registry, self._reader)
-        self._listing = JobListing(temporal, registry, CursorSigner.for_settings(settings))
+        signer = CursorSigner.for_settings(settings)
+        self._listing = JobListing(temporal, registry, signer, store)
         self._controls = JobControls(temporal, self._reader, self._starter)
         self._deletion = JobDeletion(
             temporal, self._reader, self._controls, settings.delete_cancel_wait_seconds
@@ -57,18 +71,21 @@ class JobService:
     ) -> tuple[JobRecord, bool]:
         """Starts a job; ``(record, created)``, where a repeated idempotency key finds the
         existing job and ``created`` is False."""
+        if idempotency_key:
+            await self._projected.reuse(idempotent_job_id(user_id, idempotency_key))
         return await self._starter.submit(
             user_id, spec, idempotency_key=idempotency_key, restarted_from=restarted_from
         )
 
     async def submitted(self, user_id: str, idempotency_key: str) -> JobRecord | None:
         """The job a submission with ``idempotency_key`` already started, if any."""
+        await self._projected.reuse(idempotent_job_id(user_id, idempotency_key))
         return await self._starter.submitted(user_id, idempotency_key)
 
     async def get(self, user_id: str, job_id: str, *, include_spec: bool = True) -> JobRecord:
-        """The job's record; ``include_spec=False`` leaves the spec out where Temporal can
-        (a running job's query), for readers that show only progress."""
-        return await self._reader.get(user_id, job_id, include_spec=include_spec)
+        """The job's record, from its projection while that is fresh; ``include_spec=False``
+        leaves the spec out, for readers that show only progress."""
+        return await self._projected.get(user_id, job_id, include_spec=include_spec)
 
     async def list(
         self,

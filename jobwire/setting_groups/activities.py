@@ -24,10 +24,10 @@ class ActivitySettings(BaseModel):
         default=0.25, ge=0, description="Least time between two live progress events of a phase."
     )
     progress_report_seconds: float = Field(
-        default=2.0,
+        default=10.0,
         ge=0,
         description="Least time between two progress reports to the workflow (query, search"
-        " attribute).",
+        " attribute, Temporal UI; reads come from Redis).",
     )
     history_event_limit: int = Field(
         default=10_000, ge=100, description="A job continues as new past this history length."

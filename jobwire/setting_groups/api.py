@@ -24,6 +24,9 @@ class ApiSettings(BaseModel):
         default=1024 * 1024, ge=1024, description="Largest request body accepted."
     )
     jobs_per_minute_per_user: int = Field(default=120, ge=1, description="Job creation rate limit.")
+    projection_fresh_seconds: float = Field(
+        default=10.0, gt=0, description="Reads of a silent running job ask Temporal after this."
+    )
     metrics_token: SecretStr | None = Field(
         default=None,
         description="When set, `/metrics` answers only `Authorization: Bearer <this token>`;"

@@ -13,6 +13,7 @@ class RedisSettings(BaseModel):
         validation_alias=AliasChoices("JOBWIRE_REDIS_URL", "REDIS_URL", "redis_url"),
         description="An existing Redis; when unset `jobwire dev` starts one.",
     )
+    redis_cluster: bool = Field(default=False, description="The Redis URL names a Cluster node.")
     redis_port: int = Field(
         default=6379, description="Port of the Redis that `jobwire dev` starts."
     )
