@@ -40,6 +40,14 @@ export function dateTime(iso: string | null | undefined): string {
   return `${date.toISOString().slice(0, 10)} ${date.toLocaleTimeString("en-GB", { hour12: false })}`;
 }
 
+/** How long a job has waited for a worker, as `jobwire show` says it. */
+export function queueWait(since: string, now: Date = new Date()): string {
+  const start = new Date(since);
+  if (Number.isNaN(start.getTime())) return `waiting for a worker since ${since}`;
+  const waited = Math.max(0, Math.round((now.getTime() - start.getTime()) / 1000));
+  return `waiting for a worker for ${waited} s (since ${dateTime(since)})`;
+}
+
 export function shortId(jobId: string): string {
   return jobId.length > 16 ? `${jobId.slice(0, 12)}…` : jobId;
 }

@@ -90,6 +90,10 @@ export interface JobRecord extends JobSummary {
   error: JobError | null;
   /** The seq the record is current at, where the server says (docs/protocol.md, rule 8). */
   seq?: number;
+  /** Since when its next task waits for a worker to take it (none polls, or all are busy). */
+  waiting_for_worker_since?: string | null;
+  /** When the running phase last heartbeated, as Temporal saw it. */
+  last_heartbeat_at?: string | null;
 }
 
 export interface JobEvent {

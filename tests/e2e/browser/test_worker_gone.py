@@ -1,5 +1,6 @@
 """Every worker killed: the console's status bar says jobs wait within 10 s, without a
-reload, and stops saying it once a worker is back."""
+reload, a job submitted meanwhile shows how long it has waited for a worker, and once a
+worker is back the warning goes and the job completes."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from playwright.async_api import Page, expect
 
 from bench.support.processes import jobwire_process
 from jobwire.cli.devstack.ports import free_port
-from tests.e2e.browser.console import shot, sign_in
+from jobwire.contract.states import JobState
+from tests.e2e.browser.console import example, open_job, shot, sign_in
 from tests.e2e.browser.stack import ConsoleStack
 
 pytestmark = pytest.mark.e2e
@@ -53,5 +55,10 @@ async def test_the_status_bar_says_jobs_wait_once_no_worker_polls(
     await expect(warning).to_be_visible(timeout=DEAD_WORKER_SEEN_WITHIN_MS)
     await expect(warning).to_contain_text("no worker is running: jobs wait")
     await shot(page, artifacts / "status-bar-no-worker.png")
+    job = await own_stack.create("alice", example("research"))
+    await open_job(page, own_stack, job.job_id)
+    await expect(page.get_by_test_id("job-queue-wait")).to_contain_text("waiting for a worker for")
+    await shot(page, artifacts / "job-page-queue-wait.png")
     await own_stack.worker.start()
     await expect(warning).to_be_hidden(timeout=60_000)
+    await own_stack.wait_for_state("alice", job.job_id, JobState.COMPLETED, timeout=120)

@@ -13,7 +13,7 @@ import { externalLink, h } from "../dom";
 import { STATE_CHANGING_EVENTS, type ApplyResult, type JobEventStore } from "../eventStore";
 import { Timeline, type TimelineEntry } from "../timeline";
 import { describeFailure } from "../failure";
-import { bytes, dateTime, pct, time } from "../format";
+import { bytes, dateTime, pct, queueWait, time } from "../format";
 import { renderResult } from "../results";
 import { jobHref, jobsHref, submitHref, temporalHref } from "../router";
 import { isTerminal, type ControlNote, type JobAction, type JobEvent, type JobRecord } from "../types";
@@ -121,6 +121,8 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
       // What the live feed brought: a user sees at a glance that nothing went missing.
       ["Events", received ? `${received} received, last #${store?.lastSeq ?? 0}` : "none yet", "event-count"],
     ];
+    if (record.waiting_for_worker_since && !isTerminal(record.state)) rows.push(["Queue wait", queueWait(record.waiting_for_worker_since), "job-queue-wait"]);
+    if (record.last_heartbeat_at && record.state === "running") rows.push(["Last heartbeat", dateTime(record.last_heartbeat_at), "job-last-heartbeat"]);
     if (record.last_control) rows.push(["Last control", controlText(record.last_control), "job-last-control"]);
     if (record.restarted_from) rows.push(["Restarted from", h("a", { href: jobHref(record.restarted_from), class: "mono" }, record.restarted_from), "job-restarted-from"]);
     metaEl.replaceChildren(...rows.flatMap(([k, v, id]) => [h("dt", {}, k), h("dd", { class: "num", "data-testid": id }, v)]));
