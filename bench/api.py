@@ -65,7 +65,8 @@ async def run(stack: Stack, per_level: int, poll_rounds: int, poll_seconds: floa
     temporal = await connect_temporal(settings)
     jobs = JobService(temporal, settings, counting_registry())
     redis = Redis.from_url(str(settings.redis_url))
-    limits = httpx.Limits(max_connections=128, max_keepalive_connections=128)
+    # Idle connections go before uvicorn closes them (after 5 s), or a reuse races the close.
+    limits = httpx.Limits(max_connections=128, max_keepalive_connections=128, keepalive_expiry=2)
     async with httpx.AsyncClient(
         base_url=stack.api_url,
         headers={"Authorization": f"Bearer {token}"},
