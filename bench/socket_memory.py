@@ -141,9 +141,10 @@ def section(f: dict[str, float]) -> str:
         + table(["step", "API RSS, MiB", "rise, MiB"], rows)
         + f"\n\nThe subscribes cost {rise - rise_idle:+.1f} MiB beyond idle sockets "
         f"({verdict} the 20 MiB target); acks carry no spec unless asked, and what waits "
-        "for a client that does not read is bounded (see docs/protocol.md). What remains is "
-        "the record each subscribe reads from Temporal and decodes, spec included, "
-        f"{RECORD_READS} at a time; the allocator keeps that high-water mark."
+        "for a client that does not read is bounded (see docs/protocol.md), and a subscribe's "
+        "record comes from the job's projection in Redis, read without its spec (a record "
+        "read from Temporal, as when the projection is missing, decodes the spec too, "
+        f"{RECORD_READS} at a time)."
     )
 
 
