@@ -24,6 +24,7 @@ from jobwire import redis_keys as keys
 from jobwire.contract.events import EventDraft, EventType, JobEvent
 from jobwire.contract.records import JobRecord
 from jobwire.observability.tracing import current_traceparent, span
+from jobwire.observability.tracing import enabled as tracing_enabled
 from jobwire.observability.worker_metrics import WorkerMetrics, worker_metrics
 from jobwire.projection.fields import event_fields
 from jobwire.projection.scripts import DELETED, PUBLISH
@@ -111,7 +112,7 @@ class RedisEventPublisher:
             keys.SEQ_FIELD: seq,
             keys.EVENT_FIELD: body,
         }
-        traceparent = current_traceparent()
+        traceparent = current_traceparent() if tracing_enabled(self._settings) else None
         if traceparent is not None:
             fields[keys.TRACE_FIELD] = traceparent
         async with self._redis.pipeline(transaction=False) as pipe:
