@@ -91,7 +91,7 @@ class ResearchSettings(BaseModel):
         """A chosen provider without its address or key would fail every search job; the
         worker refuses to start with it instead."""
         if self.search_provider == "searxng" and not self.searxng_url:
-            raise ValueError("search_provider 'searxng' needs searxng_url")
+            raise ValueError("SEARCH_PROVIDER=searxng needs SEARXNG_URL")
         if self.search_provider == "brave" and self.brave_api_key is None:
-            raise ValueError("search_provider 'brave' needs brave_api_key")
+            raise ValueError("SEARCH_PROVIDER=brave needs BRAVE_API_KEY")
         return self

@@ -1,0 +1,97 @@
+"""A stand-in web search on a real loopback port: SearxNG's JSON API at ``/search`` and Brave
+Search's at ``/res/v1/web/search``, answering what the test put in ``results``, counting every
+call, and misbehaving on request (slow, garbage, an HTTP error)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from jobwire.cli.devstack.ports import free_port
+from tests.support.serving import serving
+
+Mode = Literal["ok", "slow", "garbage", "not-json", "forbidden"]
+
+
+@dataclass
+class SearchStandIn:
+    base: str = ""
+    results: list[dict[str, str]] = field(default_factory=list)
+    """Each ``{"url", "title", "content"}``, in rank order."""
+    mode: Mode = "ok"
+    calls: int = 0
+    requests: list[tuple[dict[str, str], dict[str, str]]] = field(default_factory=list)
+    """Each call's query parameters and headers."""
+
+    @property
+    def searxng_url(self) -> str:
+        return self.base
+
+    @property
+    def brave_url(self) -> str:
+        return f"{self.base}/res/v1/web/search"
+
+    def add(self, url: str, title: str, content: str = "") -> None:
+        self.results.append({"url": url, "title": title, "content": content})
+
+    async def _misbehave(self) -> Response | None:
+        if self.mode == "slow":
+            await asyncio.sleep(30)
+        if self.mode == "garbage":
+            return JSONResponse({"answer": "42", "results": "none today"})
+        if self.mode == "not-json":
+            return PlainTextResponse("<html>502 Bad Gateway</html>")
+        if self.mode == "forbidden":
+            return PlainTextResponse("format not allowed", status_code=403)
+        return None
+
+    def _note(self, request: Request) -> None:
+        self.calls += 1
+        self.requests.append((dict(request.query_params), dict(request.headers)))
+
+    async def searxng(self, request: Request) -> Response:
+        self._note(request)
+        if (odd := await self._misbehave()) is not None:
+            return odd
+        body: dict[str, Any] = {
+            "query": request.query_params.get("q", ""),
+            "number_of_results": len(self.results),
+            "results": [{**r, "engine": "stand-in", "score": 1.0} for r in self.results],
+            "answers": [],
+            "infoboxes": [],
+        }
+        return JSONResponse(body)
+
+    async def brave(self, request: Request) -> Response:
+        self._note(request)
+        if (odd := await self._misbehave()) is not None:
+            return odd
+        count = int(request.query_params.get("count", "20"))
+        results = [
+            {"url": r["url"], "title": r["title"], "description": r["content"]}
+            for r in self.results[:count]
+        ]
+        body = {"type": "search", "query": {"original": request.query_params.get("q")}}
+        return JSONResponse(body | {"web": {"type": "search", "results": results}})
+
+
+@asynccontextmanager
+async def search_standin() -> AsyncIterator[SearchStandIn]:
+    state = SearchStandIn()
+    app = Starlette(
+        routes=[
+            Route("/search", state.searxng),
+            Route("/res/v1/web/search", state.brave),
+        ]
+    )
+    async with serving(app, free_port()) as base:
+        state.base = base
+        yield state
