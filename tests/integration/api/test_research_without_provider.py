@@ -18,10 +18,12 @@ async def test_a_question_alone_without_a_provider_is_a_422_saying_how_to_config
     settings: Settings, temporal_client: Client, redis: Redis
 ) -> None:
     spec = {"type": "research", "question": "How does a durable workflow recover?"}
-    async with api_serving(settings, temporal_client, redis, job_types) as api:
-        async with api.client("nora") as http:
-            response = await http.post("/api/jobs", json=spec)
-            total = (await http.get("/api/jobs/stats")).json()["total"]
+    async with (
+        api_serving(settings, temporal_client, redis, job_types) as api,
+        api.client("nora") as http,
+    ):
+        response = await http.post("/api/jobs", json=spec)
+        total = (await http.get("/api/jobs/stats")).json()["total"]
 
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
