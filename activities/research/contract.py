@@ -14,6 +14,9 @@ from activities.research.settings import ResearchSettings
 from jobwire.contract.job_type import JobTypeDefinition, Phase, examples_from
 
 EXAMPLES = example_path("research.json")
+QUESTION_ONLY = example_path("with-search/research.json")
+"""Kept apart from ``examples/*.json`` (which ``jobwire demo`` submits on any server): it runs
+only where a search provider is configured."""
 
 JOB_TYPE = JobTypeDefinition.define(
     ResearchInput,
@@ -26,6 +29,6 @@ JOB_TYPE = JobTypeDefinition.define(
     phases_module="activities.research.phases",
     result_model=ResearchResult,
     settings_model=ResearchSettings,
-    examples=examples_from(EXAMPLES),
+    examples=(*examples_from(EXAMPLES), *examples_from(QUESTION_ONLY)),
     planner=plan,
 )

@@ -110,3 +110,10 @@ def test_provider_keys_never_show_in_settings_output() -> None:
     assert "brave-secret-123" not in settings.model_dump_json()
     assert provider_for(settings) is not None
     assert provider_for(ResearchSettings()) is None
+
+
+def test_the_shipped_question_only_example_searches_and_the_first_example_does_not() -> None:
+    with_sources, question_only = job_types.get("research").examples
+    assert "sources" not in question_only
+    assert planned(spec(**question_only), **SEARXNG) == ["search", "fetch", "rank", "report"]
+    assert planned(spec(**with_sources), **SEARXNG) == ["fetch", "rank", "report"]
