@@ -1,10 +1,13 @@
-"""A stand-in web search on a real loopback port: SearxNG's JSON API at ``/search`` and Brave
-Search's at ``/res/v1/web/search``, answering what the test put in ``results``, counting every
-call, and misbehaving on request (slow, garbage, an HTTP error)."""
+"""A stand-in for what a question-only research job reaches, on a real loopback port: SearxNG's
+JSON API at ``/search`` and Brave Search's at ``/res/v1/web/search`` (answering what the test
+put in ``results``, counting every call, misbehaving on request: slow, garbage, an HTTP
+error), pages at ``/pages/<name>``, and an OpenAI-compatible chat API at ``/v1`` that streams
+``llm_words`` one event each, ``llm_delay`` apart."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -12,7 +15,13 @@ from typing import Any, Literal
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Route
 
 from jobwire.cli.devstack.ports import free_port
@@ -30,6 +39,17 @@ class SearchStandIn:
     calls: int = 0
     requests: list[tuple[dict[str, str], dict[str, str]]] = field(default_factory=list)
     """Each call's query parameters and headers."""
+    pages: dict[str, str] = field(default_factory=dict)
+    """HTML by name, served at ``/pages/<name>``."""
+    llm_words: list[str] = field(default_factory=list)
+    llm_delay: float = 0.0
+
+    def page_url(self, name: str) -> str:
+        return f"{self.base}/pages/{name}"
+
+    @property
+    def llm_url(self) -> str:
+        return f"{self.base}/v1"
 
     @property
     def searxng_url(self) -> str:
@@ -82,6 +102,22 @@ class SearchStandIn:
         body = {"type": "search", "query": {"original": request.query_params.get("q")}}
         return JSONResponse(body | {"web": {"type": "search", "results": results}})
 
+    async def page(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in self.pages:
+            return PlainTextResponse("no such page", status_code=404)
+        return HTMLResponse(self.pages[name])
+
+    async def chat(self, request: Request) -> Response:
+        async def events() -> AsyncIterator[str]:
+            for word in self.llm_words:
+                await asyncio.sleep(self.llm_delay)
+                chunk = {"choices": [{"index": 0, "delta": {"content": word}}]}
+                yield f"data: {json.dumps(chunk)}\n\n"
+            yield "data: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
 
 @asynccontextmanager
 async def search_standin() -> AsyncIterator[SearchStandIn]:
@@ -90,6 +126,8 @@ async def search_standin() -> AsyncIterator[SearchStandIn]:
         routes=[
             Route("/search", state.searxng),
             Route("/res/v1/web/search", state.brave),
+            Route("/pages/{name}", state.page),
+            Route("/v1/chat/completions", state.chat, methods=["POST"]),
         ]
     )
     async with serving(app, free_port()) as base:

@@ -17,6 +17,7 @@ import { bytes, dateTime, pct, queueWait, time } from "../format";
 import { renderResult } from "../results";
 import { jobHref, jobsHref, submitHref, temporalHref } from "../router";
 import { isTerminal, type ControlNote, type JobAction, type JobEvent, type JobRecord } from "../types";
+import { SynthesisStream } from "./research";
 import { loading, notice, progressBar, setProgress, stateBadge } from "./widgets";
 
 const MAX_LOG_LINES = 500;
@@ -54,6 +55,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
   const log = h("ol", { class: "log", "data-testid": "log", "aria-label": "Live log" });
   const chunks = h("pre", { class: "chunks", "data-testid": "chunks", hidden: true });
   const resultEl = h("div", { "data-testid": "result" });
+  const synthesis = new SynthesisStream();
 
   const page = h(
     "article",
@@ -70,6 +72,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
       h("section", { class: "panel" }, h("h2", {}, "Details"), metaEl, checkpointEl),
     ),
     h("section", { class: "panel" }, h("h2", {}, "Live log"), log, chunks),
+    synthesis.el,
     resultEl,
   );
 
@@ -94,6 +97,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     renderCheckpoint(record);
     renderButtons(record);
     renderFailure(record);
+    synthesis.finish(record.state === "completed" && !!record.result);
     resultEl.replaceChildren(
       ...(record.result && record.state === "completed" ? [h("h2", {}, "Result"), renderResult(record.type, record.result)] : []),
     );
@@ -181,7 +185,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
         while (log.childElementCount > MAX_LOG_LINES) log.firstElementChild?.remove();
         log.scrollTop = log.scrollHeight;
       }
-      if (event.type === "job.chunk") {
+      if (event.type === "job.chunk" && !synthesis.add(event)) {
         chunks.hidden = false;
         chunks.append(String(event.data["text"] ?? ""));
       }
