@@ -7,6 +7,7 @@ error), pages at ``/pages/<name>``, and an OpenAI-compatible chat API at ``/v1``
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -43,6 +44,8 @@ class SearchStandIn:
     """HTML by name, served at ``/pages/<name>``."""
     llm_words: list[str] = field(default_factory=list)
     llm_delay: float = 0.0
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set when the stand-in stops: a "slow" answer then ends, so shutdown does not wait."""
 
     def page_url(self, name: str) -> str:
         return f"{self.base}/pages/{name}"
@@ -64,7 +67,8 @@ class SearchStandIn:
 
     async def _misbehave(self) -> Response | None:
         if self.mode == "slow":
-            await asyncio.sleep(30)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.released.wait(), 30)
         if self.mode == "garbage":
             return JSONResponse({"answer": "42", "results": "none today"})
         if self.mode == "not-json":
@@ -132,4 +136,7 @@ async def search_standin() -> AsyncIterator[SearchStandIn]:
     )
     async with serving(app, free_port()) as base:
         state.base = base
-        yield state
+        try:
+            yield state
+        finally:
+            state.released.set()

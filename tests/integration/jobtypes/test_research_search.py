@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 from pydantic import SecretStr
 
+from activities.research.providers import SearchFailed
 from activities.research.providers.brave import BraveSearch
 from activities.research.providers.searxng import SearxngSearch
 from activities.research.settings import ResearchSettings
@@ -252,3 +253,16 @@ async def test_searxng_sends_its_key_as_a_bearer_header_and_caps_its_results(
     params, headers = search.requests[0]
     assert "searx-key" not in str(params)
     assert headers["authorization"] == "Bearer searx-key"
+
+
+async def test_brave_search_answering_garbage_is_a_search_failure_naming_it(
+    search: SearchStandIn,
+) -> None:
+    search.mode = "garbage"
+    settings = ResearchSettings(
+        search_provider="brave", brave_url=search.brave_url, brave_api_key=SecretStr("k-123")
+    )
+    with pytest.raises(SearchFailed) as failed:
+        await BraveSearch(settings).search("durable workflows", 5)
+    assert str(failed.value).startswith("Brave Search answered something that is not its")
+    assert "k-123" not in str(failed.value)
