@@ -28,7 +28,7 @@ from starlette.routing import Route
 from jobwire.cli.devstack.ports import free_port
 from tests.support.serving import serving
 
-Mode = Literal["ok", "slow", "garbage", "not-json", "forbidden"]
+Mode = Literal["ok", "slow", "garbage", "not-json", "forbidden", "huge"]
 
 
 @dataclass
@@ -37,6 +37,8 @@ class SearchStandIn:
     results: list[dict[str, str]] = field(default_factory=list)
     """Each ``{"url", "title", "content"}``, in rank order."""
     mode: Mode = "ok"
+    delay: float = 0.0
+    """Seconds every search answer waits before it is sent."""
     calls: int = 0
     requests: list[tuple[dict[str, str], dict[str, str]]] = field(default_factory=list)
     """Each call's query parameters and headers."""
@@ -66,6 +68,12 @@ class SearchStandIn:
         self.results.append({"url": url, "title": title, "content": content})
 
     async def _misbehave(self) -> Response | None:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.mode == "huge":
+            return JSONResponse(
+                {"results": [{"url": "https://x.example/", "content": "x" * 3_000_000}]}
+            )
         if self.mode == "slow":
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.released.wait(), 30)

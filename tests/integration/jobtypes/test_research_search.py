@@ -15,6 +15,7 @@ from activities.research.providers import SearchFailed
 from activities.research.providers.brave import BraveSearch
 from activities.research.providers.searxng import SearxngSearch
 from activities.research.settings import ResearchSettings
+from jobwire.cli.devstack.ports import free_port
 from jobwire.contract.events import EventType
 from jobwire.contract.states import JobAction, JobState
 from jobwire.errors import JobFailed
@@ -42,7 +43,7 @@ def searxng(search: SearchStandIn, **more: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def job_settings(settings: Settings, search: SearchStandIn) -> Settings:
-    research = searxng(search, searxng_timeout_seconds=1.0, concurrency=1) | FAST_RETRIES
+    research = searxng(search, searxng_timeout_seconds=3.0, concurrency=1) | FAST_RETRIES
     return settings.model_copy(update={"job_types": {"research": research}})
 
 
@@ -120,10 +121,11 @@ async def test_given_sources_below_min_sources_are_topped_up_by_the_search(
 @pytest.mark.parametrize(
     ("mode", "reason"),
     [
-        ("slow", "SearxNG did not answer within 1 s"),
+        ("slow", "SearxNG did not answer within 3 s"),
         ("garbage", "SearxNG answered something that is not its search results (results:"),
         ("not-json", "SearxNG answered something that is not its search results"),
         ("forbidden", "SearxNG answered HTTP 403 (for SearxNG: is 'json' among search.formats"),
+        ("huge", "the search answer is larger than 2000000 bytes"),
     ],
 )
 async def test_a_provider_that_fails_ends_the_job_clearly_after_its_bounded_tries(
@@ -173,6 +175,35 @@ async def test_pause_after_the_search_resumes_without_searching_again(
 
     assert done.state is JobState.COMPLETED, done.error
     assert search.calls == 1
+
+
+async def test_pause_while_the_provider_answers_keeps_its_answer_for_the_resume(
+    jobs: Jobs, site: Site, search: SearchStandIn
+) -> None:
+    publish(site, search)
+    search.delay = 2.0
+    record, _ = await jobs.jobs.submit("quinn", QUESTION_ONLY)
+
+    async def asked() -> bool:
+        return search.calls == 1
+
+    await assert_eventually(asked, timeout=30)
+    await jobs.jobs.control("quinn", record.job_id, JobAction.PAUSE)
+    paused = await jobs.in_state("quinn", record.job_id, JobState.PAUSED)
+    assert paused.checkpoint is not None and paused.checkpoint.phase == "search"
+    assert all(site.hits[f"/page{i}"] == 0 for i in range(4)), "paused before any fetch"
+    await jobs.jobs.control("quinn", record.job_id, JobAction.RESUME)
+    done = await jobs.finished("quinn", record.job_id)
+
+    assert done.state is JobState.COMPLETED, done.error
+    assert search.calls == 1, "the answer in the pause's checkpoint is used, not asked again"
+
+
+async def test_an_unreachable_provider_is_a_search_failure() -> None:
+    closed = f"http://127.0.0.1:{free_port()}"
+    settings = ResearchSettings(search_provider="searxng", searxng_url=closed)
+    with pytest.raises(SearchFailed, match=r"^SearxNG could not be reached \(ConnectError\)$"):
+        await SearxngSearch(settings).search("durable workflows", 5)
 
 
 async def test_a_retried_search_phase_keeps_the_results_its_checkpoint_holds(

@@ -16,6 +16,7 @@ from activities.research.providers import Found, provider_for
 from activities.research.settings import ResearchSettings
 from activities.research.urls import canonical_url
 from jobwire.contract.job_settings import JobTypeSettingsError, settings_for
+from jobwire.contract.job_type import JobTypeDefinition
 from jobwire.contract.registry import job_types
 from jobwire.errors import InvalidSpec
 
@@ -117,3 +118,12 @@ def test_the_shipped_question_only_example_searches_and_the_first_example_does_n
     assert "sources" not in question_only
     assert planned(spec(**question_only), **SEARXNG) == ["search", "fetch", "rank", "report"]
     assert planned(spec(**with_sources), **SEARXNG) == ["fetch", "rank", "report"]
+
+
+def test_a_planner_that_plans_no_phase_is_refused() -> None:
+    research = job_types.get("research")
+    planless = JobTypeDefinition.define(
+        ResearchInput, research.phases, phases_module="x", planner=lambda spec, settings: []
+    )
+    with pytest.raises(ValueError, match="planned no phase"):
+        planless.phases_for(spec())
