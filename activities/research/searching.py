@@ -46,6 +46,10 @@ async def _search_once(ctx: PhaseContext, spec: ResearchInput) -> SearchReport:
             f"this research job needs a web search and the worker has none: {HOW_TO_SEARCH}",
         )
     room = min(spec.search_results, limits.max_sources - len(spec.sources))
+    if room <= 0:
+        # This worker allows fewer sources than the API planned with: the given ones fill it.
+        await ctx.log(f"the spec's sources fill this worker's {limits.max_sources}; no search")
+        return SearchReport(provider=provider.name, query=spec.question, results=[])
     await ctx.set_step(f"searching {provider.name} for the question")
     found = await _with_retries(ctx, provider, spec.question, room, limits)
     hits = choose(found, first_index=len(spec.sources), room=room)

@@ -297,3 +297,10 @@ async def test_brave_search_answering_garbage_is_a_search_failure_naming_it(
         await BraveSearch(settings).search("durable workflows", 5)
     assert str(failed.value).startswith("Brave Search answered something that is not its")
     assert "k-123" not in str(failed.value)
+
+
+async def test_a_worker_whose_sources_are_full_does_not_search(search: SearchStandIn) -> None:
+    settings = unit_settings(job_types={"research": searxng(search, max_sources=1)})
+    spec = QUESTION_ONLY | {"sources": [{"kind": "text", "text": "a note"}], "min_sources": 2}
+    output = await Harness(settings).run(spec, "search")
+    assert output["results"] == [] and search.calls == 0
