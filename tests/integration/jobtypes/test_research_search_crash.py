@@ -17,8 +17,8 @@ from jobwire.contract.events import EventType
 from jobwire.contract.registry import job_types
 from jobwire.contract.states import JobState
 from jobwire.jobs.service import JobService
+from jobwire.projection.events import read_since
 from jobwire.settings import Settings
-from realtime.replay import read_since
 from tests.helpers import assert_eventually
 from tests.integration.jobtypes.conftest import Site, page
 from tests.support.search_standin import SearchStandIn, search_standin
