@@ -56,12 +56,14 @@ async def _search_once(ctx: PhaseContext, spec: ResearchInput) -> SearchReport:
     report = SearchReport(provider=provider.name, query=spec.question, results=hits)
     chosen = len(report.chosen)
     position = f"found {len(hits)} results, reading {chosen}"
-    await ctx.log(position, results=len(hits), chosen=chosen)
+    listed = report.model_dump(mode="json")
+    # The list rides in the log line, so a client shows what was found before the result.
+    await ctx.log(position, results=len(hits), chosen=chosen, search=listed)
     await ctx.advance(
         done=1,
         total=1,
         position=position,
-        state={"search": report.model_dump(mode="json")},
+        state={"search": listed},
         force=True,
     )
     return report

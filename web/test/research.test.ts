@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { renderResult } from "../src/results";
 import type { JobEvent } from "../src/types";
-import { SynthesisStream, searchOf } from "../src/views/research";
+import { FoundSourcesLive, SynthesisStream, searchOf } from "../src/views/research";
 
 const result = {
   question: "How does a durable workflow recover?",
@@ -79,5 +79,21 @@ describe("synthesis stream", () => {
     expect(stream.el.hidden).toBe(false);
     stream.finish(true);
     expect(stream.el.hidden).toBe(true);
+  });
+});
+
+describe("sources found, live", () => {
+  it("shows the search's list from its log line before the result, and hides with the result", () => {
+    const live = new FoundSourcesLive();
+    const plain = { ...chunk(3, ""), type: "job.log", data: { message: "report cites 1 passages" } } as JobEvent;
+    expect(live.add(plain)).toBe(false);
+    expect(live.el.hidden).toBe(true);
+    const line = { ...plain, seq: 4, data: { message: "found 3 results, reading 1", search: result.search } } as JobEvent;
+    expect(live.add(line)).toBe(true);
+    expect(live.el.hidden).toBe(false);
+    expect(live.el.querySelectorAll("li")).toHaveLength(3);
+    expect(live.el.querySelector("h3")?.textContent).toBe("Sources found (1 read of 3)");
+    live.finish(true);
+    expect(live.el.hidden).toBe(true);
   });
 });

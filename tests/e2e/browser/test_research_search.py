@@ -53,6 +53,10 @@ async def test_a_question_alone_streams_its_answer_then_shows_found_sources_and_
     await open_job(page, stack, job.job_id)
     await expect(page.locator(".phase").first).to_have_text("search")
 
+    # The sources found show as soon as the search has them, before the result.
+    live = page.get_by_test_id("found-live")
+    await expect(live.locator("h3")).to_have_text("Sources found (2 read of 3)")
+
     # While the LLM writes, the answer grows on the page, before the job completes.
     streaming = page.get_by_test_id("synthesis-text")
     await expect(streaming).to_contain_text("It replays its")
@@ -62,6 +66,7 @@ async def test_a_question_alone_streams_its_answer_then_shows_found_sources_and_
 
     await expect(state_badge(page)).to_have_text("completed")
     await expect(page.get_by_test_id("synthesis")).to_be_hidden()
+    await expect(live).to_be_hidden()
     result = page.get_by_test_id("result")
     await expect(result.locator(".question")).to_contain_text(QUESTION)
     await expect(result.locator(".report")).to_have_text(ANSWER)

@@ -304,3 +304,13 @@ async def test_a_worker_whose_sources_are_full_does_not_search(search: SearchSta
     spec = QUESTION_ONLY | {"sources": [{"kind": "text", "text": "a note"}], "min_sources": 2}
     output = await Harness(settings).run(spec, "search")
     assert output["results"] == [] and search.calls == 0
+
+
+async def test_the_search_log_line_carries_the_found_list_for_live_clients(
+    site: Site, search: SearchStandIn
+) -> None:
+    publish(site, search, count=2)
+    harness = Harness(unit_settings(job_types={"research": searxng(search)}))
+    output = await harness.run(QUESTION_ONLY, "search")
+    lines = [e.data for e in harness.events.events if e.type is EventType.LOG]
+    assert [line["search"] for line in lines if "search" in line] == [output]

@@ -76,6 +76,28 @@ export function searchRankLabel(citation: Obj): string {
 }
 
 /**
+ * The sources found, shown while the job still runs: the search phase's log line carries its
+ * result list (`data.search`); the panel hides once the result shows the same list.
+ */
+export class FoundSourcesLive {
+  readonly el: HTMLElement = h("section", { class: "panel", "data-testid": "found-live", hidden: true });
+
+  /** Takes the search's log line; says whether the event was one. */
+  add(event: JobEvent): boolean {
+    const search = event.type === "job.log" ? event.data["search"] : undefined;
+    const found = isObj(search) ? renderFoundSources({ search }) : null;
+    if (!found) return false;
+    this.el.replaceChildren(found);
+    this.el.hidden = false;
+    return true;
+  }
+
+  finish(hasResult: boolean): void {
+    if (hasResult) this.el.hidden = true;
+  }
+}
+
+/**
  * The answer as the LLM writes it: each `job.chunk` of the `synthesis` stream is appended
  * as it arrives (a chunk seen twice, by seq, is not), and the panel hides once the job's
  * result holds the finished answer.
