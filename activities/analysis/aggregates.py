@@ -32,7 +32,9 @@ MAX_MAGNITUDE = 1e150
 of squares over billions of rows, would overflow float64, and a checkpoint holding an
 infinity cannot be resumed from."""
 CURVE_POINTS = 500
-"""The equity curve keeps at most this many points: when full, every other one goes."""
+"""The equity curve keeps at most this many points: when full, every other one goes. Each
+point also carries the price and the drawdown at its row, so a chart draws the price series
+and shades drawdowns from the same bounded list."""
 DIGEST_K = 200
 
 
@@ -176,7 +178,7 @@ def _update_series(
                 _earn(b, ret, first_row + offset + 1)
         if backtest:
             _follow_crossover(spec, b, fast, slow, price)
-            _add_curve_point(b, first_row + offset)
+            _add_curve_point(b, first_row + offset, price)
     r["window"], b["fast"], b["slow"] = list(window), list(fast), list(slow)
 
 
@@ -245,15 +247,28 @@ def _follow_crossover(
             b["position"] = signal
 
 
-def _add_curve_point(b: dict[str, Any], row: int) -> None:
+def _add_curve_point(b: dict[str, Any], row: int, price: float) -> None:
+    b["last_price"] = price
     stride = int(b["stride"])
     if row % stride:
         return
     curve: list[list[float]] = b["curve"]
-    curve.append([row, round(float(b["equity"]), 10)])
+    curve.append([row, round(float(b["equity"]), 10), price, _drawdown(b)])
     if len(curve) > CURVE_POINTS:
         b["curve"] = curve[::2]
         b["stride"] = stride * 2
+
+
+def _drawdown(b: dict[str, Any]) -> float:
+    """How far equity stands below its running peak, exact at this row (a chart that took it
+    from the sampled points alone would miss peaks between them)."""
+    return round(1.0 - float(b["equity"]) / float(b["peak"]), 10)
+
+
+def _curve_point(point: list[float]) -> EquityPoint:
+    """A stored point; one from a checkpoint taken before points had a price has none."""
+    price, drawdown = point[2:4] or (None, None)
+    return EquityPoint(row=int(point[0]), equity=point[1], price=price, drawdown=drawdown)
 
 
 def _std(s: dict[str, Any]) -> float | None:
@@ -298,9 +313,16 @@ def summarize_backtest(spec: AnalysisInput, b: dict[str, Any], last_row: int) ->
     std = _std(b)
     n = int(b["n"])
     sharpe = float(b["mean"]) / std * math.sqrt(spec.periods_per_year) if std else None
-    curve = [EquityPoint(row=int(row), equity=equity) for row, equity in b["curve"]]
+    curve = [_curve_point(point) for point in b["curve"]]
     if curve and curve[-1].row != last_row:
-        curve.append(EquityPoint(row=last_row, equity=round(float(b["equity"]), 10)))
+        curve.append(
+            EquityPoint(
+                row=last_row,
+                equity=round(float(b["equity"]), 10),
+                price=b.get("last_price"),
+                drawdown=_drawdown(b),
+            )
+        )
     return Backtest(
         fast=spec.fast,
         slow=spec.slow,

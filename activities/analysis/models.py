@@ -114,6 +114,10 @@ class Returns(BaseModel):
 class EquityPoint(BaseModel):
     row: int
     equity: float
+    price: float | None = Field(default=None, description="The column's value at this row.")
+    drawdown: float | None = Field(
+        default=None, description="1 - equity / its running peak at this row, from 0 up."
+    )
 
 
 class Backtest(BaseModel):
