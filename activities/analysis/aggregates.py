@@ -19,6 +19,7 @@ import numpy as np
 from datasketches import tdigest_double
 
 from activities.analysis.models import (
+    TIME_LABEL_CHARS,
     AnalysisInput,
     Backtest,
     EquityPoint,
@@ -79,9 +80,13 @@ def new_state(spec: AnalysisInput) -> dict[str, Any]:
 
 
 def update(
-    spec: AnalysisInput, state: dict[str, Any], values: list[float | None]
+    spec: AnalysisInput,
+    state: dict[str, Any],
+    values: list[float | None],
+    times: list[str | None] | None = None,
 ) -> dict[str, Any]:
-    """Folds one chunk of values (``None`` for a missing or non-numeric cell) into ``state``."""
+    """Folds one chunk of values (``None`` for a missing or non-numeric cell), and each one's
+    time cell if the spec names a time column, into ``state``."""
     first_row = int(state["rows"])
     _refuse_out_of_range(values, first_row)
     valid = [v for v in values if v is not None]
@@ -91,7 +96,7 @@ def update(
     if "stats" in spec.analyses and valid:
         _update_stats(state["stats"], np.asarray(valid, dtype=np.float64))
     if "returns" in spec.analyses or "backtest" in spec.analyses:
-        _update_series(spec, state["returns"], state["backtest"], values, first_row)
+        _update_series(spec, state["returns"], state["backtest"], values, first_row, times)
     return state
 
 
@@ -154,6 +159,7 @@ def _update_series(
     b: dict[str, Any],
     values: list[float | None],
     first_row: int,
+    times: list[str | None] | None,
 ) -> None:
     """Returns, rolling volatility and the SMA crossover, one row at a time (they are serial).
 
@@ -178,7 +184,8 @@ def _update_series(
                 _earn(b, ret, first_row + offset + 1)
         if backtest:
             _follow_crossover(spec, b, fast, slow, price)
-            _add_curve_point(b, first_row + offset, price)
+            time = times[offset] if times else None
+            _add_curve_point(b, first_row + offset, price, time)
     r["window"], b["fast"], b["slow"] = list(window), list(fast), list(slow)
 
 
@@ -247,13 +254,14 @@ def _follow_crossover(
             b["position"] = signal
 
 
-def _add_curve_point(b: dict[str, Any], row: int, price: float) -> None:
-    b["last_price"] = price
+def _add_curve_point(b: dict[str, Any], row: int, price: float, time: str | None) -> None:
+    time = time[:TIME_LABEL_CHARS] if time else None
+    b["last_price"], b["last_time"] = price, time
     stride = int(b["stride"])
     if row % stride:
         return
-    curve: list[list[float]] = b["curve"]
-    curve.append([row, round(float(b["equity"]), 10), price, _drawdown(b)])
+    curve: list[list[Any]] = b["curve"]
+    curve.append([row, round(float(b["equity"]), 10), price, _drawdown(b), time])
     if len(curve) > CURVE_POINTS:
         b["curve"] = curve[::2]
         b["stride"] = stride * 2
@@ -265,10 +273,12 @@ def _drawdown(b: dict[str, Any]) -> float:
     return round(1.0 - float(b["equity"]) / float(b["peak"]), 10)
 
 
-def _curve_point(point: list[float]) -> EquityPoint:
+def _curve_point(point: list[Any]) -> EquityPoint:
     """A stored point; one from a checkpoint taken before points had a price has none."""
-    price, drawdown = point[2:4] or (None, None)
-    return EquityPoint(row=int(point[0]), equity=point[1], price=price, drawdown=drawdown)
+    price, drawdown, time = [*point[2:5], None, None, None][:3]
+    return EquityPoint(
+        row=int(point[0]), equity=point[1], price=price, drawdown=drawdown, time=time
+    )
 
 
 def _std(s: dict[str, Any]) -> float | None:
@@ -321,6 +331,7 @@ def summarize_backtest(spec: AnalysisInput, b: dict[str, Any], last_row: int) ->
                 equity=round(float(b["equity"]), 10),
                 price=b.get("last_price"),
                 drawdown=_drawdown(b),
+                time=b.get("last_time"),
             )
         )
     return Backtest(

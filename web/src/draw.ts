@@ -12,7 +12,9 @@ import type { PlotSpec } from "./plot";
 export function draw(area: HTMLElement, tip: HTMLElement, spec: PlotSpec, width: number, height: number): uPlot {
   const colors = colorsOf(area);
   const { opts, data } = spec.chart.kind === "equity" ? equityOptions(spec.chart.data, colors) : tradeOptions(spec.chart.data, colors);
-  const plot = new uPlot({ ...opts, width, height }, data, area);
+  // Times are shown in UTC, as the tooltip and the job's records show them.
+  const tzDate = (ts: number) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC");
+  const plot = new uPlot({ ...opts, tzDate, width, height }, data, area);
   followCursor(plot, tip, spec.tooltip);
   stepWithKeys(area, plot);
   return plot;

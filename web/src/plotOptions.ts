@@ -113,8 +113,9 @@ function shade(u: uPlot, data: EquityData, ranges: DrawdownRange[], colors: Colo
   ctx.fillStyle = colors.bad;
   for (const range of ranges) {
     for (let i = x.indexOf(range.from); i >= 0 && i < x.length - 1 && x[i] < range.to; i++) {
-      const left = u.valToPos(x[i], "x", true);
-      const right = u.valToPos(x[i + 1], "x", true);
+      // Whole pixels, so neighbouring steps meet without a seam between them.
+      const left = Math.round(u.valToPos(x[i], "x", true));
+      const right = Math.round(u.valToPos(x[i + 1], "x", true));
       ctx.globalAlpha = 0.05 + 0.3 * (drawdown[i + 1] / deepest);
       ctx.fillRect(left, bbox.top, Math.max(1, right - left), bbox.height);
     }

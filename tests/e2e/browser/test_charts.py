@@ -8,7 +8,9 @@ holds, and compared with the job's own result."""
 
 from __future__ import annotations
 
+import math
 import re
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +185,35 @@ async def test_research_sources_are_listed_best_first_with_their_scores(
     await expect(top).to_contain_text(f"best score {best[ranked[0]]:,.3f}")
     await expect(top.get_by_role("meter")).to_have_attribute("value", str(best[ranked[0]]))
     await snap(page.get_by_test_id("ranked-sources"), artifacts / "chart-sources.png")
+
+
+async def test_an_equity_curve_with_a_time_column_reads_dates_off_its_time_axis(
+    page: Page, stack: ConsoleStack, artifacts: Path
+) -> None:
+    days = [(date(2024, 1, 1) + timedelta(days=i)).isoformat() for i in range(300)]
+    rows = [
+        {"date": day, "close": 100 + 8 * math.sin(i / 11) + i / 20} for i, day in enumerate(days)
+    ]
+    spec = {
+        "type": "analysis",
+        "dataset": {"kind": "inline", "rows": rows},
+        "time_column": "date",
+        "fast": 5,
+        "slow": 20,
+    }
+    await sign_in(page, stack, "alice")
+    result = await completed_result(page, stack, spec)
+    points = result["backtest"]["equity_curve"]
+    assert [p["time"] for p in points] == [days[p["row"]] for p in points]
+
+    chart = page.get_by_test_id("equity-chart")
+    label = f"Equity curve: {len(points)} points from {days[0]} to {days[-1]};"
+    await expect(chart).to_have_attribute("aria-label", re.compile("^" + re.escape(label)))
+
+    async def stepped() -> bool:
+        lines = await keys(page, chart, "Home", "ArrowRight")
+        assert lines[:2] == [points[1]["time"], f"equity {points[1]['equity']:,.4f}"]
+        return True
+
+    await assert_eventually(stepped)
+    await snap(page.locator("figure.plot"), artifacts / "chart-equity-dates.png")
