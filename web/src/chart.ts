@@ -6,7 +6,6 @@
  */
 
 import { drawdownRanges, equitySummary, percent, xLabel, type EquityData } from "./chartData";
-import { h } from "./dom";
 import { num } from "./format";
 import { plotFigure } from "./plot";
 import { tradeSummary, tradeTooltip, type TradeData } from "./tradeData";
@@ -24,13 +23,13 @@ export function equityChart(data: EquityData): HTMLElement {
       ...(data.price[i] !== null ? [`price ${num(data.price[i], 4)}`] : []),
       `drawdown ${percent(data.drawdown[i])}`,
     ],
-    notes: [
-      h(
-        "p",
-        { class: "plot-note" },
-        h("span", { class: "swatch swatch-drawdown" }),
-        `Shaded: below an earlier equity peak (${ranges.length} ${ranges.length === 1 ? "stretch" : "stretches"}, deepest ${percent(deepest)})`,
-      ),
+    key: [
+      { swatch: "line", text: "Equity (left axis)" },
+      data.price.some((p) => p !== null) ? { swatch: "price", text: "Price (right axis)" } : null,
+      {
+        swatch: "drawdown",
+        text: `Shaded: below an earlier equity peak, darker the deeper (${ranges.length} ${ranges.length === 1 ? "stretch" : "stretches"}, deepest ${percent(deepest)})`,
+      },
     ],
   });
 }
@@ -41,15 +40,10 @@ export function tradeChart(data: TradeData): HTMLElement {
     summary: tradeSummary(data),
     chart: { kind: "trade", data },
     tooltip: (i) => tradeTooltip(data, i),
-    notes: [
-      data.arrival === null
-        ? null
-        : h(
-            "p",
-            { class: "plot-note", "data-testid": "arrival-price" },
-            h("span", { class: "swatch swatch-arrival" }),
-            `Arrival price ${num(data.arrival, 4)} (dashed line)`,
-          ),
+    key: [
+      { swatch: "line", text: "Market price" },
+      { swatch: "fill", text: "Fills" },
+      data.arrival === null ? null : { swatch: "arrival", text: `Arrival price ${num(data.arrival, 4)} (dashed line)`, testId: "arrival-price" },
     ],
   });
 }

@@ -21,7 +21,14 @@ export interface PlotSpec {
   summary: string;
   chart: ChartData;
   tooltip: (index: number) => string[];
-  notes?: Array<HTMLElement | null>;
+  /** What each mark means, in the DOM (the canvas has no legend of its own). */
+  key: Array<KeyItem | null>;
+}
+
+export interface KeyItem {
+  swatch: "line" | "price" | "fill" | "drawdown" | "arrival";
+  text: string;
+  testId?: string;
 }
 
 export const PLOT_HEIGHT = 260;
@@ -36,7 +43,16 @@ export function plotFigure(spec: PlotSpec): HTMLElement {
     "data-testid": spec.testId,
   });
   mountWhenShown(area, tip, spec);
-  return h("figure", { class: "plot" }, area, ...(spec.notes ?? []), h("figcaption", { class: "plot-summary" }, spec.summary));
+  const key = spec.key
+    .filter((item): item is KeyItem => item !== null)
+    .map((item) => h("li", { "data-testid": item.testId ?? null }, h("span", { class: `swatch swatch-${item.swatch}` }), item.text));
+  return h(
+    "figure",
+    { class: "plot" },
+    area,
+    h("ul", { class: "plot-key" }, ...key),
+    h("figcaption", { class: "plot-summary" }, spec.summary),
+  );
 }
 
 /** Draws once the area has a width, follows its size, and lets go when it leaves the page. */

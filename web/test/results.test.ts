@@ -78,6 +78,8 @@ describe("analysis result", () => {
     expect(chart?.getAttribute("role")).toBe("img");
     expect(chart?.getAttribute("aria-label")).toMatch(/^Equity curve: 4 points from row 0 to row 3; starts at 1\.0000 and ends at 1\.1530 \(\+15\.30%\)/);
     expect(el.querySelector("figcaption")?.textContent).toContain("deepest drawdown 6.67% from row 1 to row 3");
+    const key = [...el.querySelectorAll(".plot-key li")].map((li) => li.textContent);
+    expect(key).toEqual(["Equity (left axis)", "Shaded: below an earlier equity peak, darker the deeper (1 stretch, deepest 6.67%)"]);
   });
 
   it("reads curves given as points", () => {
