@@ -5,7 +5,7 @@
  * the canvas itself is drawn by the lazily loaded `draw` chunk.
  */
 
-import { drawdownRanges, equitySummary, percent, xLabel, type EquityData } from "./chartData";
+import { drawdownRanges, equitySummary, percent, pointLabel, type EquityData } from "./chartData";
 import { num } from "./format";
 import { plotFigure } from "./plot";
 import { tradeSummary, tradeTooltip, type TradeData } from "./tradeData";
@@ -18,7 +18,7 @@ export function equityChart(data: EquityData): HTMLElement {
     summary: equitySummary(data),
     chart: { kind: "equity", data },
     tooltip: (i) => [
-      xLabel(data, data.x[i]),
+      pointLabel(data, i),
       `equity ${num(data.equity[i], 4)}`,
       ...(data.price[i] !== null ? [`price ${num(data.price[i], 4)}`] : []),
       `drawdown ${percent(data.drawdown[i])}`,

@@ -23,19 +23,26 @@ export interface EquityData {
   price: Array<number | null>;
   /** 1 - equity / running peak, from 0 up. */
   drawdown: number[];
+  /** Each point's time cell as the job gave it (shown beside the row when not every point
+   * has an ISO time to put on a time axis). */
+  labels: Array<string | null>;
 }
 
 /** The equity curve as aligned arrays; `null` when it has fewer than two usable points. */
 export function equityData(raw: unknown[]): EquityData | null {
   const points = raw
     .map((p, index) => (isObj(p) ? p : { row: index, equity: p }))
-    .map((p, index) => ({
-      row: toNumber(p["row"] ?? p["x"]) ?? index,
-      time: timeOf(p["time"] ?? p["ts"] ?? p["date"]),
-      equity: toNumber(p["equity"] ?? p["value"] ?? p["y"]),
-      price: toNumber(p["price"]),
-      drawdown: toNumber(p["drawdown"]),
-    }))
+    .map((p, index) => {
+      const cell = p["time"] ?? p["ts"] ?? p["date"];
+      return {
+        row: toNumber(p["row"] ?? p["x"]) ?? index,
+        label: typeof cell === "string" ? cell : null,
+        time: timeOf(cell),
+        equity: toNumber(p["equity"] ?? p["value"] ?? p["y"]),
+        price: toNumber(p["price"]),
+        drawdown: toNumber(p["drawdown"]),
+      };
+    })
     .filter((p): p is typeof p & { equity: number } => p.equity !== null);
   if (points.length < 2) return null;
   const kept = thin(points.length, MAX_POINTS).map((i) => points[i]);
@@ -48,6 +55,7 @@ export function equityData(raw: unknown[]): EquityData | null {
     equity,
     price: kept.map((p) => p.price),
     drawdown: given ? kept.map((p) => p.drawdown as number) : runningDrawdown(equity),
+    labels: kept.map((p) => p.label),
   };
 }
 
@@ -113,6 +121,12 @@ export function decimalsOf(value: number): number {
     if (Math.abs(scaled - Math.round(scaled)) < 1e-9 * Math.max(1, scaled)) return d;
   }
   return 8;
+}
+
+/** The tooltip's heading for point `i`: its time, or its row and (if any) its time cell. */
+export function pointLabel(data: EquityData, i: number): string {
+  const label = data.labels[i];
+  return data.time || !label ? xLabel(data, data.x[i]) : `${xLabel(data, data.x[i])} · ${label}`;
 }
 
 export function xLabel(data: { time: boolean }, x: number): string {

@@ -5,6 +5,7 @@ import {
   drawdownRanges,
   equityData,
   equitySummary,
+  pointLabel,
   runningDrawdown,
   thin,
   tickLabels,
@@ -53,6 +54,7 @@ describe("equity data", () => {
       equity: [1, 1.2, 0.9, 1.25],
       price: [100, 110, 95, 120],
       drawdown: [0, 0, 0.25, 0],
+      labels: [null, null, null, null],
     });
   });
 
@@ -73,6 +75,10 @@ describe("equity data", () => {
     expect(dated && xLabel(dated, dated.x[1])).toBe("2026-01-05");
     const partly = equityData([{ date: "2026-01-02", equity: 1 }, { equity: 1.1 }]);
     expect(partly?.time).toBe(false);
+    expect(partly && [pointLabel(partly, 0), pointLabel(partly, 1)]).toEqual(["row 0 · 2026-01-02", "row 1"]);
+    const other = equityData([{ row: 0, time: "02/01/2026", equity: 1 }, { row: 1, time: "03/01/2026", equity: 1 }]);
+    expect(other?.time).toBe(false);
+    expect(other && pointLabel(other, 1)).toBe("row 1 · 03/01/2026");
     expect(timeOf("row 3")).toBeNull();
     expect(timeOf("2026-01-02T10:30:00Z")).toBe(Date.UTC(2026, 0, 2, 10, 30) / 1000);
   });
