@@ -10,6 +10,7 @@ import { externalLink, h, safeHref } from "./dom";
 import { int, num } from "./format";
 import { rankSources, type RankedSource } from "./sourceRanks";
 import { tradeData } from "./tradeData";
+import { renderFoundSources, searchRankLabel } from "./views/research";
 
 type Obj = Record<string, unknown>;
 
@@ -33,6 +34,7 @@ interface Citation {
   href: string | null;
   position: string;
   score: unknown;
+  found: string;
 }
 
 export function citationsOf(result: Obj): Citation[] {
@@ -50,6 +52,7 @@ export function citationsOf(result: Obj): Citation[] {
       href: safeHref(url),
       position: str(item["position"]) || str(item["location"]) || posFrom(item),
       score: item["score"],
+      found: searchRankLabel(item),
     };
   });
 }
@@ -68,6 +71,7 @@ function renderResearch(result: Obj): HTMLElement {
     "div",
     {},
     result["question"] ? h("p", { class: "question" }, h("strong", {}, "Question: "), str(result["question"])) : null,
+    renderFoundSources(result),
     report ? h("div", { class: "report" }, ...linkMarkers(report, byNumber)) : null,
     citations.length
       ? h(
@@ -86,6 +90,7 @@ function renderResearch(result: Obj): HTMLElement {
                   "div",
                   { class: "cite-source" },
                   c.href ? externalLink(c.href, c.source) : c.source,
+                  c.found ? ` · ${c.found}` : "",
                   c.position ? ` · ${c.position}` : "",
                   typeof c.score === "number" ? ` · score ${num(c.score, 3)}` : "",
                 ),
@@ -95,7 +100,7 @@ function renderResearch(result: Obj): HTMLElement {
         )
       : null,
     sources.length || citations.length ? rankedSources(rankSources(firstArray(result, ["citations", "passages", "best_passages", "top_passages"]).filter(isObj), sources)) : null,
-    rest(result, ["question", "report", "answer", "summary", "synthesis", "citations", "passages", "best_passages", "top_passages", "sources", "source_status", "sources_status"]),
+    rest(result, ["question", "search", "report", "answer", "summary", "synthesis", "citations", "passages", "best_passages", "top_passages", "sources", "source_status", "sources_status"]),
   );
 }
 
@@ -115,7 +120,12 @@ function rankedSources(ranked: RankedSource[]): HTMLElement {
         return h(
           "li",
           { class: scored ? "ranked" : "unranked" },
-          h("span", { class: "source-name" }, href ? externalLink(href, src.name) : src.name),
+          h(
+            "span",
+            { class: "source-name" },
+            href ? externalLink(href, src.name) : src.name,
+            src.searchRank === null ? "" : ` · search result ${src.searchRank}`,
+          ),
           scored
             ? h("meter", { min: 0, max: top || 1, value: src.best ?? 0, "aria-label": `${src.name}: best passage score` })
             : null,

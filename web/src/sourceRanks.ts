@@ -16,6 +16,8 @@ export interface RankedSource {
   best: number | null;
   total: number;
   passages: number;
+  /** The web search result it was found as, for a source the job searched for. */
+  searchRank: number | null;
   /** Why it is unranked: "no matching passage", or the failure. */
   note: string;
 }
@@ -33,6 +35,7 @@ export function rankSources(citations: Obj[], sources: Obj[]): RankedSource[] {
       best: null,
       total: 0,
       passages: 0,
+      searchRank: typeof src["search_rank"] === "number" ? src["search_rank"] : null,
       note: failed ? `failed: ${text(src["error"]) || text(src["reason"]) || "unknown reason"}` : "no matching passage",
     });
   });
@@ -54,7 +57,8 @@ export function rankSources(citations: Obj[], sources: Obj[]): RankedSource[] {
 
 function newEntry(key: string, citation: Obj): RankedSource {
   const name = text(citation["source"]) || text(citation["title"]) || text(citation["url"]) || "source";
-  return { key, name, url: text(citation["url"]) || null, best: null, total: 0, passages: 0, note: "" };
+  const searchRank = typeof citation["search_rank"] === "number" ? citation["search_rank"] : null;
+  return { key, name, url: text(citation["url"]) || null, best: null, total: 0, passages: 0, searchRank, note: "" };
 }
 
 function keyOf(index: unknown, name: unknown): string {

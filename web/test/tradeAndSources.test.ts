@@ -63,7 +63,7 @@ describe("research sources, ranked", () => {
     { n: 5, source: "c.txt", source_index: 2, score: 0.5 },
   ];
   const sources = [
-    { index: 0, name: "a.html", url: "https://example.org/a", status: "fetched" },
+    { index: 0, name: "a.html", url: "https://example.org/a", status: "fetched", search_rank: 2 },
     { index: 1, name: "b.txt", status: "fetched" },
     { index: 2, name: "c.txt", status: "fetched" },
     { index: 3, name: "d.txt", status: "fetched" },
@@ -80,6 +80,7 @@ describe("research sources, ranked", () => {
       ["gone", null, 0],
     ]);
     expect(ranked[3].note).toBe("no matching passage");
+    expect(ranked.map((s) => s.searchRank)).toEqual([null, null, 2, null, null]);
     expect(ranked[4].note).toBe("failed: HTTP 404");
   });
 
@@ -90,7 +91,7 @@ describe("research sources, ranked", () => {
   it("renders the ranked list with a score bar per ranked source", () => {
     const el = renderResult("research", { question: "q", report: "r [1]", citations, sources });
     const items = [...el.querySelectorAll("[data-testid=ranked-sources] > li")];
-    expect(items.map((li) => li.querySelector(".source-name")?.textContent)).toEqual(["c.txt", "b.txt", "a.html", "d.txt", "gone"]);
+    expect(items.map((li) => li.querySelector(".source-name")?.textContent)).toEqual(["c.txt", "b.txt", "a.html · search result 2", "d.txt", "gone"]);
     expect(items[0].querySelector("meter")?.getAttribute("value")).toBe("2.5");
     expect(items[2].querySelector("a")?.getAttribute("href")).toBe("https://example.org/a");
     expect(items[2].textContent).toContain("best score 1.500 · 2 cited passages");
