@@ -7,6 +7,7 @@ read and change one object instead of reaching into the class.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from temporalio import workflow
@@ -48,6 +49,7 @@ class JobRun:
         )
         self.resume_requested = False
         self.published_progress = self.record.progress
+        self.webhook_deliveries: list[asyncio.Future[None]] = []
 
     def carried(self) -> CarriedState:
         """What a new run (continue-as-new, or a resume after failure) needs to go on."""
