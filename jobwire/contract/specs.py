@@ -79,7 +79,7 @@ class SpecModel(BaseModel):
 
 
 class WebhookSpec(SpecModel):
-    """Where a job's events are POSTed (``jobwire.contract.webhooks``)."""
+    """Where jobwire POSTs a job's events, signed (models of deliveries: ``webhooks``)."""
 
     shorthand_field: ClassVar[str] = "url"
     """A command line may give just this field (``--webhook URL``)."""
