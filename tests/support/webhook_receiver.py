@@ -3,6 +3,7 @@ back on the same port, checking every request's signature as a user's receiver w
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ class WebhookReceiver:
     settings: Settings
     user_id: str
     status: int = 204
+    delay: float = 0.0
+    """Seconds each answer takes: longer than the sender's timeout, and nothing answers."""
     port: int = field(default_factory=free_port)
     received: list[Received] = field(default_factory=list)
     _runner: web.AppRunner | None = None
@@ -75,7 +78,8 @@ class WebhookReceiver:
                 body=body,
             )
         )
-        return web.Response(status=self.status)
+        await asyncio.sleep(self.delay)
+        return web.Response(status=self.status, headers={"Location": self.url})
 
     def by_id(self) -> dict[str, list[Received]]:
         found: dict[str, list[Received]] = {}
