@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -97,3 +100,14 @@ def test_a_job_delivers_to_its_spec_webhook_else_the_users_default() -> None:
 )
 def test_which_events_a_webhook_wants(events: WebhookEvents, kind: EventType, wanted: bool) -> None:
     assert events.wants(kind) is wanted
+
+
+def test_the_verification_snippet_in_the_protocol_accepts_what_jobwire_signs() -> None:
+    protocol = (Path(__file__).resolve().parents[3] / "docs" / "protocol.md").read_text()
+    snippet = protocol.split("## Webhooks", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(snippet, namespace)  # our own documentation, run as it is shown
+    header = signature_header(KEY, int(time.time()), BODY)
+    assert namespace["verify"](KEY, header, BODY)
+    assert not namespace["verify"](KEY, header, BODY + b"x")
+    assert not namespace["verify"](user_key("m" * 32, "bob"), header, BODY)
