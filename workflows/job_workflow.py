@@ -28,7 +28,7 @@ from workflows.run_state import Interrupt, JobRun
 from workflows.sequence import run_phases
 from workflows.transitions import created_data, enter, finish, publish
 from workflows.upkeep import show_details, take_progress
-from workflows.webhooks import notify
+from workflows.webhooks import notify, switch_on
 
 with workflow.unsafe.imports_passed_through():
     from jobwire.contract.events import EventType
@@ -106,6 +106,7 @@ class JobWorkflow:
     @workflow.run
     async def run(self, job: JobWorkflowInput) -> JobRecord:
         job_run = self._job_run
+        switch_on(job_run)
         try:
             if job.carried is None:
                 created = await publish(job_run.record, EventType.CREATED, created_data(job))

@@ -50,6 +50,7 @@ class JobRun:
         self.resume_requested = False
         self.published_progress = self.record.progress
         self.webhook_deliveries: list[asyncio.Future[None]] = []
+        self.webhooks_on = False
 
     def carried(self) -> CarriedState:
         """What a new run (continue-as-new, or a resume after failure) needs to go on."""

@@ -6,12 +6,13 @@ history and the activity goes on being retried, within its bounded policy. Deliv
 state changes run beside the job; the terminal one, and any still under way, are awaited
 before the workflow returns, since a closed workflow's activities are abandoned.
 
-When a delivery is done (delivered, or out of attempts) the record's ``webhook`` says so, and
-a ``job.log`` event with the record carries it to the feed and the job's projection.
+When a delivery is done (delivered, or out of attempts) a ``job.log`` event says so, with the
+record, whose ``webhook`` shows the terminal event's delivery once that is done (else the last
+one done): the feed and the job's projection see it.
 
 Jobs started before webhooks existed have none, so they schedule nothing new; a job whose
 history predates the ``webhooks`` marker (a new spec run partly by an old worker) keeps the
-old command sequence on replay.
+old command sequence on replay (``switch_on``).
 """
 
 from __future__ import annotations
@@ -43,9 +44,19 @@ PATCH = "webhooks"
 START_TO_CLOSE_MARGIN_SECONDS = 5.0
 """On top of the POST's own timeout: an attempt on a worker that died times out after this."""
 
+TERMINAL_TYPES = frozenset(kind.value for kind in TERMINAL_EVENTS)
+
 Publish = Callable[[JobRecord, EventType, dict[str, Any]], Awaitable[Any]]
 """``transitions.publish``, handed in: it is what starts deliveries, so this module cannot
 import it."""
+
+
+def switch_on(job_run: JobRun) -> None:
+    """Decides, as the run starts, whether this run delivers webhooks. Asked here, before the
+    first command, because a patch marker must come at the same point of every replay: asked
+    after a local activity, it lands in whichever workflow task that activity's result came
+    back in, and a replay that resolves it sooner breaks."""
+    job_run.webhooks_on = job_run.job.webhook is not None and workflow.patched(PATCH)
 
 
 async def notify(
@@ -54,7 +65,7 @@ async def notify(
     """Starts the delivery of ``envelope`` if the job's webhook wants ``kind``; at a terminal
     event, waits for every delivery of the job."""
     plan = job_run.job.webhook
-    if plan is None or not plan.events.wants(kind) or not workflow.patched(PATCH):
+    if plan is None or not job_run.webhooks_on or not plan.events.wants(kind):
         return
     delivery = WebhookDelivery(
         delivery_id=f"{workflow.info().run_id}.{len(job_run.webhook_deliveries)}",
@@ -126,7 +137,11 @@ def _status(
 
 
 async def _show(job_run: JobRun, status: WebhookStatus, publish: Publish) -> None:
-    job_run.record.webhook = status
+    """Logs every delivery done; the record keeps the terminal event's once it is done, so
+    an earlier event's delivery that happens to finish after it does not hide it."""
+    shown = job_run.record.webhook
+    if shown is None or status.event in TERMINAL_TYPES or shown.event not in TERMINAL_TYPES:
+        job_run.record.webhook = status
     outcome = "delivered" if status.delivered else "not delivered"
     answer = f"HTTP {status.last_status}" if status.last_status is not None else status.error
     message = f"webhook {status.event} {outcome} after {status.attempts} attempt(s): {answer}"

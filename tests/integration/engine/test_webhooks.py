@@ -21,6 +21,7 @@ from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
 from tests.helpers import assert_eventually
 from tests.integration.engine.conftest import running_engine
+from tests.integration.engine.test_replay import replayer
 from tests.support.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.integration
@@ -78,6 +79,9 @@ async def test_state_changes_arrive_signed_once_each_after_the_receiver_comes_ba
         finally:
             await receiver.down()
         final = await engine.jobs.get(USER, record.job_id)
+        history = await handle.fetch_history()
+    replayed = await replayer().replay_workflow(history, raise_on_replay_failure=False)
+    assert replayed.replay_failure is None, "the deliveries replay as they ran"
 
     assert_once_each_and_signed(receiver)
     # Deliveries run side by side, so they may arrive in any order: ``seq`` orders them.
@@ -87,7 +91,7 @@ async def test_state_changes_arrive_signed_once_each_after_the_receiver_comes_ba
     assert completed["seq"] >= 3 and completed["user_id"] == USER
     assert final.webhook is not None and final.webhook.delivered
     assert final.webhook.event == "job.completed" and final.webhook.last_status == 204
-    assert final.webhook.attempts > 3
+    assert final.webhook.attempts >= 2, "the receiver refused the first attempt"
     logged = [e for e in engine.events_of(record.job_id) if "webhook" in e.data]
     assert logged and logged[-1].type is EventType.LOG and logged[-1].state is JobState.COMPLETED
 
