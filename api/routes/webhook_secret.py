@@ -7,30 +7,14 @@ is the same on every replica and every call, and changes only when the master ke
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
 
 from api.auth import app_settings
 from api.dependencies import CurrentUser
 from api.error_handlers import ProblemError, problem_responses
-from jobwire.contract.webhooks import DELIVERY_HEADER, SIGNATURE_HEADER
+from jobwire.contract.webhooks import WebhookSecret
 from jobwire.webhook_signing import master_key, user_key
 
 router = APIRouter(prefix="/api/me", tags=["webhooks"], responses=problem_responses(401, 503))
-
-
-class WebhookSecret(BaseModel):
-    """How the caller's receivers check that a POST came from jobwire."""
-
-    user_id: str
-    secret: str = Field(description="The HMAC-SHA256 key, used as its UTF-8 bytes.")
-    signature_header: str = Field(
-        default=SIGNATURE_HEADER,
-        description='Carries "t=<unix seconds>,v1=<hex HMAC of t + "." + body>".',
-    )
-    delivery_header: str = Field(
-        default=DELIVERY_HEADER,
-        description="The delivery's id: the same on every retry, so a receiver drops repeats.",
-    )
 
 
 @router.get("/webhook-secret", response_model=WebhookSecret, summary="Webhook signing key")

@@ -86,3 +86,18 @@ class WebhookStatus(BaseModel):
     )
     error: str | None = Field(default=None, description="Why the last attempt failed.")
     at: AwareDatetime
+
+
+class WebhookSecret(BaseModel):
+    """How the caller's receivers check that a POST came from jobwire."""
+
+    user_id: str
+    secret: str = Field(description="The HMAC-SHA256 key, used as its UTF-8 bytes.")
+    signature_header: str = Field(
+        default=SIGNATURE_HEADER,
+        description='Carries "t=<unix seconds>,v1=<hex HMAC of t + "." + body>".',
+    )
+    delivery_header: str = Field(
+        default=DELIVERY_HEADER,
+        description="The delivery's id: the same on every retry, so a receiver drops repeats.",
+    )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
-from tests.unit.cli.fake_api import FakeApi
+from tests.unit.cli.fake_api import FakeApi, problem
 from tests.unit.cli.test_jobs_cli import assert_clean_failure, run
 
 HOOK = "https://example.com/hook"
@@ -63,3 +64,36 @@ def test_submit_file_with_webhook_overrides_the_file(api, runner, tmp_path: Path
 def test_submit_help_shows_the_webhook_option(api, runner):
     result = run(api, runner, "submit", "research", "--help", token=False)
     assert "--webhook" in result.output and "URL|JSON" in result.output
+
+
+class KeyedApi(FakeApi):
+    """The fake API, also answering ``GET /api/me/webhook-secret``."""
+
+    status = 200
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path != "/api/me/webhook-secret":
+            return super().handle(request)
+        if self.status != 200:
+            return problem(self.status, "Service Unavailable", "webhooks are not configured")
+        return httpx.Response(200, json={"user_id": "alice", "secret": "whsec_" + "ab" * 32})
+
+
+def test_webhook_secret_prints_the_key_first_and_json_on_request(runner):
+    api = KeyedApi()
+    result = run(api, runner, "webhook-secret")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "whsec_" + "ab" * 32
+    assert "Jobwire-Signature" in result.output and "Jobwire-Delivery" in result.output
+    result = run(api, runner, "webhook-secret", "--json")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert shown["secret"] == "whsec_" + "ab" * 32 and shown["user_id"] == "alice"
+
+
+def test_webhook_secret_says_why_when_the_server_has_no_key(runner):
+    api = KeyedApi()
+    api.status = 503
+    result = run(api, runner, "webhook-secret")
+    assert result.exit_code != 0
+    assert "webhooks are not configured" in result.output and "Traceback" not in result.output
