@@ -173,3 +173,22 @@ async def test_kill_9_of_the_worker_between_the_event_and_its_delivery_still_del
     assert receiver.event_types() == ["job.completed"]
     final = await jobs.get(USER, record.job_id)
     assert final.webhook is not None and final.webhook.delivered
+
+
+async def test_a_users_default_webhook_serves_a_spec_that_names_none(
+    settings: Settings, temporal_client: Client, redis: Redis
+) -> None:
+    receiver = WebhookReceiver(settings, USER)
+    settings = quick_retries(settings).model_copy(update={"webhook_defaults": {USER: receiver.url}})
+    await receiver.up()
+    try:
+        async with running_engine(settings, temporal_client, redis, counting_registry()) as engine:
+            mine, _ = await engine.jobs.submit(USER, {"type": "count", "items": 2})
+            theirs, _ = await engine.jobs.submit("someone-else", {"type": "count", "items": 2})
+            for job in (mine, theirs):
+                await temporal_client.get_workflow_handle(job.job_id).result()
+    finally:
+        await receiver.down()
+    assert_once_each_and_signed(receiver)
+    assert [item.event["job_id"] for item in receiver.received] == [mine.job_id]
+    assert receiver.event_types() == ["job.completed"]
