@@ -77,6 +77,7 @@ class JobStarter:
             description=definition.description,
             restarted_from=restarted_from,
             restart_note=restart_note,
+            webhook=self.settings.webhook_plan(user_id, parsed.webhook),
         )
         try:
             handle = await self.start(job)
