@@ -24,6 +24,7 @@ from workflows.controls import (
     refuse_unless,
     settle,
 )
+from workflows.forking import announce_reused
 from workflows.run_state import Interrupt, JobRun
 from workflows.sequence import run_phases
 from workflows.transitions import created_data, enter, finish, publish
@@ -109,6 +110,7 @@ class JobWorkflow:
             if job.carried is None:
                 await publish(job_run.record, EventType.CREATED, created_data(job))
                 show_details(job_run.record)
+                await announce_reused(job_run)
             elif job_run.record.state.is_terminal:
                 # A failed job resumed from its checkpoint runs again from there.
                 job_run.record.error = None

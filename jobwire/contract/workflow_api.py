@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from temporalio.common import SearchAttributeKey
 
+from jobwire.contract.forks import ForkStart
 from jobwire.contract.phases import ActivityPolicy, CarriedState, PlannedPhase
 from jobwire.contract.records import ControlNote
 
@@ -73,6 +74,9 @@ class JobWorkflowInput(BaseModel):
     )
     carried: CarriedState | None = Field(
         default=None, description="Where to go on: continue-as-new, or resuming a failed job."
+    )
+    fork: ForkStart | None = Field(
+        default=None, description="The finished phases a forked job reuses instead of running."
     )
 
 
