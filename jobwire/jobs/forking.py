@@ -25,6 +25,13 @@ from jobwire.jobs.submission import JobStarter
 FORK = "fork"
 
 
+class ForkRefused(InvalidSpec):
+    """The source cannot be forked where asked: no such phase, a phase before it that did not
+    finish, or no checkpoint inside it."""
+
+    title = "Cannot fork from there"
+
+
 @dataclass(frozen=True)
 class ForkPlan:
     """A fork that will start: who for, its spec, and what it reuses."""
@@ -65,7 +72,7 @@ class JobForks:
         _check_phase(phases, from_phase, work)
         checkpoint = work.checkpoints.get(from_phase) if from_checkpoint else None
         if from_checkpoint and checkpoint is None:
-            raise InvalidSpec(
+            raise ForkRefused(
                 f"{job_id} left no checkpoint inside {from_phase!r}", field="from_checkpoint"
             )
         reused = phases[: phases.index(from_phase)]
@@ -97,12 +104,12 @@ class JobForks:
 
 def _check_phase(phases: list[str], from_phase: str, work: SourceWork) -> None:
     if from_phase not in phases:
-        raise InvalidSpec(
+        raise ForkRefused(
             f"no phase {from_phase!r}; the phases are {', '.join(phases)}", field="from_phase"
         )
     missing = [name for name in phases[: phases.index(from_phase)] if name not in work.outputs]
     if missing:
-        raise InvalidSpec(
+        raise ForkRefused(
             f"{work.job.job_id} did not finish {', '.join(missing)}, which {from_phase!r} needs",
             field="from_phase",
         )
