@@ -214,3 +214,21 @@ async def test_a_fork_needs_an_ended_job_of_the_caller_and_a_real_phase(jobs: Jo
     plan = await jobs.jobs.plan_fork("trudy", record.job_id, "execute", from_checkpoint=True)
     assert plan.start.checkpoint is not None and plan.start.checkpoint.phase == "execute"
     assert list(plan.start.outputs) == ["check"]
+
+
+async def test_a_trade_forked_at_settle_reconciles_the_source_orders(
+    jobs: Jobs, temporal_client: Client
+) -> None:
+    spec = {"type": "trade", "symbol": "ACME", "side": "buy", "quantity": "300", "slices": 3}
+    record, _ = await jobs.jobs.submit("trudy", spec | {"duration_seconds": 0.3})
+    source = await jobs.finished("trudy", record.job_id)
+    assert source.state is JobState.COMPLETED, source.error
+
+    fork = await jobs.jobs.start_fork(await jobs.jobs.plan_fork("trudy", record.job_id, "settle"))
+    done = await jobs.finished("trudy", fork.job_id)
+
+    assert [p.phase for p in await scheduled_phases(temporal_client, fork.job_id)] == ["settle"]
+    assert done.result is not None and source.result is not None
+    assert done.result["fills"] == source.result["fills"], "no order was placed again"
+    ids = [fill["client_order_id"] for fill in done.result["fills"]]
+    assert ids == [f"{record.job_id}:slice-{i:04d}" for i in range(3)]
