@@ -34,3 +34,4 @@ async def announce_reused(job_run: JobRun) -> None:
                 "reused": {"phase": phase.name, "from": source},
             },
         )
+    record.step = ""

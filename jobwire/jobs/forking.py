@@ -17,6 +17,8 @@ from temporalio.client import WorkflowExecutionStatus
 from jobwire.contract.forks import ForkStart
 from jobwire.contract.records import ForkOrigin, JobRecord
 from jobwire.contract.registry import JobTypeRegistry
+from jobwire.contract.states import JobState
+from jobwire.contract.workflow_api import SA_STATE
 from jobwire.errors import IllegalTransition, InvalidSpec, JobNotFound
 from jobwire.jobs.fork_history import SourceWork, source_work
 from jobwire.jobs.reading import JobReader
@@ -64,8 +66,9 @@ class JobForks:
         if description is None:
             raise JobNotFound(job_id)
         if description.status is WorkflowExecutionStatus.RUNNING:
-            state = (await self.reader.record_of(description, include_spec=False)).state
-            raise IllegalTransition(FORK, state.value)
+            # Its search attribute names the state without a query a busy worker must answer.
+            state = description.typed_search_attributes.get(SA_STATE) or JobState.RUNNING.value
+            raise IllegalTransition(FORK, state)
         work = await source_work(self.reader.temporal, description)
         merged = self._spec(work, spec)
         phases = [phase.name for phase in self.registry.get(merged["type"]).phases]
