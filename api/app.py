@@ -21,7 +21,16 @@ from api.error_handlers import Problem, install_problem_handlers
 from api.lifespan import lifespan
 from api.metrics import ApiMetrics, RequestTimer
 from api.openapi import install_exact_openapi
-from api.routes import health, job_control, job_delete, job_events, jobs, meta, webhook_secret
+from api.routes import (
+    health,
+    job_control,
+    job_delete,
+    job_events,
+    job_fork,
+    jobs,
+    meta,
+    webhook_secret,
+)
 from api.routes.docs import install_docs
 from api.routes.job_submit import submit_router
 from api.security_headers import SecurityHeaders
@@ -98,6 +107,7 @@ def include_routers(app: FastAPI, registry: JobTypeRegistry) -> None:
     app.include_router(job_control.router)
     app.include_router(job_control.restart_route(registry))
     app.include_router(job_delete.router)
+    app.include_router(job_fork.router)
     app.include_router(job_events.router)
     app.include_router(meta.router)
     app.include_router(webhook_secret.router)

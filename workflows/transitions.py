@@ -25,11 +25,13 @@ with workflow.unsafe.imports_passed_through():
 
 
 def created_data(job: JobWorkflowInput) -> dict[str, Any]:
-    """The spec, and for a restart who restarted which job and why."""
+    """The spec; for a restart who restarted which job and why; for a fork where from."""
     data: dict[str, Any] = {"spec": job.spec}
     note = job.restart_note
     if job.restarted_from is not None and note is not None:
         data.update(restarted_from=job.restarted_from, by=note.by, reason=note.reason)
+    if job.fork is not None:
+        data["forked_from"] = job.fork.source.model_dump()
     return data
 
 

@@ -230,6 +230,21 @@ class JobwireClient:
             body["spec"] = spec_payload(spec)
         return await self._control(job_id, "restart", body or None)
 
+    async def fork(
+        self,
+        job_id: str,
+        from_phase: str,
+        *,
+        spec: dict[str, Any] | None = None,
+        from_checkpoint: bool = False,
+    ) -> JobRecord:
+        """Starts a new job that reuses the ended job's outputs of the phases before
+        ``from_phase``; ``spec`` is a JSON Merge Patch over the source's spec."""
+        body: dict[str, Any] = {"from_phase": from_phase, "from_checkpoint": from_checkpoint}
+        if spec is not None:
+            body["spec"] = spec
+        return await self._control(job_id, "fork", body)
+
     async def delete(self, job_id: str, *, force: bool = False) -> None:
         """Removes an ended job for good; ``force`` cancels a running one first."""
         params = {"force": "true"} if force else {}

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from temporalio.common import SearchAttributeKey
 
+from jobwire.contract.forks import ForkStart
 from jobwire.contract.phases import ActivityPolicy, CarriedState, PlannedPhase
 from jobwire.contract.records import ControlNote
 from jobwire.contract.webhooks import WebhookPlan
@@ -77,6 +78,9 @@ class JobWorkflowInput(BaseModel):
     )
     webhook: WebhookPlan | None = Field(
         default=None, description="Where the job's events are POSTed, and how often tried."
+    )
+    fork: ForkStart | None = Field(
+        default=None, description="The finished phases a forked job reuses instead of running."
     )
 
 

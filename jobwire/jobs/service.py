@@ -21,6 +21,7 @@ from jobwire.contract.states import JobAction, JobState
 from jobwire.contract.workflow_api import idempotent_job_id
 from jobwire.jobs.controls import JobControls
 from jobwire.jobs.deletion import JobDeletion
+from jobwire.jobs.forking import ForkPlan, JobForks
 from jobwire.jobs.listing import JobListing
 from jobwire.jobs.projected import ProjectedReader
 from jobwire.jobs.reading import JobReader
@@ -57,6 +58,7 @@ class JobService:
         signer = CursorSigner.for_settings(settings)
         self._listing = JobListing(temporal, registry, signer, store)
         self._controls = JobControls(temporal, self._reader, self._starter)
+        self._forks = JobForks(self._reader, self._starter, registry)
         self._deletion = JobDeletion(
             temporal, self._reader, self._controls, settings.delete_cancel_wait_seconds
         )
@@ -129,6 +131,25 @@ class JobService:
     ) -> JobRecord:
         """A fresh job from the original spec, or from ``spec`` when the caller amends it."""
         return await self._controls.restart(user_id, job_id, spec, reason)
+
+    async def plan_fork(
+        self,
+        user_id: str,
+        job_id: str,
+        from_phase: str,
+        *,
+        spec: dict[str, Any] | None = None,
+        from_checkpoint: bool = False,
+    ) -> ForkPlan:
+        """Checks that the ended job can be forked at ``from_phase`` and reads what it reuses
+        from Temporal; ``start_fork`` starts it (a caller's rate limit fits between)."""
+        return await self._forks.plan(
+            user_id, job_id, from_phase, spec=spec, from_checkpoint=from_checkpoint
+        )
+
+    async def start_fork(self, plan: ForkPlan) -> JobRecord:
+        """Starts a planned fork: a new job whose record says what it was forked from."""
+        return await self._forks.start(plan)
 
     async def delete(self, user_id: str, job_id: str, redis: Redis, *, force: bool = False) -> None:
         """Removes an ended job from Temporal and the live feed; a running one is refused

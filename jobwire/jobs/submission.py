@@ -18,6 +18,7 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from jobwire.contract.events import utc_now
+from jobwire.contract.forks import ForkStart, fork_memo
 from jobwire.contract.job_settings import settings_for
 from jobwire.contract.phases import CarriedState, PlannedPhase
 from jobwire.contract.records import ControlNote, JobRecord
@@ -57,6 +58,7 @@ class JobStarter:
         idempotency_key: str | None = None,
         restarted_from: str | None = None,
         restart_note: ControlNote | None = None,
+        fork: ForkStart | None = None,
     ) -> tuple[JobRecord, bool]:
         """Starts a job; ``(record, created)``, where a repeated idempotency key finds the
         existing job and ``created`` is False."""
@@ -78,6 +80,7 @@ class JobStarter:
             restarted_from=restarted_from,
             restart_note=restart_note,
             webhook=self.settings.webhook_plan(user_id, parsed.webhook),
+            fork=fork,
         )
         try:
             handle = await self.start(job)
@@ -115,7 +118,11 @@ class JobStarter:
                     SearchAttributePair(SA_PROGRESS, progress),
                 ]
             ),
-            memo={"spec": job.spec, "phases": [phase.name for phase in job.phases]},
+            memo={
+                "spec": job.spec,
+                "phases": [phase.name for phase in job.phases],
+                **fork_memo(job.fork),
+            },
             id_reuse_policy=(
                 WorkflowIDReusePolicy.ALLOW_DUPLICATE
                 if carried
@@ -157,6 +164,7 @@ def _initial_record(job: JobWorkflowInput, run_id: str | None) -> JobRecord:
         allowed_actions=allowed_actions(JobState.CREATED),
         restarted_from=job.restarted_from,
         last_control=job.restart_note,
+        forked_from=job.fork.source if job.fork else None,
         created_at=now,
         updated_at=now,
     )
@@ -170,4 +178,6 @@ def _static_details(job: JobWorkflowInput) -> str:
         lines.append(job.description)
     if job.restarted_from:
         lines.append(f"restart of `{job.restarted_from}`")
+    if job.fork:
+        lines.append(f"fork of `{job.fork.source.job_id}` at `{job.fork.source.phase}`")
     return "  \n".join(lines)

@@ -10,7 +10,8 @@ from typing import Any
 
 from temporalio.client import WorkflowExecution, WorkflowExecutionStatus
 
-from jobwire.contract.records import JobRecord, JobSummary
+from jobwire.contract.forks import FORK_MEMO
+from jobwire.contract.records import ForkOrigin, JobRecord, JobSummary
 from jobwire.contract.states import JobState, allowed_actions
 from jobwire.contract.workflow_api import SA_PROGRESS, SA_STATE, SA_TYPE, SA_USER_ID
 
@@ -32,6 +33,7 @@ async def summary_from_visibility(
         phases: list[str] = list(await execution.memo_value("phases", []))
     except Exception:  # an unreadable memo costs the phase names, never the row
         phases = []
+    forked_from = await _forked_from(execution)
     known = attributes.get(SA_STATE)
     closed_state = _STATE_OF_STATUS.get(execution.status) if execution.status else None
     resolved = state if state is not None and state.is_terminal else None
@@ -50,7 +52,17 @@ async def summary_from_visibility(
         started_at=execution.start_time,
         updated_at=execution.close_time or execution.start_time,
         finished_at=execution.close_time,
+        forked_from=forked_from,
     )
+
+
+async def _forked_from(execution: WorkflowExecution) -> ForkOrigin | None:
+    """The fork's origin from the memo; none for a job that is no fork, or an unreadable one."""
+    try:
+        value = await execution.memo_value(FORK_MEMO, None)
+        return None if value is None else ForkOrigin.model_validate(value)
+    except Exception:  # an unreadable memo costs the origin, never the row
+        return None
 
 
 async def record_from_visibility(

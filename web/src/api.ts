@@ -13,6 +13,7 @@ import type {
   JobTypeInfo,
   Meta,
   Problem,
+  ForkRequest,
 } from "./types";
 
 export class ApiError extends Error {
@@ -98,6 +99,11 @@ export class Api {
   control(jobId: string, action: JobAction, spec?: Record<string, unknown>): Promise<JobRecord> {
     const body = action === "restart" && spec ? { spec } : undefined;
     return this.request("POST", `/api/jobs/${encodeURIComponent(jobId)}/${action}`, body);
+  }
+
+  /** Starts a new job that reuses the ended job's outputs of the phases before `from_phase`. */
+  fork(jobId: string, request: ForkRequest): Promise<JobRecord> {
+    return this.request("POST", `/api/jobs/${encodeURIComponent(jobId)}/fork`, request);
   }
 
   /** Deletes the job for good; a running one answers 409 unless `force`. */

@@ -79,6 +79,20 @@ export interface JobSummary {
   started_at?: string | null;
   updated_at: string;
   finished_at?: string | null;
+  /** The job and phase this one was forked from (`POST /api/jobs/{id}/fork`). */
+  forked_from?: ForkOrigin | null;
+}
+
+export interface ForkOrigin {
+  job_id: string;
+  phase: string;
+}
+
+/** The body of `POST /api/jobs/{id}/fork`. */
+export interface ForkRequest {
+  from_phase: string;
+  from_checkpoint?: boolean;
+  spec?: Record<string, unknown>;
 }
 
 /** The full record `GET /api/jobs/{id}` and every control return. */

@@ -197,6 +197,8 @@ def _what_happened(job: JobRecord) -> list[tuple[str, str | Text]]:
         rows.append(("paused by", job.paused_by))
     if job.last_control:
         rows.append(("last control", format_control(job.last_control)))
+    if origin := job.forked_from:
+        rows.append(("forked from", f"{origin.job_id} at {origin.phase}"))
     if cp := job.checkpoint:
         taken = format_time(cp.taken_at)
         rows.append(("checkpoint", f"{cp.phase}: {cp.position} ({cp.size_bytes} bytes, {taken})"))

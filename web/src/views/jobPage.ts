@@ -5,7 +5,7 @@
  * when a phase picked up after a crash, and a failed job says what the user can do next.
  */
 
-import { canDelete, enabledActions, nextStepForFailed } from "../actions";
+import { canDelete, canFork, enabledActions, nextStepForFailed } from "../actions";
 import { ApiError } from "../api";
 import type { AppContext, Unmount } from "../context";
 import { markDeleted } from "../deleted";
@@ -17,6 +17,7 @@ import { bytes, dateTime, pct, queueWait, time } from "../format";
 import { renderResult } from "../results";
 import { jobHref, jobsHref, submitHref, temporalHref } from "../router";
 import { isTerminal, type ControlNote, type JobAction, type JobEvent, type JobRecord } from "../types";
+import { forkPanel } from "./forkPanel";
 import { FoundSourcesLive, SynthesisStream } from "./research";
 import { loading, notice, progressBar, setProgress, stateBadge } from "./widgets";
 
@@ -48,7 +49,8 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
   }
   const deleteButton = h("button", { type: "button", "data-action": "delete", class: "danger", disabled: true }, "Delete");
   deleteButton.addEventListener("click", () => void remove());
-  controls.append(deleteButton);
+  const fork = forkPanel(ctx, jobId);
+  controls.append(fork.button, deleteButton);
   const failure = h("section", { class: "failure", hidden: true, "data-testid": "failure" });
   const checkpointEl = h("section", { "aria-label": "Last checkpoint" });
   const timeline = h("ol", { class: "timeline", "data-testid": "timeline" });
@@ -67,6 +69,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     stepEl,
     phasesEl,
     h("div", { class: "controls-row" }, controls, controlMsg),
+    fork.panel,
     failure,
     h("div", { class: "columns" },
       h("section", { class: "panel" }, h("h2", {}, "Timeline"), timeline),
@@ -132,6 +135,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     if (record.last_heartbeat_at && record.state === "running") rows.push(["Last heartbeat", dateTime(record.last_heartbeat_at), "job-last-heartbeat"]);
     if (record.last_control) rows.push(["Last control", controlText(record.last_control), "job-last-control"]);
     if (record.restarted_from) rows.push(["Restarted from", h("a", { href: jobHref(record.restarted_from), class: "mono" }, record.restarted_from), "job-restarted-from"]);
+    if (record.forked_from) rows.push(["Forked from", h("span", {}, h("a", { href: jobHref(record.forked_from.job_id), class: "mono" }, record.forked_from.job_id), ` at ${record.forked_from.phase}`), "job-forked-from"]);
     metaEl.replaceChildren(...rows.flatMap(([k, v, id]) => [h("dt", {}, k), h("dd", { class: "num", "data-testid": id }, v)]));
   };
 
@@ -152,6 +156,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
       button.setAttribute("aria-busy", busy === action ? "true" : "false");
     }
     deleteButton.disabled = !canDelete(record.state, busy !== null);
+    fork.render(record, canFork(record.state, busy !== null));
   };
 
   const renderFailure = (record: JobRecord) => {
