@@ -95,4 +95,7 @@ def _new_record(job: JobWorkflowInput) -> JobRecord:
         last_control=job.restart_note,
         created_at=now,
         updated_at=now,
+        name=job.name,
+        tags=job.tags,
+        summary=job.summary,
     )

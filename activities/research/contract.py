@@ -13,6 +13,12 @@ from jobwire.contract.job_type import JobTypeDefinition, Phase, examples_from
 
 EXAMPLES = example_path("research.json")
 
+
+def summarize(spec: ResearchInput) -> str:
+    """The question itself: it is what a person remembers the job by."""
+    return spec.question
+
+
 JOB_TYPE = JobTypeDefinition.define(
     ResearchInput,
     (
@@ -24,4 +30,5 @@ JOB_TYPE = JobTypeDefinition.define(
     result_model=ResearchResult,
     settings_model=ResearchSettings,
     examples=examples_from(EXAMPLES),
+    summarize=summarize,
 )

@@ -10,13 +10,14 @@ job types' heavy dependencies load only where phases run.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from jobwire.contract.labels import one_line
 from jobwire.contract.specs import JobInput
 
 
@@ -42,6 +43,9 @@ class JobTypeDefinition:
     examples: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     final_errors: tuple[type[BaseException], ...] = ()
     """Exceptions of the type's own that recur on every attempt: they fail the job at once."""
+    summarize: Callable[[Any], str] | None = None
+    """The one line a list shows for a spec of this type ("buy 1200 ACME by VWAP in 12
+    slices"); takes the type's own input model."""
 
     @classmethod
     def define(  # noqa: PLR0913 -- keyword-only parts of one contract, each named
@@ -55,6 +59,7 @@ class JobTypeDefinition:
         settings_model: type[BaseModel] | None = None,
         examples: Sequence[dict[str, Any]] = (),
         final_errors: Sequence[type[BaseException]] = (),
+        summarize: Callable[[Any], str] | None = None,
     ) -> JobTypeDefinition:
         """The contract, its name taken from the input model's ``Literal`` ``type``."""
         name = input_model.model_fields["type"].default
@@ -72,11 +77,17 @@ class JobTypeDefinition:
             settings_model=settings_model,
             examples=tuple(examples),
             final_errors=tuple(final_errors),
+            summarize=summarize,
         )
 
     @property
     def phase_names(self) -> list[str]:
         return [phase.name for phase in self.phases]
+
+    def summary_of(self, spec: JobInput) -> str:
+        """The spec's one line: the type's own words, or its name and description without."""
+        text = self.summarize(spec) if self.summarize else f"{self.name}: {self.description}"
+        return one_line(text)
 
     def activity_name(self, phase: Phase) -> str:
         """Each phase is its own activity type, so Temporal's UI and CLI name what runs."""

@@ -92,6 +92,13 @@ class JobSummary(BaseModel):
         "subscriber with ``since`` = seq still needs. Null when the record was rebuilt from "
         "Temporal with no event folded in yet.",
     )
+    name: str | None = Field(default=None, description="The name given at submit, if any.")
+    tags: list[str] = Field(default_factory=list, description="The tags given at submit.")
+    summary: str = Field(
+        default="",
+        description="One line its job type derives from the spec, e.g. 'buy 1200 "
+        "ACME by VWAP in 12 slices' (empty in records from before summaries).",
+    )
 
 
 class JobRecord(JobSummary):

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, field_validator
 
 from jobwire.contract import SCHEMA_VERSION
+from jobwire.contract.labels import JobName, JobTags
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -82,3 +83,7 @@ class JobInput(SpecModel):
 
     schema_version: int = Field(default=SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION)
     type: str
+    name: JobName | None = Field(
+        default=None, description="What to call the job in lists; its summary when left out."
+    )
+    tags: JobTags = Field(default_factory=list)

@@ -15,6 +15,7 @@ from typing import Any
 from redis.asyncio import Redis
 from temporalio.client import Client
 
+from jobwire.contract.filters import JobFilter
 from jobwire.contract.records import JobPage, JobRecord, JobStats, StaleJobs
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.contract.states import JobAction, JobState
@@ -95,10 +96,13 @@ class JobService:
         type: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        job_filter: JobFilter | None = None,
     ) -> JobPage:
-        """The user's jobs in visibility's default order (running first, newest first); an
-        unregistered ``type`` is refused as invalid input."""
-        return await self._listing.list(user_id, state=state, type=type, limit=limit, cursor=cursor)
+        """The user's jobs in visibility's default order (running first, newest first),
+        narrowed by ``job_filter``; an unregistered ``type`` is refused as invalid input."""
+        return await self._listing.list(
+            user_id, state=state, type=type, limit=limit, cursor=cursor, job_filter=job_filter
+        )
 
     async def stale(self, user_id: str, older_than_seconds: float | None = None) -> StaleJobs:
         """Running jobs whose phase has not heartbeated for longer than the threshold

@@ -32,6 +32,7 @@ from jobwire.contract.workflow_api import (
     idempotent_job_id,
     new_job_id,
 )
+from jobwire.jobs.labelling import label_attributes, static_summary
 from jobwire.jobs.reading import JobReader
 from jobwire.settings import Settings
 
@@ -75,6 +76,9 @@ class JobStarter:
             description=definition.description,
             restarted_from=restarted_from,
             restart_note=restart_note,
+            name=parsed.name,
+            tags=list(parsed.tags),
+            summary=definition.summary_of(parsed),
         )
         try:
             handle = await self.start(job)
@@ -110,16 +114,21 @@ class JobStarter:
                     SearchAttributePair(SA_TYPE, job.type),
                     SearchAttributePair(SA_STATE, state.value),
                     SearchAttributePair(SA_PROGRESS, progress),
+                    *label_attributes(job),
                 ]
             ),
-            memo={"spec": job.spec, "phases": [phase.name for phase in job.phases]},
+            memo={
+                "spec": job.spec,
+                "phases": [phase.name for phase in job.phases],
+                "summary": job.summary,
+            },
             id_reuse_policy=(
                 WorkflowIDReusePolicy.ALLOW_DUPLICATE
                 if carried
                 else WorkflowIDReusePolicy.REJECT_DUPLICATE
             ),
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-            static_summary=f"{job.type} job for {job.user_id}",
+            static_summary=static_summary(job),
             static_details=_static_details(job),
         )
 
@@ -151,6 +160,9 @@ def _initial_record(job: JobWorkflowInput, run_id: str | None) -> JobRecord:
         last_control=job.restart_note,
         created_at=now,
         updated_at=now,
+        name=job.name,
+        tags=job.tags,
+        summary=job.summary,
     )
 
 

@@ -1,0 +1,52 @@
+"""Which of a user's jobs a list or a bulk action means: one model, whichever edge it came from.
+
+Every field narrows the set (tags: the job carries all of them); each becomes a clause of a
+Temporal visibility query in ``jobwire.jobs.visibility_query``, never a filter applied after
+the fact, so a page is always full and a cursor pages the same set.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Self
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from jobwire.contract.labels import NAME_MAX_LENGTH, NAME_PATTERN, TAGS_MAX, JobTag
+from jobwire.contract.states import JobState
+
+TYPE_MAX_LENGTH = 64
+
+NamePrefix = Annotated[
+    str, StringConstraints(min_length=1, max_length=NAME_MAX_LENGTH, pattern=NAME_PATTERN)
+]
+
+
+class JobFilter(BaseModel):
+    """Jobs of one user that match every given field; none given means all of them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tags: list[JobTag] = Field(
+        default_factory=list, max_length=TAGS_MAX, description="Jobs carrying every one of these."
+    )
+    name_prefix: NamePrefix | None = Field(
+        default=None, description="Jobs whose name starts with this (case-sensitive)."
+    )
+    type: Annotated[str, StringConstraints(min_length=1, max_length=TYPE_MAX_LENGTH)] | None = None
+    state: JobState | None = None
+    created_after: AwareDatetime | None = Field(
+        default=None, description="Jobs whose current run started at or after this time."
+    )
+    created_before: AwareDatetime | None = Field(
+        default=None, description="Jobs whose current run started before this time."
+    )
+
+    @model_validator(mode="after")
+    def _range_is_forward(self) -> Self:
+        after, before = self.created_after, self.created_before
+        if after is not None and before is not None and before <= after:
+            raise ValueError("created_before must be later than created_after")
+        return self
+
+    def is_empty(self) -> bool:
+        return self == JobFilter()
