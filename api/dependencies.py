@@ -42,6 +42,11 @@ def _limiter(request: Request) -> SubmissionLimiter:
     return limiter
 
 
+def _action_limiter(request: Request) -> SubmissionLimiter:
+    limiter: SubmissionLimiter = request.app.state.action_limiter
+    return limiter
+
+
 def _metrics(request: Request) -> ApiMetrics:
     metrics: ApiMetrics = request.app.state.metrics
     return metrics
@@ -58,6 +63,7 @@ ServicesDep = Annotated[Services, Depends(_services)]
 Jobs = Annotated[JobService, Depends(_jobs)]
 RedisDep = Annotated[Redis, Depends(_redis)]
 Limiter = Annotated[SubmissionLimiter, Depends(_limiter)]
+ActionLimiter = Annotated[SubmissionLimiter, Depends(_action_limiter)]
 Metrics = Annotated[ApiMetrics, Depends(_metrics)]
 Registry = Annotated[JobTypeRegistry, Depends(_registry)]
 Liveness = Annotated[TaskQueueLiveness, Depends(_liveness)]

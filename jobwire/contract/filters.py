@@ -7,9 +7,9 @@ the fact, so a page is always full and a cursor pages the same set.
 
 from __future__ import annotations
 
-from typing import Annotated, Self
+from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from jobwire.contract.labels import NAME_MAX_LENGTH, NAME_PATTERN, TAGS_MAX, JobTag
 from jobwire.contract.states import JobState
@@ -40,13 +40,6 @@ class JobFilter(BaseModel):
     created_before: AwareDatetime | None = Field(
         default=None, description="Jobs whose current run started before this time."
     )
-
-    @model_validator(mode="after")
-    def _range_is_forward(self) -> Self:
-        after, before = self.created_after, self.created_before
-        if after is not None and before is not None and before <= after:
-            raise ValueError("created_before must be later than created_after")
-        return self
 
     def is_empty(self) -> bool:
         return self == JobFilter()

@@ -15,11 +15,13 @@ from typing import Any
 from redis.asyncio import Redis
 from temporalio.client import Client
 
+from jobwire.contract.bulk import BulkRequest, BulkResult
 from jobwire.contract.filters import JobFilter
 from jobwire.contract.records import JobPage, JobRecord, JobStats, StaleJobs
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.contract.states import JobAction, JobState
 from jobwire.contract.workflow_api import idempotent_job_id
+from jobwire.jobs.bulk import Admit, BulkActions
 from jobwire.jobs.controls import JobControls
 from jobwire.jobs.deletion import JobDeletion
 from jobwire.jobs.listing import JobListing
@@ -58,6 +60,7 @@ class JobService:
         signer = CursorSigner.for_settings(settings)
         self._listing = JobListing(temporal, registry, signer, store)
         self._controls = JobControls(temporal, self._reader, self._starter)
+        self._bulk = BulkActions(temporal, self._listing, self._controls)
         self._deletion = JobDeletion(
             temporal, self._reader, self._controls, settings.delete_cancel_wait_seconds
         )
@@ -123,6 +126,16 @@ class JobService:
         """Pause, resume or cancel; ``IllegalTransition`` carries the state that refused it.
         ``user_id`` and ``reason`` are kept in Temporal's history and the job's events."""
         return await self._controls.control(user_id, job_id, action, reason)
+
+    async def bulk(
+        self, user_id: str, request: BulkRequest, *, admit: Admit | None = None
+    ) -> BulkResult:
+        """One action on many jobs, each answered done, not allowed or not found; ``admit``
+        is asked before each restart, which starts a job."""
+        max_jobs = self.settings.bulk_action_max_jobs
+        if admit is None:
+            return await self._bulk.run(user_id, request, max_jobs=max_jobs)
+        return await self._bulk.run(user_id, request, max_jobs=max_jobs, admit=admit)
 
     async def restart(
         self,

@@ -142,7 +142,6 @@ async def test_labels_out_of_bounds_are_422_problems(api: Api, labels: dict) -> 
         [("tag", "no spaces")],
         [("tag", f"t{i}") for i in range(11)],
         [("name_prefix", "x" * 121)],
-        [("created_after", "2026-01-02T00:00:00Z"), ("created_before", "2026-01-01T00:00:00Z")],
         [("created_after", "2026-01-02T00:00:00")],
         [("type", "nosuchtype")],
     ],
