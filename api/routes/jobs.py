@@ -67,7 +67,7 @@ async def stale_jobs(
 
 
 @router.get(
-    "/{job_id}",
+    "/{job_id:job_segment}",
     response_model=JobRecord,
     responses=problem_responses(404),
     summary="Read a job",

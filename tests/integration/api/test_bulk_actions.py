@@ -149,3 +149,13 @@ async def test_bulk_actions_are_rate_limited_per_user(
             refused = await http.post("/api/jobs/actions", json=body)
             assert refused.status_code == 429 and "Retry-After" in refused.headers
             assert (await other.post("/api/jobs/actions", json=body)).status_code == 200
+
+
+async def test_the_actions_resource_allows_only_post(api: Api) -> None:
+    async with api.client("ida") as http:
+        options = await http.options("/api/jobs/actions")
+        assert options.status_code == 204 and options.headers["Allow"] == "OPTIONS, POST"
+        for method in ("GET", "DELETE"):
+            refused = await http.request(method, "/api/jobs/actions")
+            assert refused.status_code == 405, refused.text
+            assert refused.headers["Allow"] == "OPTIONS, POST"
