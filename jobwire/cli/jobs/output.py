@@ -169,6 +169,9 @@ def print_job(
     table.add_column()
     rows: list[tuple[str, str | Text]] = [
         ("job", job.job_id),
+        ("name", job.name or "-"),
+        ("summary", job.summary or "-"),
+        ("tags", ", ".join(job.tags) or "-"),
         ("type", job.type),
         ("state", format_state(job.state)),
         ("progress", format_progress(job.progress).strip()),
