@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=problem_response
 @router.post(
     "/actions",
     response_model=BulkResult,
-    responses=problem_responses(413, 429),
+    responses=problem_responses(400, 413, 429),
     summary="Pause, resume, cancel or restart many jobs",
     description="Names the jobs by `ids` or by `filter` (the list's filters); answers each "
     "job with `done`, `not_allowed` (its state refuses the action) or `not_found`.",
