@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Query
-from pydantic import AwareDatetime, ValidationError
+from pydantic import ValidationError
 
-from jobwire.contract.filters import TYPE_MAX_LENGTH, JobFilter, NamePrefix
+from jobwire.contract.filters import TYPE_MAX_LENGTH, Instant, JobFilter, NamePrefix
 from jobwire.contract.labels import TAGS_MAX, JobTag
 from jobwire.contract.states import JobState
 from jobwire.errors import InvalidSpec
@@ -31,10 +31,10 @@ def job_filter(
         NamePrefix | None, Query(description="Jobs whose name starts with this (case-sensitive).")
     ] = None,
     created_after: Annotated[
-        AwareDatetime | None, Query(description="Jobs started at or after this RFC 3339 time.")
+        Instant | None, Query(description="Jobs started at or after this RFC 3339 time.")
     ] = None,
     created_before: Annotated[
-        AwareDatetime | None, Query(description="Jobs started before this RFC 3339 time.")
+        Instant | None, Query(description="Jobs started before this RFC 3339 time.")
     ] = None,
 ) -> JobFilter:
     try:

@@ -24,7 +24,7 @@ from jobwire.contract.bulk import (
 from jobwire.contract.states import JobAction
 from jobwire.errors import IllegalTransition, InvalidSpec, JobNotFound
 from jobwire.jobs.controls import JobControls
-from jobwire.jobs.listing import JobListing
+from jobwire.jobs.visibility_query import filtered_jobs
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +40,8 @@ async def _always() -> bool:
 
 
 class BulkActions:
-    def __init__(self, temporal: Client, listing: JobListing, controls: JobControls) -> None:
+    def __init__(self, temporal: Client, controls: JobControls) -> None:
         self.temporal = temporal
-        self.listing = listing
         self.controls = controls
 
     async def run(
@@ -69,8 +68,10 @@ class BulkActions:
     async def _matching(
         self, user_id: str, request: BulkByFilter, max_jobs: int
     ) -> tuple[list[str], bool]:
-        """The ids of the first ``max_jobs`` jobs the filter matches, and whether more did."""
-        query = self.listing.query(user_id, request.filter)
+        """The ids of the first ``max_jobs`` jobs the filter matches, and whether more did; a
+        type no job has (an unregistered one too) matches none, as the published schema
+        allows any."""
+        query = filtered_jobs(user_id, request.filter)
         found = [
             execution.id
             async for execution in self.temporal.list_workflows(query, limit=max_jobs + 1)

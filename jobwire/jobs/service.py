@@ -60,7 +60,7 @@ class JobService:
         signer = CursorSigner.for_settings(settings)
         self._listing = JobListing(temporal, registry, signer, store)
         self._controls = JobControls(temporal, self._reader, self._starter)
-        self._bulk = BulkActions(temporal, self._listing, self._controls)
+        self._bulk = BulkActions(temporal, self._controls)
         self._deletion = JobDeletion(
             temporal, self._reader, self._controls, settings.delete_cancel_wait_seconds
         )

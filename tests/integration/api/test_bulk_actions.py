@@ -122,7 +122,7 @@ async def test_a_filter_matching_more_than_the_bound_acts_on_the_bound_and_says_
         {"action": "cancel", "ids": [f"job-{i}" for i in range(1001)]},
         {"action": "delete", "ids": ["job-1"]},
         {"action": "cancel", "filter": {"tags": ["bad tag"]}},
-        {"action": "cancel", "filter": {"type": "nosuchtype"}},
+        {"action": "cancel", "filter": {"created_after": 0.5}},
         {"action": "cancel", "filter": {"colour": "red"}},
     ],
 )
@@ -131,6 +131,14 @@ async def test_bulk_requests_out_of_bounds_are_422_problems(api: Api, body: dict
         response = await http.post("/api/jobs/actions", json=body)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_filter_on_a_type_no_job_has_matches_none(api: Api) -> None:
+    async with api.client("jan") as http:
+        body = {"action": "cancel", "filter": {"type": "nosuchtype"}}
+        response = await http.post("/api/jobs/actions", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"action": "cancel", "results": [], "more": False}
 
 
 async def test_bulk_actions_are_rate_limited_per_user(

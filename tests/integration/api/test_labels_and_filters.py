@@ -143,6 +143,8 @@ async def test_labels_out_of_bounds_are_422_problems(api: Api, labels: dict) -> 
         [("tag", f"t{i}") for i in range(11)],
         [("name_prefix", "x" * 121)],
         [("created_after", "2026-01-02T00:00:00")],
+        [("created_before", "0.5")],
+        [("created_after", "2026-01-02 00:00:00Z")],
         [("type", "nosuchtype")],
     ],
 )
