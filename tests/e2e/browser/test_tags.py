@@ -34,6 +34,9 @@ async def test_a_name_and_a_tag_given_at_submit_show_in_the_list(
     await page.get_by_role("button", name="Submit analysis job").click()
     await expect(page).to_have_url(re.compile(r"#/jobs/job-[0-9a-f-]+$"))
     job_id = page.url.rsplit("/", 1)[1]
+    labels = page.get_by_test_id("job-labels")
+    await expect(labels.locator(".job-name")).to_have_text("quarterly close")
+    await expect(labels.locator(".tag")).to_have_text(["nightly", "team:risk"])
     record = await stack.record("alice", job_id)
     assert (record.name, record.tags) == ("quarterly close", ["nightly", "team:risk"])
 
