@@ -47,6 +47,11 @@ async def _limiter(request: Request) -> SubmissionLimiter:
     return limiter
 
 
+async def _action_limiter(request: Request) -> SubmissionLimiter:
+    limiter: SubmissionLimiter = request.app.state.action_limiter
+    return limiter
+
+
 async def _metrics(request: Request) -> ApiMetrics:
     metrics: ApiMetrics = request.app.state.metrics
     return metrics
@@ -63,6 +68,7 @@ ServicesDep = Annotated[Services, Depends(_services)]
 Jobs = Annotated[JobService, Depends(_jobs)]
 RedisDep = Annotated[Redis, Depends(_redis)]
 Limiter = Annotated[SubmissionLimiter, Depends(_limiter)]
+ActionLimiter = Annotated[SubmissionLimiter, Depends(_action_limiter)]
 Metrics = Annotated[ApiMetrics, Depends(_metrics)]
 Registry = Annotated[JobTypeRegistry, Depends(_registry)]
 Liveness = Annotated[TaskQueueLiveness, Depends(_liveness)]

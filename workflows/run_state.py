@@ -115,4 +115,7 @@ def _new_record(job: JobWorkflowInput) -> JobRecord:
         forked_from=job.fork.source if job.fork else None,
         created_at=now,
         updated_at=now,
+        name=job.name,
+        tags=job.tags,
+        summary=job.summary,
     )

@@ -104,6 +104,13 @@ class JobSummary(BaseModel):
     forked_from: ForkOrigin | None = Field(
         default=None, description="The job and phase this one was forked from, if it was."
     )
+    name: str | None = Field(default=None, description="The name given at submit, if any.")
+    tags: list[str] = Field(default_factory=list, description="The tags given at submit.")
+    summary: str = Field(
+        default="",
+        description="One line its job type derives from the spec, e.g. 'buy 1200 "
+        "ACME by VWAP in 12 slices' (empty in records from before summaries).",
+    )
 
 
 class JobRecord(JobSummary):

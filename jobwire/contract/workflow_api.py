@@ -31,7 +31,9 @@ SA_USER_ID = SearchAttributeKey.for_keyword("JobUserId")
 SA_TYPE = SearchAttributeKey.for_keyword("JobType")
 SA_STATE = SearchAttributeKey.for_keyword("JobState")
 SA_PROGRESS = SearchAttributeKey.for_float("JobProgress")
-SEARCH_ATTRIBUTES = (SA_USER_ID, SA_TYPE, SA_STATE, SA_PROGRESS)
+SA_TAGS = SearchAttributeKey.for_keyword_list("JobTags")
+SA_NAME = SearchAttributeKey.for_keyword("JobName")
+SEARCH_ATTRIBUTES = (SA_USER_ID, SA_TYPE, SA_STATE, SA_PROGRESS, SA_TAGS, SA_NAME)
 
 JOB_ID_PREFIX = "job-"
 _IDEMPOTENCY_NAMESPACE = uuid.UUID("3f1c8a2e-6d0b-4c1e-9a57-2b8f0e4d7c61")
@@ -82,6 +84,9 @@ class JobWorkflowInput(BaseModel):
     fork: ForkStart | None = Field(
         default=None, description="The finished phases a forked job reuses instead of running."
     )
+    name: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    summary: str = Field(default="", description="The job type's one line for the spec.")
 
 
 class ControlRequest(BaseModel):

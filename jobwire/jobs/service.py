@@ -15,10 +15,13 @@ from typing import Any
 from redis.asyncio import Redis
 from temporalio.client import Client
 
+from jobwire.contract.bulk import BulkRequest, BulkResult
+from jobwire.contract.filters import JobFilter
 from jobwire.contract.records import JobPage, JobRecord, JobStats, StaleJobs
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.contract.states import JobAction, JobState
 from jobwire.contract.workflow_api import idempotent_job_id
+from jobwire.jobs.bulk import Admit, BulkActions
 from jobwire.jobs.controls import JobControls
 from jobwire.jobs.deletion import JobDeletion
 from jobwire.jobs.forking import ForkPlan, JobForks
@@ -59,6 +62,7 @@ class JobService:
         self._listing = JobListing(temporal, registry, signer, store)
         self._controls = JobControls(temporal, self._reader, self._starter)
         self._forks = JobForks(self._reader, self._starter, registry)
+        self._bulk = BulkActions(temporal, self._controls)
         self._deletion = JobDeletion(
             temporal, self._reader, self._controls, settings.delete_cancel_wait_seconds
         )
@@ -97,10 +101,13 @@ class JobService:
         type: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        job_filter: JobFilter | None = None,
     ) -> JobPage:
-        """The user's jobs in visibility's default order (running first, newest first); an
-        unregistered ``type`` is refused as invalid input."""
-        return await self._listing.list(user_id, state=state, type=type, limit=limit, cursor=cursor)
+        """The user's jobs in visibility's default order (running first, newest first),
+        narrowed by ``job_filter``; an unregistered ``type`` is refused as invalid input."""
+        return await self._listing.list(
+            user_id, state=state, type=type, limit=limit, cursor=cursor, job_filter=job_filter
+        )
 
     async def stale(self, user_id: str, older_than_seconds: float | None = None) -> StaleJobs:
         """Running jobs whose phase has not heartbeated for longer than the threshold
@@ -121,6 +128,16 @@ class JobService:
         """Pause, resume or cancel; ``IllegalTransition`` carries the state that refused it.
         ``user_id`` and ``reason`` are kept in Temporal's history and the job's events."""
         return await self._controls.control(user_id, job_id, action, reason)
+
+    async def bulk(
+        self, user_id: str, request: BulkRequest, *, admit: Admit | None = None
+    ) -> BulkResult:
+        """One action on many jobs, each answered done, not allowed or not found; ``admit``
+        is asked before each restart, which starts a job."""
+        max_jobs = self.settings.bulk_action_max_jobs
+        if admit is None:
+            return await self._bulk.run(user_id, request, max_jobs=max_jobs)
+        return await self._bulk.run(user_id, request, max_jobs=max_jobs, admit=admit)
 
     async def restart(
         self,

@@ -35,6 +35,7 @@ from jobwire.contract.workflow_api import (
     idempotent_job_id,
     new_job_id,
 )
+from jobwire.jobs.labelling import label_attributes, static_summary
 from jobwire.jobs.reading import JobReader
 from jobwire.settings import Settings
 
@@ -81,6 +82,9 @@ class JobStarter:
             restart_note=restart_note,
             webhook=self.settings.webhook_plan(user_id, parsed.webhook),
             fork=fork,
+            name=parsed.name,
+            tags=list(parsed.tags),
+            summary=definition.summary_of(parsed),
         )
         try:
             handle = await self.start(job)
@@ -116,12 +120,14 @@ class JobStarter:
                     SearchAttributePair(SA_TYPE, job.type),
                     SearchAttributePair(SA_STATE, state.value),
                     SearchAttributePair(SA_PROGRESS, progress),
+                    *label_attributes(job),
                 ]
             ),
             memo={
                 "spec": job.spec,
                 "phases": [phase.name for phase in job.phases],
                 **fork_memo(job.fork),
+                "summary": job.summary,
             },
             id_reuse_policy=(
                 WorkflowIDReusePolicy.ALLOW_DUPLICATE
@@ -129,7 +135,7 @@ class JobStarter:
                 else WorkflowIDReusePolicy.REJECT_DUPLICATE
             ),
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-            static_summary=f"{job.type} job for {job.user_id}",
+            static_summary=static_summary(job),
             static_details=_static_details(job),
         )
 
@@ -167,6 +173,9 @@ def _initial_record(job: JobWorkflowInput, run_id: str | None) -> JobRecord:
         forked_from=job.fork.source if job.fork else None,
         created_at=now,
         updated_at=now,
+        name=job.name,
+        tags=job.tags,
+        summary=job.summary,
     )
 
 

@@ -13,7 +13,14 @@ from temporalio.client import WorkflowExecution, WorkflowExecutionStatus
 from jobwire.contract.forks import FORK_MEMO
 from jobwire.contract.records import ForkOrigin, JobRecord, JobSummary
 from jobwire.contract.states import JobState, allowed_actions
-from jobwire.contract.workflow_api import SA_PROGRESS, SA_STATE, SA_TYPE, SA_USER_ID
+from jobwire.contract.workflow_api import (
+    SA_NAME,
+    SA_PROGRESS,
+    SA_STATE,
+    SA_TAGS,
+    SA_TYPE,
+    SA_USER_ID,
+)
 
 _STATE_OF_STATUS = {
     WorkflowExecutionStatus.COMPLETED: JobState.COMPLETED,
@@ -31,8 +38,9 @@ async def summary_from_visibility(
     attributes = execution.typed_search_attributes
     try:
         phases: list[str] = list(await execution.memo_value("phases", []))
+        summary = str(await execution.memo_value("summary", ""))
     except Exception:  # an unreadable memo costs the phase names, never the row
-        phases = []
+        phases, summary = [], ""
     forked_from = await _forked_from(execution)
     known = attributes.get(SA_STATE)
     closed_state = _STATE_OF_STATUS.get(execution.status) if execution.status else None
@@ -53,6 +61,9 @@ async def summary_from_visibility(
         updated_at=execution.close_time or execution.start_time,
         finished_at=execution.close_time,
         forked_from=forked_from,
+        name=attributes.get(SA_NAME),
+        tags=list(attributes.get(SA_TAGS) or []),
+        summary=summary,
     )
 
 

@@ -4,6 +4,7 @@
  */
 
 import type {
+  BulkResult,
   EventPage,
   JobAction,
   JobEvent,
@@ -30,6 +31,8 @@ export class ApiError extends Error {
 export interface ListQuery {
   state?: string;
   type?: string;
+  tags?: string[];
+  namePrefix?: string;
   limit?: number;
   cursor?: string | null;
 }
@@ -56,10 +59,17 @@ export class Api {
     const params = new URLSearchParams();
     if (query.state) params.set("state", query.state);
     if (query.type) params.set("type", query.type);
+    for (const tag of query.tags ?? []) params.append("tag", tag);
+    if (query.namePrefix) params.set("name_prefix", query.namePrefix);
     if (query.limit) params.set("limit", String(query.limit));
     if (query.cursor) params.set("cursor", query.cursor);
     const qs = params.toString();
     return this.request("GET", `/api/jobs${qs ? `?${qs}` : ""}`);
+  }
+
+  /** One action on many jobs, by ids or by the list's filter; answered per job. */
+  bulk(action: JobAction, jobs: { ids: string[] } | { filter: Record<string, unknown> }): Promise<BulkResult> {
+    return this.request("POST", "/api/jobs/actions", { action, ...jobs });
   }
 
   stats(): Promise<JobStats> {

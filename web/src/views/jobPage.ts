@@ -30,6 +30,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
 
   // ---- skeleton ---------------------------------------------------------------------------
   const title = h("h1", {}, "Job ", h("span", { class: "mono" }, jobId));
+  const labelsEl = h("p", { class: "job-labels", "data-testid": "job-labels" });
   const badge = h("span", { "data-testid": "job-state" });
   const temporal = h("span", {});
   const bar = progressBar(0, "Job progress");
@@ -64,6 +65,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     "article",
     { class: "job-page", "data-job-id": jobId },
     h("div", { class: "page-head" }, title, badge, temporal),
+    labelsEl,
     notices,
     h("div", { class: "progress-row" }, bar, pctEl),
     stepEl,
@@ -91,6 +93,10 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     if (!record) return;
     title.replaceChildren(`${capitalize(record.type)} job `, h("span", { class: "mono" }, record.job_id));
     badge.replaceChildren(stateBadge(record.state));
+    labelsEl.replaceChildren(
+      h("span", { class: "job-name" }, record.name || record.summary || ""),
+      ...(record.tags ?? []).map((tag) => h("span", { class: "tag", "data-tag": tag }, tag)),
+    );
     const meta = ctx.meta();
     const href = meta ? temporalHref(meta.temporal_ui_url, meta.temporal_namespace, record.job_id) : null;
     temporal.replaceChildren(href ? externalLink(href, "Open in Temporal UI ↗") : "");
