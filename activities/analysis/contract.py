@@ -7,6 +7,7 @@ Its phases (``scan``, ``report``) are functions of the same names in
 from __future__ import annotations
 
 from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 from activities.analysis.models import (
     AnalysisInput,
@@ -32,8 +33,8 @@ def dataset_label(dataset: Dataset) -> str:
     if isinstance(dataset, FileDataset):
         return PurePosixPath(dataset.path).name
     if isinstance(dataset, UrlDataset):
-        path = PurePosixPath(dataset.url.path or "/")
-        return path.name or (dataset.url.host or "a URL")
+        url = urlsplit(dataset.url)
+        return PurePosixPath(url.path or "/").name or url.hostname or "a URL"
     if isinstance(dataset, InlineDataset):
         return f"{len(dataset.rows)} inline rows"
     return f"{dataset.rows} generated rows"

@@ -16,7 +16,17 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
 from jobwire.contract import SCHEMA_VERSION
 from jobwire.contract.labels import JobName, JobTags
@@ -60,9 +70,28 @@ def _printable(value: Any) -> Any:
     return value
 
 
-SpecUrl = Annotated[HttpUrl, BeforeValidator(_printable)]
-"""An http(s) URL checked before parsing, as the parser would percent-encode a NUL and hide
-it from the check every other string gets."""
+_HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
+
+
+def _http_url(value: str) -> str:
+    """Checked as an http(s) URL and kept as written: normalised (a ``/`` path added, a host
+    punycoded) a URL can outgrow the length it was checked against, so a spec read back, as a
+    restart reads its job's, failed the check it had passed (found by the fuzz run)."""
+    try:
+        _HTTP_URL.validate_python(value)
+    except ValidationError as exc:
+        raise ValueError(exc.errors()[0]["msg"]) from None
+    return value
+
+
+SpecUrl = Annotated[
+    str,
+    BeforeValidator(_printable),
+    Field(max_length=2083, json_schema_extra={"format": "uri"}),
+    AfterValidator(_http_url),
+]
+"""An http(s) URL, checked for control characters before parsing (the parser would
+percent-encode a NUL and hide it from the check every other string gets)."""
 
 
 class SpecModel(BaseModel):
