@@ -110,9 +110,17 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     renderFailure(record);
     synthesis.finish(record.state === "completed" && !!record.result);
     foundLive.finish(record.state === "completed" && !!record.result);
-    resultEl.replaceChildren(
-      ...(record.result && record.state === "completed" ? [h("h2", {}, "Result"), renderResult(record.type, record.result)] : []),
-    );
+    renderResultOnce(record);
+  };
+
+  // A completed job's result never changes: drawn once, so a chart being read is not thrown
+  // away and redrawn under the pointer each time the record is rendered again.
+  let shownResult: unknown = null;
+  const renderResultOnce = (record: JobRecord) => {
+    const result = record.result && record.state === "completed" ? record.result : null;
+    if (result !== null && JSON.stringify(result) === JSON.stringify(shownResult)) return;
+    shownResult = result;
+    resultEl.replaceChildren(...(result ? [h("h2", {}, "Result"), renderResult(record.type, result)] : []));
   };
 
   const renderPhases = (record: JobRecord) => {
