@@ -21,9 +21,10 @@ from api.error_handlers import Problem, install_problem_handlers
 from api.lifespan import lifespan
 from api.metrics import ApiMetrics, RequestTimer
 from api.openapi import install_exact_openapi
-from api.routes import health, job_control, job_delete, job_events, jobs, meta
+from api.routes import health, job_control, job_delete, job_events, jobs, meta, schedules
 from api.routes.docs import install_docs
 from api.routes.job_submit import submit_router
+from api.routes.schedules import schedules_router
 from api.security_headers import SecurityHeaders
 from api.strict_json import refuse_non_finite_json
 from jobwire import __version__
@@ -99,6 +100,8 @@ def include_routers(app: FastAPI, registry: JobTypeRegistry) -> None:
     app.include_router(job_control.restart_route(registry))
     app.include_router(job_delete.router)
     app.include_router(job_events.router)
+    app.include_router(schedules_router(registry))
+    app.include_router(schedules.router)
     app.include_router(meta.router)
     app.include_router(health.router)
     install_docs(app)

@@ -16,6 +16,7 @@ from jobwire.connections.services import Services
 from jobwire.contract.registry import JobTypeRegistry
 from jobwire.jobs.liveness import TaskQueueLiveness
 from jobwire.jobs.service import JobService
+from jobwire.schedules.service import ScheduleService
 
 
 def _services(request: Request) -> Services:
@@ -26,6 +27,11 @@ def _services(request: Request) -> Services:
 def _jobs(request: Request) -> JobService:
     jobs: JobService = request.app.state.jobs
     return jobs
+
+
+def _schedules(request: Request) -> ScheduleService:
+    schedules: ScheduleService = request.app.state.schedules
+    return schedules
 
 
 def _redis(request: Request) -> Redis:
@@ -56,6 +62,7 @@ def _registry(request: Request) -> JobTypeRegistry:
 CurrentUser = Annotated[Principal, Depends(current_principal)]
 ServicesDep = Annotated[Services, Depends(_services)]
 Jobs = Annotated[JobService, Depends(_jobs)]
+Schedules = Annotated[ScheduleService, Depends(_schedules)]
 RedisDep = Annotated[Redis, Depends(_redis)]
 Limiter = Annotated[SubmissionLimiter, Depends(_limiter)]
 Metrics = Annotated[ApiMetrics, Depends(_metrics)]

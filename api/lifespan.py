@@ -15,6 +15,7 @@ from api.rate_limit import SubmissionLimiter
 from jobwire.connections.services import Services
 from jobwire.jobs.liveness import TaskQueueLiveness
 from jobwire.jobs.service import JobService
+from jobwire.schedules.service import ScheduleService
 from realtime.hub import Hub
 from realtime.replay import events_published
 from realtime.server import live_feed
@@ -43,6 +44,7 @@ def bind_state(app: FastAPI, services: Services) -> Hub:
     jobs = JobService(services.temporal, settings, app.state.registry, services.redis)
     app.state.services = services
     app.state.jobs = jobs
+    app.state.schedules = ScheduleService(services.temporal, settings, app.state.registry)
     app.state.liveness = TaskQueueLiveness(services.temporal, settings, services.redis)
     app.state.limiter = SubmissionLimiter(settings, services.redis)
     metrics = app.state.metrics

@@ -92,6 +92,9 @@ class JobSummary(BaseModel):
         "subscriber with ``since`` = seq still needs. Null when the record was rebuilt from "
         "Temporal with no event folded in yet.",
     )
+    schedule_id: str | None = Field(
+        default=None, description="The schedule that started this job, if one did."
+    )
 
 
 class JobRecord(JobSummary):

@@ -21,6 +21,7 @@ from jobwire.contract.events import utc_now
 from jobwire.contract.phases import CarriedState, PlannedPhase
 from jobwire.contract.records import ControlNote, JobRecord
 from jobwire.contract.registry import JobTypeDefinition, JobTypeRegistry
+from jobwire.contract.specs import JobInput
 from jobwire.contract.states import JobState, allowed_actions
 from jobwire.contract.workflow_api import (
     SA_PROGRESS,
@@ -59,22 +60,13 @@ class JobStarter:
         """Starts a job; ``(record, created)``, where a repeated idempotency key finds the
         existing job and ``created`` is False."""
         parsed = self.registry.parse_spec(spec)
-        definition = self._definition(parsed.type)
         job_id = idempotent_job_id(user_id, idempotency_key) if idempotency_key else new_job_id()
         if idempotency_key:
             existing = await self.submitted(user_id, idempotency_key)
             if existing is not None:
                 return existing, False
-        job = JobWorkflowInput(
-            job_id=job_id,
-            user_id=user_id,
-            type=definition.name,
-            spec=parsed.model_dump(mode="json"),
-            phases=_plan(definition),
-            policy=self.settings.activity_policy(),
-            description=definition.description,
-            restarted_from=restarted_from,
-            restart_note=restart_note,
+        job = self.workflow_input(
+            user_id, parsed, job_id, restarted_from=restarted_from, restart_note=restart_note
         )
         try:
             handle = await self.start(job)
@@ -88,6 +80,31 @@ class JobStarter:
         repeat with it before the rate limit, which counts only jobs that start."""
         existing = await self.reader.find(user_id, idempotent_job_id(user_id, idempotency_key))
         return None if existing is None else await self.reader.record_of(existing)
+
+    def workflow_input(
+        self,
+        user_id: str,
+        parsed: JobInput,
+        job_id: str,
+        *,
+        restarted_from: str | None = None,
+        restart_note: ControlNote | None = None,
+        schedule_id: str | None = None,
+    ) -> JobWorkflowInput:
+        """What the job's workflow starts with; a schedule's runs start with the same."""
+        definition = self._definition(parsed.type)
+        return JobWorkflowInput(
+            job_id=job_id,
+            user_id=user_id,
+            type=definition.name,
+            spec=parsed.model_dump(mode="json"),
+            phases=_plan(definition),
+            policy=self.settings.activity_policy(),
+            description=definition.description,
+            restarted_from=restarted_from,
+            restart_note=restart_note,
+            schedule_id=schedule_id,
+        )
 
     def _definition(self, type: str) -> JobTypeDefinition:
         """The parsed spec's type, which ``parse_spec`` has already checked is registered."""
@@ -104,15 +121,8 @@ class JobStarter:
             job.model_copy(update={"carried": carried}) if carried else job,
             id=job.job_id,
             task_queue=self.settings.task_queue,
-            search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(SA_USER_ID, job.user_id),
-                    SearchAttributePair(SA_TYPE, job.type),
-                    SearchAttributePair(SA_STATE, state.value),
-                    SearchAttributePair(SA_PROGRESS, progress),
-                ]
-            ),
-            memo={"spec": job.spec, "phases": [phase.name for phase in job.phases]},
+            search_attributes=job_search_attributes(job, state, progress),
+            memo=job_memo(job),
             id_reuse_policy=(
                 WorkflowIDReusePolicy.ALLOW_DUPLICATE
                 if carried
@@ -120,8 +130,27 @@ class JobStarter:
             ),
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             static_summary=f"{job.type} job for {job.user_id}",
-            static_details=_static_details(job),
+            static_details=static_details(job),
         )
+
+
+def job_search_attributes(
+    job: JobWorkflowInput, state: JobState = JobState.CREATED, progress: float = 0.0
+) -> TypedSearchAttributes:
+    """What makes a job listable: every start, submitted or scheduled, sets these."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(SA_USER_ID, job.user_id),
+            SearchAttributePair(SA_TYPE, job.type),
+            SearchAttributePair(SA_STATE, state.value),
+            SearchAttributePair(SA_PROGRESS, progress),
+        ]
+    )
+
+
+def job_memo(job: JobWorkflowInput) -> dict[str, Any]:
+    """What visibility's degraded view of a job reads back: its spec and phase names."""
+    return {"spec": job.spec, "phases": [phase.name for phase in job.phases]}
 
 
 def _plan(definition: JobTypeDefinition) -> list[PlannedPhase]:
@@ -154,7 +183,7 @@ def _initial_record(job: JobWorkflowInput, run_id: str | None) -> JobRecord:
     )
 
 
-def _static_details(job: JobWorkflowInput) -> str:
+def static_details(job: JobWorkflowInput) -> str:
     """The Markdown Temporal's UI shows beside the workflow."""
     phases = " → ".join(phase.name for phase in job.phases)
     lines = [f"**{job.type}** job `{job.job_id}` for `{job.user_id}`", f"phases: {phases}"]
@@ -162,4 +191,6 @@ def _static_details(job: JobWorkflowInput) -> str:
         lines.append(job.description)
     if job.restarted_from:
         lines.append(f"restart of `{job.restarted_from}`")
+    if job.schedule_id:
+        lines.append(f"run of schedule `{job.schedule_id}`")
     return "  \n".join(lines)

@@ -12,7 +12,13 @@ from temporalio.client import WorkflowExecution, WorkflowExecutionStatus
 
 from jobwire.contract.records import JobRecord, JobSummary
 from jobwire.contract.states import JobState, allowed_actions
-from jobwire.contract.workflow_api import SA_PROGRESS, SA_STATE, SA_TYPE, SA_USER_ID
+from jobwire.contract.workflow_api import (
+    SA_PROGRESS,
+    SA_SCHEDULED_BY,
+    SA_STATE,
+    SA_TYPE,
+    SA_USER_ID,
+)
 
 _STATE_OF_STATUS = {
     WorkflowExecutionStatus.COMPLETED: JobState.COMPLETED,
@@ -50,6 +56,7 @@ async def summary_from_visibility(
         started_at=execution.start_time,
         updated_at=execution.close_time or execution.start_time,
         finished_at=execution.close_time,
+        schedule_id=attributes.get(SA_SCHEDULED_BY),
     )
 
 
