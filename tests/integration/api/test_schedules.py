@@ -104,6 +104,10 @@ async def test_a_triggered_run_is_a_normal_job_of_the_owner_that_names_its_sched
             )
 
         await assert_eventually(listed, message="the scheduled job never showed in the list")
+        # Read from Temporal itself (a job service without Redis), not the projection.
+        from_temporal = await api.jobs.get(api.user("alice"), job_id)
+        assert from_temporal.schedule_id == schedule.schedule_id
+        assert from_temporal.state is JobState.COMPLETED
         shown = ScheduleRecord.model_validate(
             (await http.get(f"/api/schedules/{schedule.schedule_id}")).json()
         )
@@ -123,6 +127,26 @@ async def test_a_scheduled_jobs_id_pauses_and_cancels_like_any_job(api: Api) -> 
         assert paused.schedule_id == schedule.schedule_id and paused.checkpoint is not None
         assert (await http.post(f"/api/jobs/{job_id}/cancel")).status_code == 202
         await api.wait_for_state(http, job_id, JobState.CANCELLED)
+        await http.delete(f"/api/schedules/{schedule.schedule_id}")
+
+
+async def test_a_failed_scheduled_job_resumes_under_its_own_id(api: Api) -> None:
+    async with api.client() as http:
+        schedule = await create(http, {"type": "count", "items": 6, "fail_at": 3, "force": True})
+        job_id = await triggered_job(http, schedule.schedule_id)
+        failed = await api.wait_for_state(http, job_id, JobState.FAILED)
+        assert failed.checkpoint is not None
+        resumed = await http.post(f"/api/jobs/{job_id}/resume")
+        assert resumed.status_code == 202, resumed.text
+        assert resumed.json()["job_id"] == job_id
+
+        async def failed_again() -> bool:
+            description = await api.temporal.get_workflow_handle(job_id).describe()
+            return description.run_id != failed.run_id and description.close_time is not None
+
+        await assert_eventually(failed_again, message="the resumed run never ran")
+        record = await api.wait_for_state(http, job_id, JobState.FAILED)
+        assert record.schedule_id == schedule.schedule_id
         await http.delete(f"/api/schedules/{schedule.schedule_id}")
 
 
@@ -227,6 +251,14 @@ async def test_a_change_replaces_the_timetable_and_keeps_the_rest(api: Api) -> N
         assert changed.json()["cron"] == "30 9 * * *"
         refused = await http.patch(f"/api/schedules/{sid}", json={"interval_seconds": 5})
         assert refused.status_code == 422
+        both = await http.patch(
+            f"/api/schedules/{sid}", json={"interval_seconds": 60, "cron": "@daily"}
+        )
+        assert both.status_code == 422
+        bad_spec = await http.patch(f"/api/schedules/{sid}", json={"spec": {"type": "count"}})
+        assert bad_spec.status_code == 422 and bad_spec.json()["errors"][0]["field"].startswith(
+            "spec"
+        )
         job_id = await triggered_job(http, sid)
         done = await api.wait_for_state(http, job_id, JobState.COMPLETED)
         assert JobRecord.model_validate(done).result == {"total": 7, "after": ["count"]}
