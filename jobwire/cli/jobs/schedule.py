@@ -31,7 +31,17 @@ ReasonOption = Annotated[
 ]
 Action = Callable[[ScheduleClient], Awaitable[ScheduleRecord]]
 
-app = typer.Typer(help="Schedules: a job spec that runs on a cron or an interval.")
+app = typer.Typer(
+    help="Schedules: a job spec that runs on a cron or an interval.", epilog=EXIT_CODES_HELP
+)
+
+
+@app.callback(invoke_without_command=True)
+@client_command
+def schedules(ctx: typer.Context, target: ApiTarget) -> None:
+    """Schedules: a job spec that runs on a cron or an interval (alone: as `ls`)."""
+    if ctx.invoked_subcommand is None:
+        _list(target)
 
 
 @app.command("create", epilog=EXIT_CODES_HELP)
@@ -74,7 +84,10 @@ def create(  # noqa: PLR0913, PLR0917 -- a command's options, each a flag of its
 @client_command
 def list_schedules(target: ApiTarget) -> None:
     """Your schedules, newest first, with their next and last runs."""
+    _list(target)
 
+
+def _list(target: ApiTarget) -> None:
     async def body(client: JobwireClient) -> None:
         page = await schedules_of(client).list()
         output.print_result(page, json_output=target.json, human=print_schedules)

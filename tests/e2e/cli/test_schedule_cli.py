@@ -11,21 +11,29 @@ from tests.support.cli_stack import CliStack
 
 pytestmark = pytest.mark.e2e
 
+SPEC = EXAMPLES / "analysis.json"
+SLOW_MACHINE = pytest.mark.timeout(360)
+"""Each test starts an API process and runs about eight `jobwire` processes, each importing
+the whole CLI: on a loaded two-core machine that alone can pass the default three minutes."""
 
-async def test_a_schedule_round_trips_through_the_cli(cli_stack: CliStack) -> None:
-    spec = EXAMPLES / "analysis.json"
-    created = clean(
-        await cli_stack.cli(
-            "schedule", "create", "--file", str(spec), "--every", "3600", "--note", "hourly",
-            "--json",
-        )
-    ).json()  # fmt: skip
-    sid = created["schedule_id"]
-    assert created["interval_seconds"] == 3600 and created["type"] == "analysis"
-    assert created["note"] == "hourly" and created["paused"] is False
 
+async def created(cli_stack: CliStack, *flags: str) -> str:
+    made = clean(
+        await cli_stack.cli("schedule", "create", "--file", str(SPEC), *flags, "--json")
+    ).json()
+    assert made["type"] == "analysis" and made["paused"] is False
+    return str(made["schedule_id"])
+
+
+@SLOW_MACHINE
+async def test_a_triggered_schedule_runs_a_job_of_the_user_that_names_it(
+    cli_stack: CliStack,
+) -> None:
+    sid = await created(cli_stack, "--every", "3600", "--note", "hourly")
     listed = clean(await cli_stack.cli("schedule", "ls", "--json")).json()
     assert [item["schedule_id"] for item in listed["items"]] == [sid]
+    assert listed["items"][0]["note"] == "hourly"
+    assert clean(await cli_stack.cli("schedule", "--json")).json() == listed  # alone: ls
     human = clean(await cli_stack.cli("schedule", "ls"))
     assert sid in human.stdout and "every 3600 s" in human.stdout
 
@@ -39,15 +47,21 @@ async def test_a_schedule_round_trips_through_the_cli(cli_stack: CliStack) -> No
     job = clean(await cli_stack.cli("show", job_id, "--json")).json()
     assert job["schedule_id"] == sid and job["user_id"] == cli_stack.user("alice")
 
+
+@SLOW_MACHINE
+async def test_a_schedule_pauses_unpauses_and_goes_and_a_bad_one_is_refused(
+    cli_stack: CliStack,
+) -> None:
+    sid = await created(cli_stack, "--cron", "0 9 * * MON-FRI", "--tz", "Europe/Paris")
     paused = clean(await cli_stack.cli("schedule", "pause", sid, "-r", "quiet", "--json")).json()
     assert paused["paused"] is True and "quiet" in paused["state_note"]
     unpaused = clean(await cli_stack.cli("schedule", "unpause", sid, "--json")).json()
     assert unpaused["paused"] is False
     shown = clean(await cli_stack.cli("schedule", "show", sid))
-    assert "every 3600 s" in shown.stdout and job_id in shown.stdout
+    assert "cron 0 9 * * MON-FRI (Europe/Paris)" in shown.stdout and "active" in shown.stdout
 
     assert clean(await cli_stack.cli("schedule", "rm", sid, "--json")).json() == {"deleted": sid}
     missing = await cli_stack.cli("schedule", "show", sid, "--json")
     assert missing.code == 5, missing.output
-    refused = await cli_stack.cli("schedule", "create", "--file", str(spec), "--every", "5")
+    refused = await cli_stack.cli("schedule", "create", "--file", str(SPEC), "--every", "5")
     assert refused.code == 2 and "interval_seconds" in refused.stderr, refused.output
