@@ -39,6 +39,14 @@ async def capped(settings: Settings, temporal_client: Client, redis: Redis) -> A
         yield running
 
 
+@pytest_asyncio.fixture
+async def limited(settings: Settings, temporal_client: Client, redis: Redis) -> AsyncIterator[Api]:
+    """The API with a budget of two new jobs or schedules a minute per user."""
+    small = settings.model_copy(update={"jobs_per_minute_per_user": 2})
+    async with api_stack(small, temporal_client, redis, counting_registry()) as running:
+        yield running
+
+
 async def create(http: httpx.AsyncClient, spec: dict[str, Any], **fields: Any) -> ScheduleRecord:
     response = await http.post("/api/schedules", json={"spec": spec, **HOURLY, **fields})
     assert response.status_code == 201, response.text
@@ -170,6 +178,10 @@ async def test_a_pause_shows_in_temporals_cli_and_its_toggle_shows_in_the_api(ap
 
         await assert_eventually(listed_paused, message="temporal schedule list never showed it")
 
+        # A paused schedule starts nothing on its own, but "run now" still runs.
+        job_id = await triggered_job(http, sid)
+        await api.wait_for_state(http, job_id, JobState.COMPLETED)
+
         await temporal_cli(api, "toggle", "--schedule-id", sid, "--unpause", "--reason", "back")
         record = ScheduleRecord.model_validate((await http.get(f"/api/schedules/{sid}")).json())
         assert record.paused is False and record.state_note == "back"
@@ -281,3 +293,15 @@ async def test_a_schedule_over_the_users_cap_is_a_422(capped: Api) -> None:
             await http.delete(f"/api/schedules/{sid}")
         for item in (await bob.get("/api/schedules")).json()["items"]:
             await bob.delete(f"/api/schedules/{item['schedule_id']}")
+
+
+async def test_creating_and_triggering_count_against_the_users_rate_limit(limited: Api) -> None:
+    async with limited.client() as http:
+        sid = (await create(http, QUICK)).schedule_id
+        await triggered_job(http, sid)
+        refused = await http.post(f"/api/schedules/{sid}/trigger")
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+        assert refused.headers["content-type"] == "application/problem+json"
+        again = await http.post("/api/schedules", json={"spec": QUICK, **HOURLY})
+        assert again.status_code == 429
+        assert (await http.delete(f"/api/schedules/{sid}")).status_code == 204
