@@ -18,13 +18,12 @@ from redis.asyncio import Redis
 
 from jobwire.contract.events import JobEvent
 from jobwire.jobs.service import JobService
+from jobwire.projection.events import read_since
+from jobwire.projection.snapshot import snapshot_event
 from jobwire.settings import Settings
-from realtime.client import Client, OnRelay, Outlet, Subscription, Verdict
+from realtime.client import NAMESPACE, Client, OnRelay, Outlet, Subscription, Verdict
 from realtime.engine import EngineSocket
 from realtime.feed import Feed
-from realtime.packets import NAMESPACE
-from realtime.replay import read_since
-from realtime.snapshot import snapshot_event
 from realtime.subscription import Subscriptions
 
 log = logging.getLogger(__name__)

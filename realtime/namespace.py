@@ -12,24 +12,22 @@ from typing import Any
 import socketio
 
 from jobwire.auth.tokens import InvalidToken, verify_token
-from jobwire.contract.states import JobAction
-from jobwire.contract.workflow_api import is_job_id
-from jobwire.errors import InvalidSpec, JobNotFound
-from jobwire.problems import is_foreseen
-from realtime.client import Client, Subscription
-from realtime.engine import EngineSocket
-from realtime.guard import RESERVED_EVENTS, MessageBudget, ReservedEvent, Verdict
-from realtime.hub import Hub
-from realtime.messages import (
+from jobwire.contract.socket_messages import (
     ConnectAuth,
     ControlMessage,
     SubscribeMessage,
     UnsubscribeMessage,
     parse,
-    refused,
 )
-from realtime.packets import NAMESPACE
-from realtime.snapshot import record_json
+from jobwire.contract.states import JobAction
+from jobwire.contract.workflow_api import is_job_id
+from jobwire.errors import InvalidSpec, JobNotFound
+from jobwire.problems import is_foreseen
+from jobwire.projection.snapshot import record_json
+from realtime.client import NAMESPACE, Client, Subscription
+from realtime.engine import EngineSocket
+from realtime.guard import RESERVED_EVENTS, MessageBudget, ReservedEvent, Verdict, refused
+from realtime.hub import Hub
 from realtime.subscription import CatchUp
 
 log = logging.getLogger(__name__)
