@@ -7,6 +7,7 @@
 import { lineChart } from "./chart";
 import { externalLink, h, safeHref } from "./dom";
 import { int, num } from "./format";
+import { renderFoundSources, searchRankLabel } from "./views/research";
 
 type Obj = Record<string, unknown>;
 
@@ -30,6 +31,7 @@ interface Citation {
   href: string | null;
   position: string;
   score: unknown;
+  found: string;
 }
 
 export function citationsOf(result: Obj): Citation[] {
@@ -47,6 +49,7 @@ export function citationsOf(result: Obj): Citation[] {
       href: safeHref(url),
       position: str(item["position"]) || str(item["location"]) || posFrom(item),
       score: item["score"],
+      found: searchRankLabel(item),
     };
   });
 }
@@ -65,6 +68,7 @@ function renderResearch(result: Obj): HTMLElement {
     "div",
     {},
     result["question"] ? h("p", { class: "question" }, h("strong", {}, "Question: "), str(result["question"])) : null,
+    renderFoundSources(result),
     report ? h("div", { class: "report" }, ...linkMarkers(report, byNumber)) : null,
     citations.length
       ? h(
@@ -83,6 +87,7 @@ function renderResearch(result: Obj): HTMLElement {
                   "div",
                   { class: "cite-source" },
                   c.href ? externalLink(c.href, c.source) : c.source,
+                  c.found ? ` · ${c.found}` : "",
                   c.position ? ` · ${c.position}` : "",
                   typeof c.score === "number" ? ` · score ${num(c.score, 3)}` : "",
                 ),
@@ -110,7 +115,7 @@ function renderResearch(result: Obj): HTMLElement {
           ),
         )
       : null,
-    rest(result, ["question", "report", "answer", "summary", "synthesis", "citations", "passages", "best_passages", "top_passages", "sources", "source_status", "sources_status"]),
+    rest(result, ["question", "search", "report", "answer", "summary", "synthesis", "citations", "passages", "best_passages", "top_passages", "sources", "source_status", "sources_status"]),
   );
 }
 

@@ -136,6 +136,7 @@ SLICES = 40
 KILLS = 4
 
 
+@pytest.mark.timeout(420)  # five worker processes started in turn: slow on a busy machine
 async def test_kill_9_at_random_points_never_fills_an_order_twice(
     settings: Settings, temporal_client: Client, redis: Redis, tmp_path: Path
 ) -> None:
