@@ -21,7 +21,16 @@ from api.error_handlers import Problem, install_problem_handlers
 from api.lifespan import lifespan
 from api.metrics import ApiMetrics, RequestTimer
 from api.openapi import install_exact_openapi
-from api.routes import health, job_control, job_delete, job_events, jobs, meta, schedules
+from api.routes import (
+    health,
+    job_control,
+    job_delete,
+    job_events,
+    jobs,
+    meta,
+    schedules,
+    webhook_secret,
+)
 from api.routes.docs import install_docs
 from api.routes.job_submit import submit_router
 from api.routes.schedules import schedules_router
@@ -103,6 +112,7 @@ def include_routers(app: FastAPI, registry: JobTypeRegistry) -> None:
     app.include_router(schedules_router(registry))
     app.include_router(schedules.router)
     app.include_router(meta.router)
+    app.include_router(webhook_secret.router)
     app.include_router(health.router)
     install_docs(app)
 

@@ -18,6 +18,7 @@ from jobwire.setting_groups.observability import ObservabilitySettings
 from jobwire.setting_groups.redis import RedisSettings
 from jobwire.setting_groups.schedules import ScheduleSettings
 from jobwire.setting_groups.temporal import TemporalSettings
+from jobwire.setting_groups.webhooks import WebhookSettings
 
 DEVELOPMENT_JWT_SECRET = "jobwire-development-secret-do-not-use-in-production"
 """Signs tokens when no secret is configured; refused outside development."""
@@ -25,6 +26,7 @@ DEVELOPMENT_JWT_SECRET = "jobwire-development-secret-do-not-use-in-production"
 
 class Settings(
     BaseSettings,
+    WebhookSettings,
     ActivitySettings,
     AuthSettings,
     ObservabilitySettings,

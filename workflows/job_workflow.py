@@ -28,6 +28,7 @@ from workflows.run_state import Interrupt, JobRun
 from workflows.sequence import run_phases
 from workflows.transitions import created_data, enter, finish, publish
 from workflows.upkeep import show_details, take_progress
+from workflows.webhooks import notify, switch_on
 
 with workflow.unsafe.imports_passed_through():
     from jobwire.contract.events import EventType
@@ -105,9 +106,11 @@ class JobWorkflow:
     @workflow.run
     async def run(self, job: JobWorkflowInput) -> JobRecord:
         job_run = self._job_run
+        switch_on(job_run)
         try:
             if job.carried is None:
-                await publish(job_run.record, EventType.CREATED, created_data(job))
+                created = await publish(job_run.record, EventType.CREATED, created_data(job))
+                await notify(job_run, EventType.CREATED, created, publish)
                 show_details(job_run.record)
             elif job_run.record.state.is_terminal:
                 # A failed job resumed from its checkpoint runs again from there.

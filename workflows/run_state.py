@@ -7,6 +7,7 @@ read and change one object instead of reaching into the class.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from temporalio import workflow
@@ -48,6 +49,8 @@ class JobRun:
         )
         self.resume_requested = False
         self.published_progress = self.record.progress
+        self.webhook_deliveries: list[asyncio.Future[None]] = []
+        self.webhooks_on = False
 
     def carried(self) -> CarriedState:
         """What a new run (continue-as-new, or a resume after failure) needs to go on."""
@@ -71,8 +74,11 @@ class JobRun:
         )
 
     async def continue_as_new(self) -> None:
-        """Hands over once no Update is still being answered, so none is lost on the way."""
+        """Hands over once no Update is still being answered and no webhook delivery is still
+        under way (a run's activities end with it), so none is lost on the way."""
         await workflow.wait_condition(workflow.all_handlers_finished)
+        if self.webhook_deliveries:
+            await asyncio.gather(*self.webhook_deliveries)
         workflow.continue_as_new(self.job.model_copy(update={"carried": self.carried()}))
 
     async def continue_if_long(self) -> None:

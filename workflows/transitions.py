@@ -15,6 +15,7 @@ from temporalio.exceptions import ActivityError
 
 from workflows.run_state import JobRun
 from workflows.upkeep import mirror_state
+from workflows.webhooks import notify
 
 with workflow.unsafe.imports_passed_through():
     from jobwire.contract.events import EventDraft, EventType
@@ -38,7 +39,7 @@ async def enter(job_run: JobRun, state: JobState, kind: EventType, data: dict[st
     record.allowed_actions = allowed_actions(state, has_checkpoint=job_run.checkpoint is not None)
     record.updated_at = workflow.now()
     mirror_state(job_run)
-    await publish(record, kind, data)
+    await notify(job_run, kind, await publish(record, kind, data), publish)
 
 
 async def finish(job_run: JobRun, state: JobState, kind: EventType, data: dict[str, Any]) -> None:
@@ -49,10 +50,10 @@ async def finish(job_run: JobRun, state: JobState, kind: EventType, data: dict[s
     await enter(job_run, state, kind, data)
 
 
-async def publish(record: JobRecord, kind: EventType, data: dict[str, Any]) -> None:
+async def publish(record: JobRecord, kind: EventType, data: dict[str, Any]) -> dict[str, Any]:
     """Sends a transition to the live feed, with the record (spec left out: the projection
     has it from ``job.created``) for the job's projection; a feed that is down never fails the
-    job."""
+    job. Returns the event as sent: numbered, or unnumbered when the feed was down."""
     draft = EventDraft(
         job_id=record.job_id,
         user_id=record.user_id,
@@ -64,7 +65,7 @@ async def publish(record: JobRecord, kind: EventType, data: dict[str, Any]) -> N
         data=data,
     )
     try:
-        await workflow.execute_local_activity(
+        sent = await workflow.execute_local_activity(
             PUBLISH_ACTIVITY,
             args=[draft, record.model_copy(update={"spec": {}})],
             start_to_close_timeout=timedelta(seconds=5),
@@ -72,3 +73,5 @@ async def publish(record: JobRecord, kind: EventType, data: dict[str, Any]) -> N
         )
     except ActivityError:
         workflow.logger.warning("could not publish %s", kind.value)
+        sent = None
+    return sent if isinstance(sent, dict) else draft.model_dump(mode="json")

@@ -26,6 +26,7 @@ from jobwire.client.watch import JobWatch
 from jobwire.contract.records import JobRecord, JobSummary, StaleJobs
 from jobwire.contract.specs import JobInput
 from jobwire.contract.states import JobState
+from jobwire.contract.webhooks import WebhookSecret
 
 SpecLike = JobInput | Mapping[str, Any]
 _JOB_TYPES = TypeAdapter(list[JobTypeInfo])
@@ -253,6 +254,10 @@ class JobwireClient:
 
     async def meta(self) -> ServerMeta:
         return ServerMeta.model_validate(await self._request("GET", "/api/meta"))
+
+    async def webhook_secret(self) -> WebhookSecret:
+        """The key this user's webhook receivers verify signatures with."""
+        return WebhookSecret.model_validate(await self._request("GET", "/api/me/webhook-secret"))
 
     async def ready(self) -> dict[str, Any]:
         """``/readyz``: raises ``ApiError`` (503) when Temporal or Redis is not ready."""

@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from jobwire.contract import SCHEMA_VERSION
 from jobwire.contract.states import JobAction, JobState
+from jobwire.contract.webhooks import WebhookStatus
 
 
 class CheckpointSummary(BaseModel):
@@ -113,6 +114,9 @@ class JobRecord(JobSummary):
     error: JobError | None = None
     last_control: ControlNote | None = Field(
         default=None, description="The last pause, resume, cancel or restart: who, why, when."
+    )
+    webhook: WebhookStatus | None = Field(
+        default=None, description="The job's last webhook delivery; null if it has none yet."
     )
 
 

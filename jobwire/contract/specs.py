@@ -1,8 +1,8 @@
 """The base model every job type's input extends, and the one every model inside a spec uses.
 
-It depends on nothing else in the contract, so a job type's models import it without pulling
-in the registry (``jobwire.contract.registry`` holds the ``JobSpec`` field type that turns
-raw JSON into the concrete model).
+It depends on nothing else in the contract but the webhook's choice of events, so a job type's
+models import it without pulling in the registry (``jobwire.contract.registry`` holds the
+``JobSpec`` field type that turns raw JSON into the concrete model).
 
 A spec is checked whole at submit, so nothing a worker cannot compute with or a log cannot
 show reaches a workflow: no unknown field, no NaN or infinity (``allow_inf_nan=False``), and
@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, field_validator
 
 from jobwire.contract import SCHEMA_VERSION
+from jobwire.contract.webhooks import WebhookEvents
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -77,8 +78,33 @@ class SpecModel(BaseModel):
         return value
 
 
+class WebhookSpec(SpecModel):
+    """Where jobwire POSTs a job's events, signed (models of deliveries: ``webhooks``)."""
+
+    shorthand_field: ClassVar[str] = "url"
+    """A command line may give just this field (``--webhook URL``)."""
+
+    url: SpecUrl = Field(
+        description="Where jobwire POSTs the job's events, signed (see docs/protocol.md): "
+        "http or https, at most 2083 characters, resolving to public addresses unless the "
+        "operator allows private ones. Redirects are refused."
+    )
+    events: WebhookEvents = Field(
+        default=WebhookEvents.TERMINAL,
+        description="`terminal`: the job's completed, failed or cancelled event; "
+        "`state_changes`: also created, started, paused and resumed.",
+    )
+
+
 class JobInput(SpecModel):
     """Base of every job type's input; subclasses narrow ``type`` to a ``Literal``."""
 
     schema_version: int = Field(default=SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION)
     type: str
+    webhook: WebhookSpec | None = Field(
+        default=None,
+        description="POST the job's events here, signed; without it, the user's default "
+        "webhook (if the operator set one) is used.",
+        # A spec without one reads back exactly as it was written.
+        exclude_if=lambda value: value is None,
+    )

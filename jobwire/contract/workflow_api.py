@@ -15,6 +15,7 @@ from temporalio.common import SearchAttributeKey
 
 from jobwire.contract.phases import ActivityPolicy, CarriedState, PlannedPhase
 from jobwire.contract.records import ControlNote
+from jobwire.contract.webhooks import WebhookPlan
 
 WORKFLOW_NAME = "JobWorkflow"
 QUERY_PROGRESS = "progress"
@@ -81,6 +82,9 @@ class JobWorkflowInput(BaseModel):
     )
     carried: CarriedState | None = Field(
         default=None, description="Where to go on: continue-as-new, or resuming a failed job."
+    )
+    webhook: WebhookPlan | None = Field(
+        default=None, description="Where the job's events are POSTed, and how often tried."
     )
     schedule_id: str | None = Field(
         default=None,

@@ -104,6 +104,7 @@ class JobStarter:
             description=definition.description,
             restarted_from=restarted_from,
             restart_note=restart_note,
+            webhook=self.settings.webhook_plan(user_id, parsed.webhook),
             schedule_id=schedule_id,
         )
 

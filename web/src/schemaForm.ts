@@ -93,7 +93,8 @@ function fieldFor(
   if (type === "boolean") return { ...base, kind: "boolean" };
   if (type === "integer" || type === "number") return { ...base, ...bounds(schema), kind: type };
   if (type === "string") {
-    const long = (schema.maxLength ?? 0) > 200 || schema.format === "textarea";
+    // A URL is one line however long it may be.
+    const long = ((schema.maxLength ?? 0) > 200 && schema.format !== "uri") || schema.format === "textarea";
     return {
       ...base,
       kind: long ? "text" : "string",
@@ -259,13 +260,17 @@ export interface BuildResult {
  * range and pattern checks are the server's job (its field errors are shown beside fields).
  */
 export function buildValue(fields: FieldModel[], raw: Record<string, RawValue>): BuildResult {
-  const errors: Record<string, string> = {};
-  const build = (list: FieldModel[]): Record<string, unknown> => {
+  const build = (list: FieldModel[], errors: Record<string, string>): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
     for (const field of list) {
       if (field.kind === "object" && field.children) {
-        const nested = build(field.children);
-        if (Object.keys(nested).length || field.required) out[field.name] = nested;
+        const inner: Record<string, string> = {};
+        const nested = build(field.children, inner);
+        const filled = field.nullable ? changed(field.children, nested) : Object.keys(nested).length > 0;
+        if (field.required || filled) {
+          out[field.name] = nested;
+          Object.assign(errors, inner);
+        }
         continue;
       }
       const parsed = parse(field, raw[field.path]);
@@ -274,7 +279,18 @@ export function buildValue(fields: FieldModel[], raw: Record<string, RawValue>):
     }
     return out;
   };
-  return { value: build(fields), errors };
+  const errors: Record<string, string> = {};
+  return { value: build(fields, errors), errors };
+}
+
+/**
+ * Whether an optional object (one the server takes as null, like a job's `webhook`) was
+ * filled in: its inputs' defaults alone would send a half object the server refuses.
+ */
+function changed(children: FieldModel[], nested: Record<string, unknown>): boolean {
+  return children.some(
+    (child) => child.name in nested && JSON.stringify(nested[child.name]) !== JSON.stringify(child.defaultValue),
+  );
 }
 
 function parse(field: FieldModel, raw: RawValue | undefined): { value: unknown } | { error: string } {

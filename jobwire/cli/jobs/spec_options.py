@@ -3,7 +3,8 @@ input model, so a new job type gets its submit command without CLI code.
 
 Every field becomes an option named after it (``max_sources`` → ``--max-sources``). Values
 stay strings until pydantic validates the whole spec against the model, so the model alone
-decides types, bounds and defaults; a structured field (object, list of objects) takes JSON.
+decides types, bounds and defaults; a structured field (object, list of objects) takes JSON,
+or for a model that names a ``shorthand_field`` just that field (``--webhook URL``).
 A ``--file`` spec is read here too, and overlaid with the flags that were given.
 """
 
@@ -86,7 +87,12 @@ class FieldOption:
         self.structured = _is_structured(info.annotation)
         self.repeated = _is_list(info.annotation) and not self.structured
         self.boolean = _is_bool(info.annotation)
+        self.shorthand: str | None = getattr(
+            _strip_optional(info.annotation), "shorthand_field", None
+        )
         label = "JSON" if self.structured else _type_label(info.annotation)
+        if self.shorthand is not None:
+            label = f"{self.shorthand}|JSON"
         if self.repeated:
             label = _type_label(typing.get_args(_strip_optional(info.annotation))[0])
         parts = [info.description or ""]
@@ -116,6 +122,8 @@ class FieldOption:
     def value(self, raw: Any) -> Any:
         if not self.structured or raw is None:
             return raw
+        if self.shorthand is not None and not raw.lstrip().startswith("{"):
+            return {self.shorthand: raw}
         try:
             return json.loads(raw)
         except json.JSONDecodeError as exc:

@@ -37,6 +37,14 @@ KeyOption = Annotated[
     str | None,
     typer.Option("--idempotency-key", help="Submitting again with this key returns the same job."),
 ]
+WebhookOption = Annotated[
+    str | None,
+    typer.Option(
+        "--webhook",
+        metavar="URL",
+        help="POST the job's terminal event here, signed (overrides the file's webhook).",
+    ),
+]
 
 
 class JobTypeDefinition(Protocol):
@@ -94,6 +102,7 @@ def _submit_file_command(models: dict[str, type[JobInput]]) -> Callable[..., Non
         file: FileOption = None,
         watch_it: WatchFlag = False,
         idempotency_key: KeyOption = None,
+        webhook: WebhookOption = None,
     ) -> None:
         """Start a job from a spec file, or pick a job type below."""
         if ctx.invoked_subcommand is not None:
@@ -104,6 +113,8 @@ def _submit_file_command(models: dict[str, type[JobInput]]) -> Callable[..., Non
 
         async def body(client: JobwireClient) -> int:
             data = read_json_file(file)
+            if webhook is not None and isinstance(data, dict):
+                data = {**data, "webhook": {"url": webhook}}
             spec: JobInput | dict[str, Any] = data
             if isinstance(data, dict) and data.get("type") in models:
                 spec = validate_spec(models[str(data["type"])], data)

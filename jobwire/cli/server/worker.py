@@ -18,6 +18,7 @@ from activities.runtime.binding import bind_phases
 from activities.runtime.context import PhaseResources
 from activities.runtime.phase_activities import PhaseRuntime
 from activities.runtime.publisher import RedisEventPublisher
+from activities.webhooks.delivery import WebhookSender
 from jobwire.connections.services import Services
 from jobwire.contract.job_settings import validate_job_type_settings
 from jobwire.contract.publishing import EventPublisher
@@ -62,7 +63,7 @@ def build_worker(
         client,
         task_queue=settings.task_queue,
         workflows=[JobWorkflow],
-        activities=runtime.activities(),
+        activities=[*runtime.activities(), *WebhookSender(settings).activities()],
         workflow_runner=workflow_runner(),
         max_heartbeat_throttle_interval=throttle,
         default_heartbeat_throttle_interval=throttle,
