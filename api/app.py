@@ -23,9 +23,11 @@ from api.metrics import ApiMetrics, RequestTimer
 from api.openapi import install_exact_openapi
 from api.routes import (
     health,
+    job_actions,
     job_control,
     job_delete,
     job_events,
+    job_fork,
     jobs,
     meta,
     schedules,
@@ -105,9 +107,11 @@ def include_routers(app: FastAPI, registry: JobTypeRegistry) -> None:
     """Every REST route; submitting first, as its body type comes from ``registry``."""
     app.include_router(submit_router(registry))
     app.include_router(jobs.router)
+    app.include_router(job_actions.router)
     app.include_router(job_control.router)
     app.include_router(job_control.restart_route(registry))
     app.include_router(job_delete.router)
+    app.include_router(job_fork.router)
     app.include_router(job_events.router)
     app.include_router(schedules_router(registry))
     app.include_router(schedules.router)

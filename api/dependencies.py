@@ -53,6 +53,11 @@ async def _limiter(request: Request) -> SubmissionLimiter:
     return limiter
 
 
+async def _action_limiter(request: Request) -> SubmissionLimiter:
+    limiter: SubmissionLimiter = request.app.state.action_limiter
+    return limiter
+
+
 async def _metrics(request: Request) -> ApiMetrics:
     metrics: ApiMetrics = request.app.state.metrics
     return metrics
@@ -70,6 +75,7 @@ Jobs = Annotated[JobService, Depends(_jobs)]
 Schedules = Annotated[ScheduleService, Depends(_schedules)]
 RedisDep = Annotated[Redis, Depends(_redis)]
 Limiter = Annotated[SubmissionLimiter, Depends(_limiter)]
+ActionLimiter = Annotated[SubmissionLimiter, Depends(_action_limiter)]
 Metrics = Annotated[ApiMetrics, Depends(_metrics)]
 Registry = Annotated[JobTypeRegistry, Depends(_registry)]
 Liveness = Annotated[TaskQueueLiveness, Depends(_liveness)]

@@ -47,6 +47,13 @@ def bind_state(app: FastAPI, services: Services) -> Hub:
     app.state.schedules = ScheduleService(services.temporal, settings, app.state.registry)
     app.state.liveness = TaskQueueLiveness(services.temporal, settings, services.redis)
     app.state.limiter = SubmissionLimiter(settings, services.redis)
+    app.state.action_limiter = SubmissionLimiter(
+        settings,
+        services.redis,
+        per_minute=settings.bulk_actions_per_minute_per_user,
+        scope="actions",
+        what="bulk actions",
+    )
     metrics = app.state.metrics
     bridge = live_feed(app.state.sio, settings, jobs, services.redis, on_relay=metrics.relayed)
     metrics.bind_sources(

@@ -23,7 +23,18 @@ log = logging.getLogger(__name__)
 
 
 class SubmissionLimiter:
-    def __init__(self, settings: Settings, redis: Redis) -> None:
+    """Job creation by default; ``per_minute`` and ``scope`` make a budget of another kind
+    (bulk actions), counted apart."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        redis: Redis,
+        *,
+        per_minute: int | None = None,
+        scope: str = "submit",
+        what: str = "jobs",
+    ) -> None:
         # The app's own pool: no second set of connections, closed with the app's client.
         self._storage = RedisStorage(
             "async+redis://",
@@ -33,21 +44,23 @@ class SubmissionLimiter:
             connection_pool=redis.connection_pool,  # type: ignore[arg-type]  # typed too narrowly
         )
         self._limiter = MovingWindowRateLimiter(self._storage)
-        self._item = RateLimitItemPerMinute(settings.jobs_per_minute_per_user)
+        self._item = RateLimitItemPerMinute(per_minute or settings.jobs_per_minute_per_user)
+        self._scope = scope
+        self._what = what
 
     async def check(self, user_id: str) -> None:
         """Counts one submission for ``user_id``; raises a 429 problem once over budget."""
         try:
-            if await self._limiter.hit(self._item, "submit", user_id):
+            if await self._limiter.hit(self._item, self._scope, user_id):
                 return
-            stats = await self._limiter.get_window_stats(self._item, "submit", user_id)
+            stats = await self._limiter.get_window_stats(self._item, self._scope, user_id)
         except StorageError as exc:
             log.warning("rate limit store unreachable, submission allowed: %s", exc)
             return
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         raise ProblemError(
             429,
-            f"at most {self._item.amount} jobs per minute; try again in {retry_after} s",
+            f"at most {self._item.amount} {self._what} per minute; try again in {retry_after} s",
             slug="rate-limited",
             headers={"Retry-After": str(retry_after)},
         )

@@ -31,6 +31,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "peers": ([], ["--short"]),
     "startup": (["--baseline-ref", "dc020c1"], ["--rounds", "2"]),
     "socket_memory": ([], ["--subscribes", "100"]),
+    "list_many": ([], ["--jobs", "500", "--samples", "40"]),
 }
 
 

@@ -24,6 +24,7 @@ from workflows.controls import (
     refuse_unless,
     settle,
 )
+from workflows.forking import announce_reused
 from workflows.run_state import Interrupt, JobRun
 from workflows.sequence import run_phases
 from workflows.transitions import created_data, enter, finish, publish
@@ -112,6 +113,7 @@ class JobWorkflow:
                 created = await publish(job_run.record, EventType.CREATED, created_data(job))
                 await notify(job_run, EventType.CREATED, created, publish)
                 show_details(job_run.record)
+                await announce_reused(job_run)
             elif job_run.record.state.is_terminal:
                 # A failed job resumed from its checkpoint runs again from there.
                 job_run.record.error = None

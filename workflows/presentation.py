@@ -26,4 +26,6 @@ def describe_for_ui(record: JobRecord) -> str:
         lines.append(f"error: {record.error.type}: {record.error.message}")
     if record.restarted_from:
         lines.append(f"restart of: {record.restarted_from}")
+    if record.forked_from:
+        lines.append(f"fork of: {record.forked_from.job_id} at {record.forked_from.phase}")
     return "  \n".join(lines)

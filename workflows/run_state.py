@@ -13,6 +13,7 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from jobwire.contract.forks import ForkStart
     from jobwire.contract.phases import CarriedState, Checkpoint
     from jobwire.contract.progress import phase_range
     from jobwire.contract.records import JobRecord
@@ -43,6 +44,8 @@ class JobRun:
             self.next_phase = 0
             self.outputs = {}
             self.checkpoint = None
+            if job.fork is not None:
+                self._start_at(job.fork)
         self.record.run_id = workflow.info().run_id
         self.interrupt: str | None = (
             Interrupt.PAUSE if self.record.state is JobState.PAUSED else None
@@ -51,6 +54,16 @@ class JobRun:
         self.published_progress = self.record.progress
         self.webhook_deliveries: list[asyncio.Future[None]] = []
         self.webhooks_on = False
+
+    def _start_at(self, fork: ForkStart) -> None:
+        """A forked job begins at its fork's phase with the source's outputs of the phases
+        before it, and inside it from the source's checkpoint when the fork brought one."""
+        names = [phase.name for phase in self.job.phases]
+        self.next_phase = names.index(fork.source.phase)
+        self.outputs = dict(fork.outputs)
+        self.checkpoint = fork.checkpoint
+        self.record.checkpoint = fork.checkpoint.summary() if fork.checkpoint else None
+        self.record.progress = self.phase_range(self.next_phase)[0]
 
     def carried(self) -> CarriedState:
         """What a new run (continue-as-new, or a resume after failure) needs to go on."""
@@ -109,7 +122,11 @@ def _new_record(job: JobWorkflowInput) -> JobRecord:
         spec=job.spec,
         restarted_from=job.restarted_from,
         last_control=job.restart_note,
+        forked_from=job.fork.source if job.fork else None,
         created_at=now,
         updated_at=now,
+        name=job.name,
+        tags=job.tags,
+        summary=job.summary,
         schedule_id=job.schedule_id,
     )

@@ -25,11 +25,17 @@ with workflow.unsafe.imports_passed_through():
 
 
 def created_data(job: JobWorkflowInput) -> dict[str, Any]:
-    """The spec, and for a restart who restarted which job and why."""
+    """The spec, what the job is called (only when it has a name, tags or summary: a job
+    started before these existed replays with the data it published), for a restart who
+    restarted which job and why, and for a fork where from."""
     data: dict[str, Any] = {"spec": job.spec}
+    labels = {"name": job.name, "tags": job.tags, "summary": job.summary}
+    data.update({key: value for key, value in labels.items() if value})
     note = job.restart_note
     if job.restarted_from is not None and note is not None:
         data.update(restarted_from=job.restarted_from, by=note.by, reason=note.reason)
+    if job.fork is not None:
+        data["forked_from"] = job.fork.source.model_dump()
     return data
 
 

@@ -18,6 +18,12 @@ QUESTION_ONLY = example_path("with-search/research.json")
 """Kept apart from ``examples/*.json`` (which ``jobwire demo`` submits on any server): it runs
 only where a search provider is configured."""
 
+
+def summarize(spec: ResearchInput) -> str:
+    """The question itself: it is what a person remembers the job by."""
+    return spec.question
+
+
 JOB_TYPE = JobTypeDefinition.define(
     ResearchInput,
     (
@@ -31,4 +37,5 @@ JOB_TYPE = JobTypeDefinition.define(
     settings_model=ResearchSettings,
     examples=(*examples_from(EXAMPLES), *examples_from(QUESTION_ONLY)),
     planner=plan,
+    summarize=summarize,
 )

@@ -13,6 +13,19 @@ from jobwire.contract.job_type import JobTypeDefinition, Phase, examples_from
 
 EXAMPLES = example_path("trade.json")
 
+
+def summarize(spec: TradeInput) -> str:
+    """'buy 1200 ACME by VWAP in 12 slices', with the limit price when there is one."""
+    quantity = format(spec.quantity.normalize(), "f")
+    plural = "slice" if spec.slices == 1 else "slices"
+    line = (
+        f"{spec.side} {quantity} {spec.symbol} by {spec.strategy.upper()} in {spec.slices} {plural}"
+    )
+    if spec.limit_price is not None:
+        line += f", limit {format(spec.limit_price.normalize(), 'f')}"
+    return line
+
+
 JOB_TYPE = JobTypeDefinition.define(
     TradeInput,
     (
@@ -24,4 +37,5 @@ JOB_TYPE = JobTypeDefinition.define(
     result_model=TradeResult,
     settings_model=TradeSettings,
     examples=examples_from(EXAMPLES),
+    summarize=summarize,
 )

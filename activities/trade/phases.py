@@ -128,10 +128,11 @@ async def settle(ctx: PhaseContext) -> dict[str, Any]:
     broker = broker_for(ctx, spec, feed)
     plan = [Decimal(q) for q in ctx.previous["check"]["plan"]]
     arrival = Decimal(ctx.previous["check"]["arrival_price"])
+    placed = ctx.previous.get("execute", {}).get("orders", {})
     fills: list[Fill] = []
     slices: list[SliceReport] = []
     for index, target in enumerate(plan):
-        order_id = client_order_id(ctx.job_id, index)
+        order_id = _placed_order_id(placed, index, ctx.job_id)
         state = await broker.get_order(order_id) if target > 0 else None
         slices.append(_slice_report(index, order_id, target, state))
         if state is not None and state.status == "filled" and state.price is not None:
@@ -151,6 +152,15 @@ async def settle(ctx: PhaseContext) -> dict[str, Any]:
         f" at {result.average_price}"
     )
     return result.model_dump(mode="json")
+
+
+def _placed_order_id(placed: dict[str, Any], index: int, job_id: str) -> str:
+    """The id the slice's order went out under, as ``execute`` recorded it: a forked job's
+    reused slices keep the source job's ids. A slice it has no record of gets this job's."""
+    known = placed.get(str(index))
+    if isinstance(known, dict) and isinstance(known.get("client_order_id"), str):
+        return str(known["client_order_id"])
+    return client_order_id(job_id, index)
 
 
 def _slice_report(

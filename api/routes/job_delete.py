@@ -9,24 +9,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
-from starlette.convertors import StringConvertor, register_url_convertor
 
 from api.dependencies import CurrentUser, Jobs, RedisDep
 from api.error_handlers import problem_responses
 from api.routes.job_params import JobId
-
-COLLECTION_RESOURCES = ("stats", "stale")
-"""Paths under /api/jobs that are resources of their own (the counts, the stale listing): a
-DELETE must find them unsupported (405 with their ``Allow``), not a job that does not exist."""
-
-
-class _JobSegment(StringConvertor):
-    """A path segment that is not one of ``COLLECTION_RESOURCES``."""
-
-    regex = f"(?!(?:{'|'.join(COLLECTION_RESOURCES)})$)[^/]+"
-
-
-register_url_convertor("job_segment", _JobSegment())
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=problem_responses(401, 422, 503))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Header, Path
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from jobwire.contract.workflow_api import JOB_ID_PATTERN
 
@@ -28,3 +29,19 @@ IdempotencyKey = Annotated[
         description="Repeating a POST with the same key returns the same job.",
     ),
 ]
+
+
+COLLECTION_RESOURCES = ("stats", "stale", "actions")
+"""Paths under /api/jobs that are resources of their own (the counts, the stale listing, bulk
+actions): a GET or DELETE must find them unsupported (405 with their ``Allow``), not a job
+that does not exist."""
+
+
+class _JobSegment(StringConvertor):
+    """A path segment that is not one of ``COLLECTION_RESOURCES``."""
+
+    regex = f"(?!(?:{'|'.join(COLLECTION_RESOURCES)})$)[^/]+"
+
+
+# ``/{job_id:job_segment}``: registered on import, before any route module that uses it.
+register_url_convertor("job_segment", _JobSegment())

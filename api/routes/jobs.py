@@ -13,9 +13,9 @@ from fastapi import APIRouter, Query
 
 from api.dependencies import CurrentUser, Jobs
 from api.error_handlers import problem_responses
+from api.routes.job_filters import Filters
 from api.routes.job_params import JobId
 from jobwire.contract.records import PAGE_SIZE_MAX, JobPage, JobRecord, JobStats, StaleJobs
-from jobwire.contract.states import JobState
 from jobwire.jobs.visibility_query import CURSOR_PATTERN
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=problem_responses(401, 422, 503))
@@ -26,8 +26,7 @@ async def list_jobs(
     *,
     user: CurrentUser,
     jobs: Jobs,
-    state: JobState | None = None,
-    type: Annotated[str | None, Query(max_length=64)] = None,
+    filters: Filters,
     limit: Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)] = 50,
     cursor: Annotated[
         str | None,
@@ -39,7 +38,7 @@ async def list_jobs(
         ),
     ] = None,
 ) -> JobPage:
-    return await jobs.list(user.user_id, state=state, type=type, limit=limit, cursor=cursor)
+    return await jobs.list(user.user_id, job_filter=filters, limit=limit, cursor=cursor)
 
 
 # Declared before ``/{job_id}``, which would otherwise take "stats" for a job id.
@@ -68,7 +67,7 @@ async def stale_jobs(
 
 
 @router.get(
-    "/{job_id}",
+    "/{job_id:job_segment}",
     response_model=JobRecord,
     responses=problem_responses(404),
     summary="Read a job",

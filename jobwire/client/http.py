@@ -23,9 +23,11 @@ from jobwire.client.models import (
     ServerMeta,
 )
 from jobwire.client.watch import JobWatch
+from jobwire.contract.bulk import BulkByFilter, BulkByIds, BulkRequest, BulkResult
+from jobwire.contract.filters import JobFilter
 from jobwire.contract.records import JobRecord, JobSummary, StaleJobs
 from jobwire.contract.specs import JobInput
-from jobwire.contract.states import JobState
+from jobwire.contract.states import JobAction, JobState
 from jobwire.contract.webhooks import WebhookSecret
 
 SpecLike = JobInput | Mapping[str, Any]
@@ -155,10 +157,12 @@ class JobwireClient:
         type: str | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        job_filter: JobFilter | None = None,
     ) -> JobPage:
-        """One page of the caller's jobs, newest first; pass ``next_cursor`` for the next."""
-        params = {
-            key: str(value)
+        """One page of the caller's jobs, newest first; pass ``next_cursor`` for the next.
+        ``job_filter`` narrows it by tags, name prefix and start time as well."""
+        params = filter_params(job_filter) + [
+            (key, str(value))
             for key, value in (
                 ("state", state),
                 ("type", type),
@@ -166,8 +170,28 @@ class JobwireClient:
                 ("cursor", cursor),
             )
             if value is not None
-        }
+        ]
         return JobPage.model_validate(await self._request("GET", "/api/jobs", params=params))
+
+    async def bulk(
+        self,
+        action: JobAction | str,
+        *,
+        ids: list[str] | None = None,
+        job_filter: JobFilter | None = None,
+        reason: str | None = None,
+    ) -> BulkResult:
+        """One action on the jobs named by ``ids`` or matched by ``job_filter``, answered per
+        job (done, not allowed, not found)."""
+        request: BulkRequest = (
+            BulkByIds(action=JobAction(action), ids=ids or [], reason=reason)
+            if job_filter is None
+            else BulkByFilter(action=JobAction(action), filter=job_filter, reason=reason)
+        )
+        body = request.model_dump(mode="json", exclude_none=True)
+        return BulkResult.model_validate(
+            await self._request("POST", "/api/jobs/actions", json=body)
+        )
 
     async def iter_jobs(
         self,
@@ -229,6 +253,21 @@ class JobwireClient:
         if spec is not None:
             body["spec"] = spec_payload(spec)
         return await self._control(job_id, "restart", body or None)
+
+    async def fork(
+        self,
+        job_id: str,
+        from_phase: str,
+        *,
+        spec: dict[str, Any] | None = None,
+        from_checkpoint: bool = False,
+    ) -> JobRecord:
+        """Starts a new job that reuses the ended job's outputs of the phases before
+        ``from_phase``; ``spec`` is a JSON Merge Patch over the source's spec."""
+        body: dict[str, Any] = {"from_phase": from_phase, "from_checkpoint": from_checkpoint}
+        if spec is not None:
+            body["spec"] = spec
+        return await self._control(job_id, "fork", body)
 
     async def delete(self, job_id: str, *, force: bool = False) -> None:
         """Removes an ended job for good; ``force`` cancels a running one first."""
@@ -296,6 +335,14 @@ class JobwireClient:
             fetch_events=self.events,
             backoff=self._backoff,
         )
+
+
+def filter_params(job_filter: JobFilter | None) -> list[tuple[str, str]]:
+    """The list's query parameters for ``job_filter``, ``tag`` once per tag."""
+    if job_filter is None:
+        return []
+    dumped = job_filter.model_dump(mode="json", exclude_none=True, exclude={"tags"})
+    return [("tag", tag) for tag in job_filter.tags] + [(k, str(v)) for k, v in dumped.items()]
 
 
 def _reason_body(reason: str | None) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
+from functools import partial
 from types import TracebackType
 from typing import Any, Self
 
@@ -86,6 +87,20 @@ class SyncJobwireClient:
 
     def restart(self, job_id: str, spec: SpecLike | None = None) -> JobRecord:
         return self._portal.call(self._client.restart, job_id, spec)
+
+    def fork(
+        self,
+        job_id: str,
+        from_phase: str,
+        *,
+        spec: dict[str, Any] | None = None,
+        from_checkpoint: bool = False,
+    ) -> JobRecord:
+        return self._portal.call(
+            partial(self._client.fork, spec=spec, from_checkpoint=from_checkpoint),
+            job_id,
+            from_phase,
+        )
 
     def events(self, job_id: str, since: int = 0) -> EventPage:
         return self._portal.call(self._client.events, job_id, since)

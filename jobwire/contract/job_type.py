@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from jobwire.contract.labels import one_line
 from jobwire.contract.specs import JobInput
 
 
@@ -50,6 +51,9 @@ class JobTypeDefinition:
     planner: Planner | None = None
     """Picks the phases a spec needs (all of them without one); the plan is fixed when the job
     starts and travels in the workflow's input, so a running job never changes its phases."""
+    summarize: Callable[[Any], str] | None = None
+    """The one line a list shows for a spec of this type ("buy 1200 ACME by VWAP in 12
+    slices"); takes the type's own input model."""
 
     @classmethod
     def define(  # noqa: PLR0913 -- keyword-only parts of one contract, each named
@@ -64,6 +68,7 @@ class JobTypeDefinition:
         examples: Sequence[dict[str, Any]] = (),
         final_errors: Sequence[type[BaseException]] = (),
         planner: Planner | None = None,
+        summarize: Callable[[Any], str] | None = None,
     ) -> JobTypeDefinition:
         """The contract, its name taken from the input model's ``Literal`` ``type``."""
         name = input_model.model_fields["type"].default
@@ -82,6 +87,7 @@ class JobTypeDefinition:
             examples=tuple(examples),
             final_errors=tuple(final_errors),
             planner=planner,
+            summarize=summarize,
         )
 
     @property
@@ -99,6 +105,11 @@ class JobTypeDefinition:
         if not chosen:
             raise ValueError(f"job type {self.name!r} planned no phase for this spec")
         return chosen
+
+    def summary_of(self, spec: JobInput) -> str:
+        """The spec's one line: the type's own words, or its name and description without."""
+        text = self.summarize(spec) if self.summarize else f"{self.name}: {self.description}"
+        return one_line(text)
 
     def activity_name(self, phase: Phase) -> str:
         """Each phase is its own activity type, so Temporal's UI and CLI name what runs."""

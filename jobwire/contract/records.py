@@ -56,6 +56,14 @@ class JobError(BaseModel):
     )
 
 
+class ForkOrigin(BaseModel):
+    """The job and phase a forked job started from: the phases before ``phase`` were not run
+    again, their outputs came from ``job_id``."""
+
+    job_id: str = Field(description="The job this one was forked from.")
+    phase: str = Field(description="The first phase this job ran itself.")
+
+
 class JobSummary(BaseModel):
     """A job as a list shows it: everything but what can be large (spec, result, error), which
     ``GET /api/jobs/{id}`` returns in the full ``JobRecord``."""
@@ -92,6 +100,16 @@ class JobSummary(BaseModel):
         description="The last event folded into this record: the events after it are what a "
         "subscriber with ``since`` = seq still needs. Null when the record was rebuilt from "
         "Temporal with no event folded in yet.",
+    )
+    forked_from: ForkOrigin | None = Field(
+        default=None, description="The job and phase this one was forked from, if it was."
+    )
+    name: str | None = Field(default=None, description="The name given at submit, if any.")
+    tags: list[str] = Field(default_factory=list, description="The tags given at submit.")
+    summary: str = Field(
+        default="",
+        description="One line its job type derives from the spec, e.g. 'buy 1200 "
+        "ACME by VWAP in 12 slices' (empty in records from before summaries).",
     )
     schedule_id: str | None = Field(
         default=None, description="The schedule that started this job, if one did."

@@ -19,6 +19,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, field_validator
 
 from jobwire.contract import SCHEMA_VERSION
+from jobwire.contract.labels import JobName, JobTags
 from jobwire.contract.webhooks import WebhookEvents
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -108,3 +109,7 @@ class JobInput(SpecModel):
         # A spec without one reads back exactly as it was written.
         exclude_if=lambda value: value is None,
     )
+    name: JobName | None = Field(
+        default=None, description="What to call the job in lists; its summary when left out."
+    )
+    tags: JobTags = Field(default_factory=list)

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from temporalio.common import SearchAttributeKey
 
+from jobwire.contract.forks import ForkStart
 from jobwire.contract.phases import ActivityPolicy, CarriedState, PlannedPhase
 from jobwire.contract.records import ControlNote
 from jobwire.contract.webhooks import WebhookPlan
@@ -30,7 +31,9 @@ SA_USER_ID = SearchAttributeKey.for_keyword("JobUserId")
 SA_TYPE = SearchAttributeKey.for_keyword("JobType")
 SA_STATE = SearchAttributeKey.for_keyword("JobState")
 SA_PROGRESS = SearchAttributeKey.for_float("JobProgress")
-SEARCH_ATTRIBUTES = (SA_USER_ID, SA_TYPE, SA_STATE, SA_PROGRESS)
+SA_TAGS = SearchAttributeKey.for_keyword_list("JobTags")
+SA_NAME = SearchAttributeKey.for_keyword("JobName")
+SEARCH_ATTRIBUTES = (SA_USER_ID, SA_TYPE, SA_STATE, SA_PROGRESS, SA_TAGS, SA_NAME)
 SA_SCHEDULED_BY = SearchAttributeKey.for_keyword("TemporalScheduledById")
 """Temporal's own: the schedule that started a workflow (no registration needed)."""
 
@@ -86,6 +89,12 @@ class JobWorkflowInput(BaseModel):
     webhook: WebhookPlan | None = Field(
         default=None, description="Where the job's events are POSTed, and how often tried."
     )
+    fork: ForkStart | None = Field(
+        default=None, description="The finished phases a forked job reuses instead of running."
+    )
+    name: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    summary: str = Field(default="", description="The job type's one line for the spec.")
     schedule_id: str | None = Field(
         default=None,
         description="The schedule that starts this job; its run's job id is then the workflow "

@@ -16,12 +16,18 @@ from typing import Any
 from redis.exceptions import RedisError
 from temporalio.client import Client
 
+from jobwire.contract.filters import JobFilter
 from jobwire.contract.records import JobPage, JobStats, JobSummary
 from jobwire.contract.registry import JobTypeRegistry
 from jobwire.contract.states import JobState, allowed_actions
 from jobwire.errors import InvalidSpec
 from jobwire.jobs.visibility import summary_from_visibility
-from jobwire.jobs.visibility_query import CursorSigner, jobs_of_type_in_state, user_jobs
+from jobwire.jobs.visibility_query import (
+    CursorSigner,
+    filtered_jobs,
+    jobs_of_type_in_state,
+    user_jobs,
+)
 from jobwire.projection.store import ProjectionStore
 
 log = logging.getLogger(__name__)
@@ -53,11 +59,11 @@ class JobListing:
         type: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        job_filter: JobFilter | None = None,
     ) -> JobPage:
-        """The user's jobs in visibility's default order (running first, newest first)."""
-        if type is not None and type not in self.type_names():
-            raise InvalidSpec(f"unknown job type {type!r}", field="type")
-        query = user_jobs(user_id, state=state, type=type)
+        """The user's jobs in visibility's default order (running first, newest first);
+        ``state`` and ``type`` narrow ``job_filter`` where given."""
+        query = self.query(user_id, narrowed(job_filter, state=state, type=type))
         token = self.cursors.open(query, cursor)
         iterator = self.temporal.list_workflows(query, page_size=limit, next_page_token=token)
         await iterator.fetch_next_page(page_size=limit)
@@ -65,6 +71,12 @@ class JobListing:
         items = [await summary_from_visibility(execution) for execution in page]
         await self._overlay(items)
         return JobPage(items=items, next_cursor=self.cursors.seal(query, iterator.next_page_token))
+
+    def query(self, user_id: str, job_filter: JobFilter) -> str:
+        """The visibility query for ``job_filter``; an unregistered type is invalid input."""
+        if job_filter.type is not None and job_filter.type not in self.type_names():
+            raise InvalidSpec(f"unknown job type {job_filter.type!r}", field="type")
+        return filtered_jobs(user_id, job_filter)
 
     async def _overlay(self, items: Sequence[JobSummary]) -> None:
         """The page's live fields from the projections; visibility's where there is none."""
@@ -102,6 +114,15 @@ class JobListing:
 
     async def _count(self, query: str) -> int:
         return (await self.temporal.count_workflows(query)).count
+
+
+def narrowed(
+    job_filter: JobFilter | None, *, state: JobState | None, type: str | None
+) -> JobFilter:
+    """``job_filter`` (all jobs when None) with ``state`` and ``type`` where given."""
+    base = job_filter or JobFilter()
+    update = {key: value for key, value in (("state", state), ("type", type)) if value is not None}
+    return base.model_copy(update=update) if update else base
 
 
 def overlay(item: JobSummary, values: dict[str, Any]) -> None:

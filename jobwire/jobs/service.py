@@ -15,12 +15,16 @@ from typing import Any
 from redis.asyncio import Redis
 from temporalio.client import Client
 
+from jobwire.contract.bulk import BulkRequest, BulkResult
+from jobwire.contract.filters import JobFilter
 from jobwire.contract.records import JobPage, JobRecord, JobStats, StaleJobs
 from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.contract.states import JobAction, JobState
 from jobwire.contract.workflow_api import idempotent_job_id
+from jobwire.jobs.bulk import Admit, BulkActions
 from jobwire.jobs.controls import JobControls
 from jobwire.jobs.deletion import JobDeletion
+from jobwire.jobs.forking import ForkPlan, JobForks
 from jobwire.jobs.listing import JobListing
 from jobwire.jobs.projected import ProjectedReader
 from jobwire.jobs.reading import JobReader
@@ -57,6 +61,8 @@ class JobService:
         signer = CursorSigner.for_settings(settings)
         self._listing = JobListing(temporal, registry, signer, store)
         self._controls = JobControls(temporal, self._reader, self._starter)
+        self._forks = JobForks(self._reader, self._starter, registry)
+        self._bulk = BulkActions(temporal, self._controls)
         self._deletion = JobDeletion(
             temporal, self._reader, self._controls, settings.delete_cancel_wait_seconds
         )
@@ -95,10 +101,13 @@ class JobService:
         type: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        job_filter: JobFilter | None = None,
     ) -> JobPage:
-        """The user's jobs in visibility's default order (running first, newest first); an
-        unregistered ``type`` is refused as invalid input."""
-        return await self._listing.list(user_id, state=state, type=type, limit=limit, cursor=cursor)
+        """The user's jobs in visibility's default order (running first, newest first),
+        narrowed by ``job_filter``; an unregistered ``type`` is refused as invalid input."""
+        return await self._listing.list(
+            user_id, state=state, type=type, limit=limit, cursor=cursor, job_filter=job_filter
+        )
 
     async def stale(self, user_id: str, older_than_seconds: float | None = None) -> StaleJobs:
         """Running jobs whose phase has not heartbeated for longer than the threshold
@@ -120,6 +129,16 @@ class JobService:
         ``user_id`` and ``reason`` are kept in Temporal's history and the job's events."""
         return await self._controls.control(user_id, job_id, action, reason)
 
+    async def bulk(
+        self, user_id: str, request: BulkRequest, *, admit: Admit | None = None
+    ) -> BulkResult:
+        """One action on many jobs, each answered done, not allowed or not found; ``admit``
+        is asked before each restart, which starts a job."""
+        max_jobs = self.settings.bulk_action_max_jobs
+        if admit is None:
+            return await self._bulk.run(user_id, request, max_jobs=max_jobs)
+        return await self._bulk.run(user_id, request, max_jobs=max_jobs, admit=admit)
+
     async def restart(
         self,
         user_id: str,
@@ -129,6 +148,25 @@ class JobService:
     ) -> JobRecord:
         """A fresh job from the original spec, or from ``spec`` when the caller amends it."""
         return await self._controls.restart(user_id, job_id, spec, reason)
+
+    async def plan_fork(
+        self,
+        user_id: str,
+        job_id: str,
+        from_phase: str,
+        *,
+        spec: dict[str, Any] | None = None,
+        from_checkpoint: bool = False,
+    ) -> ForkPlan:
+        """Checks that the ended job can be forked at ``from_phase`` and reads what it reuses
+        from Temporal; ``start_fork`` starts it (a caller's rate limit fits between)."""
+        return await self._forks.plan(
+            user_id, job_id, from_phase, spec=spec, from_checkpoint=from_checkpoint
+        )
+
+    async def start_fork(self, plan: ForkPlan) -> JobRecord:
+        """Starts a planned fork: a new job whose record says what it was forked from."""
+        return await self._forks.start(plan)
 
     async def delete(self, user_id: str, job_id: str, redis: Redis, *, force: bool = False) -> None:
         """Removes an ended job from Temporal and the live feed; a running one is refused

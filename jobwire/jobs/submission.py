@@ -18,6 +18,7 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from jobwire.contract.events import utc_now
+from jobwire.contract.forks import ForkStart, fork_memo
 from jobwire.contract.job_settings import settings_for
 from jobwire.contract.phases import CarriedState, PlannedPhase
 from jobwire.contract.records import ControlNote, JobRecord
@@ -34,6 +35,7 @@ from jobwire.contract.workflow_api import (
     idempotent_job_id,
     new_job_id,
 )
+from jobwire.jobs.labelling import label_attributes, static_summary
 from jobwire.jobs.reading import JobReader
 from jobwire.settings import Settings
 
@@ -57,6 +59,7 @@ class JobStarter:
         idempotency_key: str | None = None,
         restarted_from: str | None = None,
         restart_note: ControlNote | None = None,
+        fork: ForkStart | None = None,
     ) -> tuple[JobRecord, bool]:
         """Starts a job; ``(record, created)``, where a repeated idempotency key finds the
         existing job and ``created`` is False."""
@@ -67,7 +70,12 @@ class JobStarter:
             if existing is not None:
                 return existing, False
         job = self.workflow_input(
-            user_id, parsed, job_id, restarted_from=restarted_from, restart_note=restart_note
+            user_id,
+            parsed,
+            job_id,
+            restarted_from=restarted_from,
+            restart_note=restart_note,
+            fork=fork,
         )
         try:
             handle = await self.start(job)
@@ -90,6 +98,7 @@ class JobStarter:
         *,
         restarted_from: str | None = None,
         restart_note: ControlNote | None = None,
+        fork: ForkStart | None = None,
         schedule_id: str | None = None,
     ) -> JobWorkflowInput:
         """What the job's workflow starts with; a schedule's runs start with the same."""
@@ -105,6 +114,10 @@ class JobStarter:
             restarted_from=restarted_from,
             restart_note=restart_note,
             webhook=self.settings.webhook_plan(user_id, parsed.webhook),
+            fork=fork,
+            name=parsed.name,
+            tags=list(parsed.tags),
+            summary=definition.summary_of(parsed),
             schedule_id=schedule_id,
         )
 
@@ -131,7 +144,7 @@ class JobStarter:
                 else WorkflowIDReusePolicy.REJECT_DUPLICATE
             ),
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-            static_summary=f"{job.type} job for {job.user_id}",
+            static_summary=static_summary(job),
             static_details=static_details(job),
         )
 
@@ -146,13 +159,20 @@ def job_search_attributes(
             SearchAttributePair(SA_TYPE, job.type),
             SearchAttributePair(SA_STATE, state.value),
             SearchAttributePair(SA_PROGRESS, progress),
+            *label_attributes(job),
         ]
     )
 
 
 def job_memo(job: JobWorkflowInput) -> dict[str, Any]:
-    """What visibility's degraded view of a job reads back: its spec and phase names."""
-    return {"spec": job.spec, "phases": [phase.name for phase in job.phases]}
+    """What visibility's degraded view of a job reads back: its spec, phase names, what it
+    was forked from and its summary."""
+    return {
+        "spec": job.spec,
+        "phases": [phase.name for phase in job.phases],
+        **fork_memo(job.fork),
+        "summary": job.summary,
+    }
 
 
 def _plan(definition: JobTypeDefinition, spec: JobInput, settings: Settings) -> list[PlannedPhase]:
@@ -185,8 +205,12 @@ def _initial_record(job: JobWorkflowInput, run_id: str | None) -> JobRecord:
         allowed_actions=allowed_actions(JobState.CREATED),
         restarted_from=job.restarted_from,
         last_control=job.restart_note,
+        forked_from=job.fork.source if job.fork else None,
         created_at=now,
         updated_at=now,
+        name=job.name,
+        tags=job.tags,
+        summary=job.summary,
     )
 
 
@@ -198,6 +222,8 @@ def static_details(job: JobWorkflowInput) -> str:
         lines.append(job.description)
     if job.restarted_from:
         lines.append(f"restart of `{job.restarted_from}`")
+    if job.fork:
+        lines.append(f"fork of `{job.fork.source.job_id}` at `{job.fork.source.phase}`")
     if job.schedule_id:
         lines.append(f"run of schedule `{job.schedule_id}`")
     return "  \n".join(lines)

@@ -10,12 +10,15 @@ from typing import Any
 
 from temporalio.client import WorkflowExecution, WorkflowExecutionStatus
 
-from jobwire.contract.records import JobRecord, JobSummary
+from jobwire.contract.forks import FORK_MEMO
+from jobwire.contract.records import ForkOrigin, JobRecord, JobSummary
 from jobwire.contract.states import JobState, allowed_actions
 from jobwire.contract.workflow_api import (
+    SA_NAME,
     SA_PROGRESS,
     SA_SCHEDULED_BY,
     SA_STATE,
+    SA_TAGS,
     SA_TYPE,
     SA_USER_ID,
 )
@@ -36,8 +39,10 @@ async def summary_from_visibility(
     attributes = execution.typed_search_attributes
     try:
         phases: list[str] = list(await execution.memo_value("phases", []))
+        summary = str(await execution.memo_value("summary", ""))
     except Exception:  # an unreadable memo costs the phase names, never the row
-        phases = []
+        phases, summary = [], ""
+    forked_from = await _forked_from(execution)
     known = attributes.get(SA_STATE)
     closed_state = _STATE_OF_STATUS.get(execution.status) if execution.status else None
     resolved = state if state is not None and state.is_terminal else None
@@ -56,8 +61,21 @@ async def summary_from_visibility(
         started_at=execution.start_time,
         updated_at=execution.close_time or execution.start_time,
         finished_at=execution.close_time,
+        forked_from=forked_from,
+        name=attributes.get(SA_NAME),
+        tags=list(attributes.get(SA_TAGS) or []),
+        summary=summary,
         schedule_id=attributes.get(SA_SCHEDULED_BY),
     )
+
+
+async def _forked_from(execution: WorkflowExecution) -> ForkOrigin | None:
+    """The fork's origin from the memo; none for a job that is no fork, or an unreadable one."""
+    try:
+        value = await execution.memo_value(FORK_MEMO, None)
+        return None if value is None else ForkOrigin.model_validate(value)
+    except Exception:  # an unreadable memo costs the origin, never the row
+        return None
 
 
 async def record_from_visibility(

@@ -11,9 +11,18 @@ import binascii
 import hashlib
 import hmac
 import secrets
+from datetime import UTC, datetime
 
+from jobwire.contract.filters import JobFilter
 from jobwire.contract.states import JobState
-from jobwire.contract.workflow_api import SA_STATE, SA_TYPE, SA_USER_ID, WORKFLOW_NAME
+from jobwire.contract.workflow_api import (
+    SA_NAME,
+    SA_STATE,
+    SA_TAGS,
+    SA_TYPE,
+    SA_USER_ID,
+    WORKFLOW_NAME,
+)
 from jobwire.errors import InvalidSpec
 from jobwire.settings import Settings
 
@@ -42,6 +51,26 @@ def user_jobs(user_id: str, *, state: JobState | None = None, type: str | None =
     if type is not None:
         clauses.append(f"{SA_TYPE.name} = {quote(type)}")
     return " AND ".join(clauses)
+
+
+def filtered_jobs(user_id: str, job_filter: JobFilter) -> str:
+    """``user_jobs`` narrowed by every field of ``job_filter``: a tag is ``JobTags = 'x'``
+    (a keyword list holds it), a name prefix ``STARTS_WITH`` (Temporal Server 1.24 or later
+    on SQL stores, any Elasticsearch), a time range ``StartTime`` bounds."""
+    clauses = [user_jobs(user_id, state=job_filter.state, type=job_filter.type)]
+    clauses += [f"{SA_TAGS.name} = {quote(tag)}" for tag in job_filter.tags]
+    if job_filter.name_prefix is not None:
+        clauses.append(f"{SA_NAME.name} STARTS_WITH {quote(job_filter.name_prefix)}")
+    if job_filter.created_after is not None:
+        clauses.append(f"StartTime >= {quote(_instant(job_filter.created_after))}")
+    if job_filter.created_before is not None:
+        clauses.append(f"StartTime < {quote(_instant(job_filter.created_before))}")
+    return " AND ".join(clauses)
+
+
+def _instant(moment: datetime) -> str:
+    """RFC 3339 in UTC, as every visibility store parses it."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def jobs_of_type_in_state(type: str, state: str) -> str:

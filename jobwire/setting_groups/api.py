@@ -50,6 +50,15 @@ class ApiSettings(BaseModel):
     fallback_poll_seconds: float = Field(
         default=1.0, gt=0, description="Temporal polling period while Redis is down."
     )
+    bulk_action_max_jobs: int = Field(
+        default=100,
+        ge=1,
+        le=1000,
+        description="The most jobs one bulk action (`POST /api/jobs/actions`) acts on.",
+    )
+    bulk_actions_per_minute_per_user: int = Field(
+        default=30, ge=1, description="Bulk action requests per user per minute."
+    )
 
     @property
     def api_base_url(self) -> str:

@@ -1,4 +1,5 @@
-"""Records the histories that the replay test replays: ``python -m tests.support.history_recorder``.
+"""Records the histories that the replay test replays: ``python -m tests.support.history_recorder
+[SCENARIO...]`` (all of them, or only those named).
 
 Run it after a deliberate, versioned change to JobWorkflow (and only then): it starts its own
 Temporal and Redis, runs each scenario of every job type with the code as it is now, and
@@ -9,6 +10,7 @@ proves that later changes still replay them, that is, that running jobs survive 
 from __future__ import annotations
 
 import asyncio
+import sys
 import tempfile
 import uuid
 from collections.abc import Awaitable, Callable
@@ -80,6 +82,15 @@ async def cancelled(jobs: JobService) -> str:
     return record.job_id
 
 
+async def forked(jobs: JobService, source_spec: dict[str, Any], phase: str, **fork: Any) -> str:
+    """A fork of the job ``source_spec`` runs, at ``phase``: the reused-phase events, and with
+    ``from_checkpoint`` the checkpoint the forked phase starts from."""
+    source = await run_spec(jobs, source_spec)
+    started = await jobs.start_fork(await jobs.plan_fork(USER, source, phase, **fork))
+    await finish(jobs, started.job_id)
+    return started.job_id
+
+
 def scenarios(registry: JobTypeRegistry) -> dict[str, Scenario]:
     chosen: dict[str, Scenario] = {
         "count-completed": lambda jobs: run_spec(jobs, {"type": "count", "items": 20}),
@@ -91,6 +102,14 @@ def scenarios(registry: JobTypeRegistry) -> dict[str, Scenario]:
         ),
         "count-paused-resumed": paused_and_resumed,
         "count-cancelled": cancelled,
+        "count-forked": lambda jobs: forked(jobs, {"type": "count", "items": 5}, "summarize"),
+        "count-forked-from-checkpoint": lambda jobs: forked(
+            jobs,
+            {"type": "count", "items": 10, "fail_at": 5, "force": True},
+            "count",
+            spec={"fail_at": None},
+            from_checkpoint=True,
+        ),
     }
     for definition in registry.definitions():
         for index, example in enumerate(definition.examples):
@@ -111,17 +130,24 @@ def publish_for_search(web: SearchStandIn) -> None:
         web.add(web.page_url(name), name)
 
 
-async def record_all() -> None:
+async def record_all(only: frozenset[str] = frozenset()) -> None:
+    """Records every scenario, or those named in ``only`` (the others' files stay as they
+    are: a new scenario is recorded without touching the histories before it)."""
     registry = recording_registry()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         async with throwaway_servers(root) as (temporal, redis_server), search_standin() as web:
             publish_for_search(web)
-            await _record(registry, temporal.address, redis_server.url, root, web)
+            await _record(registry, temporal.address, redis_server.url, root, web, only)
 
 
 async def _record(
-    registry: JobTypeRegistry, address: str, redis_url: str, root: Path, web: SearchStandIn
+    registry: JobTypeRegistry,
+    address: str,
+    redis_url: str,
+    root: Path,
+    web: SearchStandIn,
+    only: frozenset[str],
 ) -> None:
     settings = Settings(
         _env_file=None,
@@ -145,6 +171,8 @@ async def _record(
         async with worker:
             jobs = JobService(client, settings, registry)
             for name, scenario in scenarios(registry).items():
+                if only and name not in only:
+                    continue
                 job_id = await scenario(jobs)
                 history = await client.get_workflow_handle(job_id).fetch_history()
                 (HISTORIES / f"{name}.json").write_text(history.to_json())
@@ -153,4 +181,4 @@ async def _record(
 
 
 if __name__ == "__main__":
-    asyncio.run(record_all())
+    asyncio.run(record_all(frozenset(sys.argv[1:])))

@@ -59,3 +59,25 @@ export function nextStepForFailed(
 export function canDelete(state: JobState, busy: boolean): boolean {
   return isTerminal(state) && !busy;
 }
+
+/** Whether the console offers to fork the job: only once it has ended, as the API allows. */
+export function canFork(state: JobState, busy: boolean): boolean {
+  return isTerminal(state) && !busy;
+}
+
+/**
+ * The phases a fork may start at: every phase of a completed job; of a failed or cancelled
+ * one, those up to the phase it stopped in (the ones before it finished). The server checks
+ * again against the job's history and says why where it refuses.
+ */
+export function forkablePhases(record: JobRecord): string[] {
+  if (record.state === "completed") return [...record.phases];
+  const stopped = record.error?.phase ?? record.phase ?? null;
+  const index = stopped === null ? -1 : record.phases.indexOf(stopped);
+  return index < 0 ? record.phases.slice(0, 1) : record.phases.slice(0, index + 1);
+}
+
+/** Whether the fork may go on from the job's checkpoint: only one kept inside that phase. */
+export function canForkFromCheckpoint(record: JobRecord, phase: string): boolean {
+  return record.checkpoint !== null && record.checkpoint.phase === phase;
+}

@@ -4,6 +4,7 @@
  */
 
 import type {
+  BulkResult,
   EventPage,
   JobAction,
   JobEvent,
@@ -13,6 +14,7 @@ import type {
   JobTypeInfo,
   Meta,
   Problem,
+  ForkRequest,
   ScheduleAction,
   SchedulePage,
   ScheduleRecord,
@@ -32,6 +34,8 @@ export class ApiError extends Error {
 export interface ListQuery {
   state?: string;
   type?: string;
+  tags?: string[];
+  namePrefix?: string;
   limit?: number;
   cursor?: string | null;
 }
@@ -58,10 +62,17 @@ export class Api {
     const params = new URLSearchParams();
     if (query.state) params.set("state", query.state);
     if (query.type) params.set("type", query.type);
+    for (const tag of query.tags ?? []) params.append("tag", tag);
+    if (query.namePrefix) params.set("name_prefix", query.namePrefix);
     if (query.limit) params.set("limit", String(query.limit));
     if (query.cursor) params.set("cursor", query.cursor);
     const qs = params.toString();
     return this.request("GET", `/api/jobs${qs ? `?${qs}` : ""}`);
+  }
+
+  /** One action on many jobs, by ids or by the list's filter; answered per job. */
+  bulk(action: JobAction, jobs: { ids: string[] } | { filter: Record<string, unknown> }): Promise<BulkResult> {
+    return this.request("POST", "/api/jobs/actions", { action, ...jobs });
   }
 
   stats(): Promise<JobStats> {
@@ -101,6 +112,11 @@ export class Api {
   control(jobId: string, action: JobAction, spec?: Record<string, unknown>): Promise<JobRecord> {
     const body = action === "restart" && spec ? { spec } : undefined;
     return this.request("POST", `/api/jobs/${encodeURIComponent(jobId)}/${action}`, body);
+  }
+
+  /** Starts a new job that reuses the ended job's outputs of the phases before `from_phase`. */
+  fork(jobId: string, request: ForkRequest): Promise<JobRecord> {
+    return this.request("POST", `/api/jobs/${encodeURIComponent(jobId)}/fork`, request);
   }
 
   /** Deletes the job for good; a running one answers 409 unless `force`. */

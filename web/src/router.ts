@@ -1,7 +1,7 @@
 /** Hash routes: `#/jobs?state=running`, `#/jobs/<id>`, `#/submit/<type>`, `#/schedules`, `#/signin`. */
 
 export type Route =
-  | { page: "jobs"; state: string; type: string }
+  | { page: "jobs"; state: string; type: string; q: string }
   | { page: "job"; jobId: string }
   | { page: "submit"; type: string | null; from: string | null }
   | { page: "schedules" }
@@ -14,7 +14,12 @@ export function parseRoute(hash: string): Route {
   const params = new URLSearchParams(query);
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0 || (parts[0] === "jobs" && parts.length === 1)) {
-    return { page: "jobs", state: params.get("state") ?? "", type: params.get("type") ?? "" };
+    return {
+      page: "jobs",
+      state: params.get("state") ?? "",
+      type: params.get("type") ?? "",
+      q: params.get("q") ?? "",
+    };
   }
   if (parts[0] === "jobs" && parts.length === 2) return { page: "job", jobId: parts[1] };
   if (parts[0] === "submit") {
@@ -25,10 +30,11 @@ export function parseRoute(hash: string): Route {
   return { page: "notfound", path };
 }
 
-export function jobsHref(state = "", type = ""): string {
+export function jobsHref(state = "", type = "", q = ""): string {
   const params = new URLSearchParams();
   if (state) params.set("state", state);
   if (type) params.set("type", type);
+  if (q.trim()) params.set("q", q.trim());
   const qs = params.toString();
   return `#/jobs${qs ? `?${qs}` : ""}`;
 }

@@ -81,6 +81,33 @@ export interface JobSummary {
   finished_at?: string | null;
   /** The schedule that started this job, if one did. */
   schedule_id?: string | null;
+  name?: string | null;
+  tags?: string[];
+  /** One line the job type derives from the spec ("buy 1200 ACME by VWAP in 12 slices"). */
+  summary?: string;
+  /** The job and phase this one was forked from (`POST /api/jobs/{id}/fork`). */
+  forked_from?: ForkOrigin | null;
+}
+
+export interface ForkOrigin {
+  job_id: string;
+  phase: string;
+}
+
+/** The body of `POST /api/jobs/{id}/fork`. */
+export interface ForkRequest {
+  from_phase: string;
+  from_checkpoint?: boolean;
+  spec?: Record<string, unknown>;
+}
+
+export type BulkOutcome = "done" | "not_allowed" | "not_found";
+
+/** `POST /api/jobs/actions`: what became of each job. */
+export interface BulkResult {
+  action: JobAction;
+  results: Array<{ job_id: string; outcome: BulkOutcome; state?: string | null; detail?: string | null; new_job_id?: string | null }>;
+  more: boolean;
 }
 
 /** The full record `GET /api/jobs/{id}` and every control return. */

@@ -17,8 +17,8 @@ class MemoryStorage {
 
 describe("routes", () => {
   it("parses the pages", () => {
-    expect(parseRoute("")).toEqual({ page: "jobs", state: "", type: "" });
-    expect(parseRoute("#/jobs?state=paused&type=trade")).toEqual({ page: "jobs", state: "paused", type: "trade" });
+    expect(parseRoute("")).toEqual({ page: "jobs", state: "", type: "", q: "" });
+    expect(parseRoute("#/jobs?state=paused&type=trade")).toEqual({ page: "jobs", state: "paused", type: "trade", q: "" });
     expect(parseRoute(jobHref("job-a/b"))).toEqual({ page: "job", jobId: "job-a/b" });
     expect(parseRoute("#/submit/trade?from=job-1")).toEqual({ page: "submit", type: "trade", from: "job-1" });
     expect(parseRoute("#/nope/x").page).toBe("notfound");

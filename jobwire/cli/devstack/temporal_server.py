@@ -11,7 +11,13 @@ from jobwire.cli.devstack.binaries import temporal_binary
 from jobwire.cli.devstack.processes import ManagedProcess
 from jobwire.contract.workflow_api import SEARCH_ATTRIBUTES
 
-_SA_TYPES = {"KEYWORD": "Keyword", "DOUBLE": "Double", "INT": "Int", "TEXT": "Text"}
+_SA_TYPES = {
+    "KEYWORD": "Keyword",
+    "DOUBLE": "Double",
+    "INT": "Int",
+    "TEXT": "Text",
+    "KEYWORD_LIST": "KeywordList",
+}
 
 
 def search_attribute_flags() -> list[str]:

@@ -13,3 +13,15 @@ JobIdsArgument = Annotated[
 WatchFlag = Annotated[
     bool, typer.Option("--watch", "-w", help="Follow the job live until it ends.")
 ]
+SomeJobIds = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Job ids; or leave them out and pick jobs with filter flags.", show_default=False
+    ),
+]
+SomeJobId = Annotated[
+    str | None,
+    typer.Argument(
+        help="The job id; or leave it out and pick jobs with filter flags.", show_default=False
+    ),
+]

@@ -11,21 +11,29 @@ from jobwire.cli.jobs import output
 from jobwire.cli.jobs.arguments import JobIdArgument
 from jobwire.cli.jobs.client_options import ApiTarget, client_command
 from jobwire.cli.jobs.exit_codes import EXIT_CODES_HELP
+from jobwire.cli.jobs.filter_options import (
+    NameOption,
+    SinceOption,
+    StateOption,
+    TagOption,
+    TypeOption,
+    job_filter,
+)
 from jobwire.client.http import JobwireClient
 from jobwire.contract.records import PAGE_SIZE_MAX
-from jobwire.contract.states import JobState
 
 app = typer.Typer()
 
 
 @app.command("ls", epilog=EXIT_CODES_HELP)
 @client_command
-def list_jobs(
+def list_jobs(  # noqa: PLR0913, PLR0917 -- each a flag a user types
     target: ApiTarget,
-    state: Annotated[
-        JobState | None, typer.Option("--state", help="Only jobs in this state.")
-    ] = None,
-    job_type: Annotated[str | None, typer.Option("--type", help="Only jobs of this type.")] = None,
+    state: StateOption = None,
+    job_type: TypeOption = None,
+    tags: TagOption = None,
+    name: NameOption = None,
+    since: SinceOption = None,
     limit: Annotated[
         int, typer.Option("--limit", min=1, max=PAGE_SIZE_MAX, help="Page size.")
     ] = 20,
@@ -35,11 +43,12 @@ def list_jobs(
     """List your jobs, newest first (running ones before finished ones)."""
 
     async def body(client: JobwireClient) -> None:
-        page = await client.list_jobs(state=state, type=job_type, limit=limit, cursor=cursor)
+        chosen = job_filter(tags=tags, name=name, job_type=job_type, state=state, since=since)
+        page = await client.list_jobs(job_filter=chosen, limit=limit, cursor=cursor)
         if every:
             while page.next_cursor:
                 more = await client.list_jobs(
-                    state=state, type=job_type, limit=limit, cursor=page.next_cursor
+                    job_filter=chosen, limit=limit, cursor=page.next_cursor
                 )
                 page = more.model_copy(update={"items": page.items + more.items})
         output.print_result(page, json_output=target.json, human=output.print_jobs)

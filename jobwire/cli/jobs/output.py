@@ -143,11 +143,12 @@ def print_jobs(page: JobPage) -> None:
         console.print("No jobs.")
         return
     table = Table(box=None, pad_edge=False)
-    for column in ("JOB", "TYPE", "STATE", "PROGRESS", "STEP", "CREATED"):
-        table.add_column(column, no_wrap=column != "STEP")
+    for column in ("JOB", "NAME", "TYPE", "STATE", "PROGRESS", "STEP", "CREATED"):
+        table.add_column(column, no_wrap=column not in ("STEP", "NAME"))
     for job in page.items:
         table.add_row(
             job.job_id,
+            job.name or job.summary,
             job.type,
             format_state(job.state),
             format_progress(job.progress),
@@ -168,6 +169,9 @@ def print_job(
     table.add_column()
     rows: list[tuple[str, str | Text]] = [
         ("job", job.job_id),
+        ("name", job.name or "-"),
+        ("summary", job.summary or "-"),
+        ("tags", ", ".join(job.tags) or "-"),
         ("type", job.type),
         ("state", format_state(job.state)),
         ("progress", format_progress(job.progress).strip()),
@@ -197,6 +201,8 @@ def _what_happened(job: JobRecord) -> list[tuple[str, str | Text]]:
         rows.append(("paused by", job.paused_by))
     if job.last_control:
         rows.append(("last control", format_control(job.last_control)))
+    if origin := job.forked_from:
+        rows.append(("forked from", f"{origin.job_id} at {origin.phase}"))
     if cp := job.checkpoint:
         taken = format_time(cp.taken_at)
         rows.append(("checkpoint", f"{cp.phase}: {cp.position} ({cp.size_bytes} bytes, {taken})"))

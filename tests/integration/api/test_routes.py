@@ -8,7 +8,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
 from api.app import create_app
-from api.routes import job_control, job_events, job_submit, jobs
+from api.routes import job_actions, job_control, job_events, job_submit, jobs
 from bench.support.counting import counting_registry
 from jobwire.contract.registry import job_types
 from jobwire.settings import Settings
@@ -36,10 +36,13 @@ def test_every_jobs_route_is_served_by_its_module_level_handler() -> None:
         job_control.router,
         job_control.restart_route(job_types),
         job_events.router,
+        job_actions.router,
     )
     assert served[("GET", "/api/jobs")] is jobs.list_jobs
     assert served[("GET", "/api/jobs/stats")] is jobs.job_stats
-    assert served[("GET", "/api/jobs/{job_id}")] is jobs.get_job
+    # Any segment but the collection's own resources (stats, stale, actions) is a job id.
+    assert served[("GET", "/api/jobs/{job_id:job_segment}")] is jobs.get_job
+    assert served[("POST", "/api/jobs/actions")] is job_actions.bulk_action
     assert served[("POST", "/api/jobs/{job_id}/pause")] is job_control.pause_job
     assert served[("POST", "/api/jobs/{job_id}/resume")] is job_control.resume_job
     assert served[("POST", "/api/jobs/{job_id}/cancel")] is job_control.cancel_job

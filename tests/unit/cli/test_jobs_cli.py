@@ -64,6 +64,8 @@ def test_submit_builds_the_spec_from_typed_flags(api, runner):
         {
             "type": "research",
             "schema_version": 1,
+            "name": None,
+            "tags": [],
             "topic": "tides",
             "max_sources": 3,
             "sources": ["a", "b"],

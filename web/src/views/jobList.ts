@@ -1,6 +1,8 @@
 /**
- * The job list: the user's jobs newest first, filters on state and type, cursor pagination,
- * and rows that follow the user room's events live.
+ * The job list: the user's jobs newest first, a search box (name prefix, `tag:x`) and filters
+ * on state and type kept in the URL, cursor pagination, ticked rows for bulk actions, and
+ * rows that follow the user room's events live: a new job's row is built from its
+ * `job.created` event and every later event moves its row, so nothing is fetched again.
  */
 
 import { ApiError } from "../api";
@@ -9,7 +11,9 @@ import { markDeleted, withoutDeleted } from "../deleted";
 import { h } from "../dom";
 import { dateTime, pct, shortId } from "../format";
 import { jobHref, jobsHref } from "../router";
-import { isTerminal, JOB_STATES, type JobEvent, type JobSummary } from "../types";
+import { apiFilter, type ListFilters, matches, parseSearch } from "../search";
+import { isTerminal, JOB_STATES, type JobEvent, type JobState, type JobSummary } from "../types";
+import { bulkBar } from "./bulkBar";
 import { notice, progressBar, setProgress, stateBadge } from "./widgets";
 
 const PAGE_SIZE = 20;
@@ -20,10 +24,33 @@ interface Row {
   bar: HTMLElement;
   pct: HTMLElement;
   step: HTMLElement;
+  tick: HTMLInputElement;
   lastSeq: number;
 }
 
-export function mountJobList(main: HTMLElement, ctx: AppContext, filters: { state: string; type: string }): Unmount {
+/** A list row for a job the list learns of from its `job.created` event. */
+export function summaryFromCreated(event: JobEvent): JobSummary {
+  const data = event.data;
+  const spec = data["spec"] as { type?: string } | undefined;
+  return {
+    schema_version: event.schema_version,
+    job_id: event.job_id,
+    user_id: event.user_id,
+    type: spec?.type ?? "",
+    state: event.state,
+    progress: event.progress,
+    step: event.step ?? "",
+    phases: [],
+    allowed_actions: [],
+    created_at: event.ts,
+    updated_at: event.ts,
+    name: typeof data["name"] === "string" ? data["name"] : null,
+    tags: Array.isArray(data["tags"]) ? (data["tags"] as string[]) : [],
+    summary: typeof data["summary"] === "string" ? data["summary"] : "",
+  };
+}
+
+export function mountJobList(main: HTMLElement, ctx: AppContext, filters: ListFilters): Unmount {
   const stateSelect = h(
     "select",
     { id: "filter-state", name: "state" },
@@ -37,11 +64,21 @@ export function mountJobList(main: HTMLElement, ctx: AppContext, filters: { stat
       if (t.type !== filters.type) typeSelect.append(h("option", { value: t.type }, t.type));
     }
   }, () => undefined);
-  const applyFilters = () => ctx.navigate(jobsHref(stateSelect.value, typeSelect.value));
+  const search = h("input", {
+    id: "job-search",
+    name: "q",
+    type: "search",
+    value: filters.q,
+    placeholder: "name, or tag:nightly",
+    maxlength: 400,
+  });
+  const applyFilters = () => ctx.navigate(jobsHref(stateSelect.value, typeSelect.value, search.value));
   stateSelect.addEventListener("change", applyFilters);
   typeSelect.addEventListener("change", applyFilters);
+  const selectAll = h("input", { type: "checkbox", "aria-label": "Select every job on this page" });
 
   const tbody = h("tbody", {});
+  const bulk = bulkBar(ctx.api, () => apiFilter(filters), () => undefined);
   const status = h("div", { "aria-live": "polite" });
   const prev = h("button", { type: "button", disabled: true }, "← Newer");
   const next = h("button", { type: "button", disabled: true }, "Older →");
@@ -55,13 +92,24 @@ export function mountJobList(main: HTMLElement, ctx: AppContext, filters: { stat
     ),
     h(
       "form",
-      { class: "filters", role: "search", "aria-label": "Filter jobs", onsubmit: (e: Event) => e.preventDefault() },
+      {
+        class: "filters",
+        role: "search",
+        "aria-label": "Filter jobs",
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          applyFilters();
+        },
+      },
+      h("label", { for: "job-search" }, "Search"),
+      search,
       h("label", { for: "filter-state" }, "State"),
       stateSelect,
       h("label", { for: "filter-type" }, "Type"),
       typeSelect,
     ),
     status,
+    bulk.el,
     h(
       "div",
       { class: "table-wrap" },
@@ -74,6 +122,7 @@ export function mountJobList(main: HTMLElement, ctx: AppContext, filters: { stat
           h(
             "tr",
             {},
+            h("th", { scope: "col", class: "col-tick" }, selectAll),
             h("th", { scope: "col" }, "Job"),
             h("th", { scope: "col" }, "Type"),
             h("th", { scope: "col" }, "State"),
@@ -90,6 +139,11 @@ export function mountJobList(main: HTMLElement, ctx: AppContext, filters: { stat
   );
 
   const rows = new Map<string, Row>();
+  const ticked = () => [...rows.entries()].filter(([, row]) => row.tick.checked).map(([id]) => id);
+  selectAll.addEventListener("change", () => {
+    for (const row of rows.values()) row.tick.checked = selectAll.checked;
+    bulk.update(ticked());
+  });
   const cursors: Array<string | null> = [null];
   let page = 0;
   let nextCursor: string | null = null;
@@ -100,10 +154,19 @@ export function mountJobList(main: HTMLElement, ctx: AppContext, filters: { stat
     const bar = progressBar(job.progress, `Progress of ${job.job_id}`);
     const pctEl = h("span", { class: "num pct" }, pct(job.progress));
     const step = h("span", {}, job.step);
+    const tick = h("input", { type: "checkbox", "aria-label": `Select ${job.name || job.job_id}` });
+    tick.addEventListener("change", () => bulk.update(ticked()));
     const tr = h(
       "tr",
       { "data-job-id": job.job_id },
-      h("td", {}, h("a", { href: jobHref(job.job_id), class: "mono", title: job.job_id }, shortId(job.job_id))),
+      h("td", { class: "col-tick" }, tick),
+      h(
+        "td",
+        {},
+        h("a", { href: jobHref(job.job_id), class: "mono", title: job.job_id }, shortId(job.job_id)),
+        h("div", { class: "job-name" }, job.name || job.summary || ""),
+        ...(job.tags ?? []).map((tag) => h("span", { class: "tag", "data-tag": tag }, tag)),
+      ),
       h("td", {}, job.type),
       h("td", {}, state),
       h("td", { class: "col-progress" }, h("span", { class: "progress-cell" }, bar, pctEl)),
@@ -111,7 +174,7 @@ export function mountJobList(main: HTMLElement, ctx: AppContext, filters: { stat
       h("td", { class: "col-created num" }, dateTime(job.created_at)),
       h("td", {}, isTerminal(job.state) ? deleteButton(job.job_id) : null),
     );
-    rows.set(job.job_id, { tr, state, bar, pct: pctEl, step, lastSeq: -1 });
+    rows.set(job.job_id, { tr, state, bar, pct: pctEl, step, tick, lastSeq: -1 });
     return tr;
   };
 
@@ -138,21 +201,26 @@ export function mountJobList(main: HTMLElement, ctx: AppContext, filters: { stat
   const load = async () => {
     status.replaceChildren();
     try {
+      const { tags, namePrefix } = parseSearch(filters.q);
       const result = await ctx.api.listJobs({
         state: filters.state,
         type: filters.type,
+        tags,
+        namePrefix,
         limit: PAGE_SIZE,
         cursor: cursors[page],
       });
       if (!alive) return;
       rows.clear();
+      selectAll.checked = false;
+      bulk.update([]);
       tbody.replaceChildren(...withoutDeleted(result.items).map(rowFor));
       if (result.items.length === 0) {
         tbody.append(
           h(
             "tr",
             {},
-            h("td", { colspan: 7, class: "muted" }, "No jobs here yet. ", h("a", { href: "#/submit" }, "Submit one"), "."),
+            h("td", { colspan: 8, class: "muted" }, "No jobs here yet. ", h("a", { href: "#/submit" }, "Submit one"), "."),
           ),
         );
       }
@@ -177,25 +245,23 @@ export function mountJobList(main: HTMLElement, ctx: AppContext, filters: { stat
     void load();
   });
 
-  let reloadTimer: ReturnType<typeof setTimeout> | undefined;
-  const reloadSoon = () => {
-    clearTimeout(reloadTimer);
-    reloadTimer = setTimeout(() => void load(), 300);
-  };
-
   const offEvent = ctx.feed.onEvent((event: JobEvent) => {
     const row = rows.get(event.job_id);
     if (!row) {
       // A new job of this user belongs at the top of the first page if it passes the filters.
       if (event.type === "job.created" && page === 0) {
-        const type = (event.data["spec"] as { type?: string } | undefined)?.type;
-        if ((!filters.state || filters.state === event.state) && (!filters.type || filters.type === type)) reloadSoon();
+        const job = summaryFromCreated(event);
+        if (matches(job, filters)) {
+          tbody.querySelector("tr:not([data-job-id])")?.remove(); // "No jobs here yet"
+          tbody.prepend(rowFor(job));
+          rows.get(job.job_id)!.lastSeq = event.seq;
+        }
       }
       return;
     }
     if (event.seq <= row.lastSeq) return;
     row.lastSeq = event.seq;
-    row.state.replaceChildren(stateBadge(event.state));
+    row.state.replaceChildren(stateBadge(event.state as JobState));
     setProgress(row.bar, event.progress);
     row.pct.textContent = pct(event.progress);
     if (event.step) row.step.textContent = event.step;
@@ -211,7 +277,6 @@ export function mountJobList(main: HTMLElement, ctx: AppContext, filters: { stat
   void load();
   return () => {
     alive = false;
-    clearTimeout(reloadTimer);
     offEvent();
     offConnection();
   };

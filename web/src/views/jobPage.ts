@@ -5,7 +5,7 @@
  * when a phase picked up after a crash, and a failed job says what the user can do next.
  */
 
-import { canDelete, enabledActions, nextStepForFailed } from "../actions";
+import { canDelete, canFork, enabledActions, nextStepForFailed } from "../actions";
 import { ApiError } from "../api";
 import type { AppContext, Unmount } from "../context";
 import { markDeleted } from "../deleted";
@@ -17,6 +17,7 @@ import { bytes, dateTime, pct, queueWait, time } from "../format";
 import { renderResult } from "../results";
 import { jobHref, jobsHref, SCHEDULES_HREF, submitHref, temporalHref } from "../router";
 import { isTerminal, type ControlNote, type JobAction, type JobEvent, type JobRecord } from "../types";
+import { forkPanel } from "./forkPanel";
 import { FoundSourcesLive, SynthesisStream } from "./research";
 import { loading, notice, progressBar, setProgress, stateBadge } from "./widgets";
 
@@ -29,6 +30,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
 
   // ---- skeleton ---------------------------------------------------------------------------
   const title = h("h1", {}, "Job ", h("span", { class: "mono" }, jobId));
+  const labelsEl = h("p", { class: "job-labels", "data-testid": "job-labels" });
   const badge = h("span", { "data-testid": "job-state" });
   const temporal = h("span", {});
   const bar = progressBar(0, "Job progress");
@@ -48,7 +50,8 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
   }
   const deleteButton = h("button", { type: "button", "data-action": "delete", class: "danger", disabled: true }, "Delete");
   deleteButton.addEventListener("click", () => void remove());
-  controls.append(deleteButton);
+  const fork = forkPanel(ctx, jobId);
+  controls.append(fork.button, deleteButton);
   const failure = h("section", { class: "failure", hidden: true, "data-testid": "failure" });
   const checkpointEl = h("section", { "aria-label": "Last checkpoint" });
   const timeline = h("ol", { class: "timeline", "data-testid": "timeline" });
@@ -62,11 +65,13 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     "article",
     { class: "job-page", "data-job-id": jobId },
     h("div", { class: "page-head" }, title, badge, temporal),
+    labelsEl,
     notices,
     h("div", { class: "progress-row" }, bar, pctEl),
     stepEl,
     phasesEl,
     h("div", { class: "controls-row" }, controls, controlMsg),
+    fork.panel,
     failure,
     h("div", { class: "columns" },
       h("section", { class: "panel" }, h("h2", {}, "Timeline"), timeline),
@@ -88,6 +93,10 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     if (!record) return;
     title.replaceChildren(`${capitalize(record.type)} job `, h("span", { class: "mono" }, record.job_id));
     badge.replaceChildren(stateBadge(record.state));
+    labelsEl.replaceChildren(
+      h("span", { class: "job-name" }, record.name || record.summary || ""),
+      ...(record.tags ?? []).map((tag) => h("span", { class: "tag", "data-tag": tag }, tag)),
+    );
     const meta = ctx.meta();
     const href = meta ? temporalHref(meta.temporal_ui_url, meta.temporal_namespace, record.job_id) : null;
     temporal.replaceChildren(href ? externalLink(href, "Open in Temporal UI ↗") : "");
@@ -133,6 +142,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     if (record.last_control) rows.push(["Last control", controlText(record.last_control), "job-last-control"]);
     if (record.schedule_id) rows.push(["From schedule", h("a", { href: SCHEDULES_HREF, class: "mono" }, record.schedule_id), "job-schedule"]);
     if (record.restarted_from) rows.push(["Restarted from", h("a", { href: jobHref(record.restarted_from), class: "mono" }, record.restarted_from), "job-restarted-from"]);
+    if (record.forked_from) rows.push(["Forked from", h("span", {}, h("a", { href: jobHref(record.forked_from.job_id), class: "mono" }, record.forked_from.job_id), ` at ${record.forked_from.phase}`), "job-forked-from"]);
     metaEl.replaceChildren(...rows.flatMap(([k, v, id]) => [h("dt", {}, k), h("dd", { class: "num", "data-testid": id }, v)]));
   };
 
@@ -153,6 +163,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
       button.setAttribute("aria-busy", busy === action ? "true" : "false");
     }
     deleteButton.disabled = !canDelete(record.state, busy !== null);
+    fork.render(record, canFork(record.state, busy !== null));
   };
 
   const renderFailure = (record: JobRecord) => {
