@@ -30,10 +30,12 @@ from api.routes import (
     job_fork,
     jobs,
     meta,
+    schedules,
     webhook_secret,
 )
 from api.routes.docs import install_docs
 from api.routes.job_submit import submit_router
+from api.routes.schedules import schedules_router
 from api.security_headers import SecurityHeaders
 from api.strict_json import refuse_non_finite_json
 from jobwire import __version__
@@ -111,6 +113,8 @@ def include_routers(app: FastAPI, registry: JobTypeRegistry) -> None:
     app.include_router(job_delete.router)
     app.include_router(job_fork.router)
     app.include_router(job_events.router)
+    app.include_router(schedules_router(registry))
+    app.include_router(schedules.router)
     app.include_router(meta.router)
     app.include_router(webhook_secret.router)
     app.include_router(health.router)

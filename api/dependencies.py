@@ -20,6 +20,7 @@ from jobwire.connections.services import Services
 from jobwire.contract.registry import JobTypeRegistry
 from jobwire.jobs.liveness import TaskQueueLiveness
 from jobwire.jobs.service import JobService
+from jobwire.schedules.service import ScheduleService
 
 
 async def _services(request: Request) -> Services:
@@ -30,6 +31,11 @@ async def _services(request: Request) -> Services:
 async def _jobs(request: Request) -> JobService:
     jobs: JobService = request.app.state.jobs
     return jobs
+
+
+async def _schedules(request: Request) -> ScheduleService:
+    schedules: ScheduleService = request.app.state.schedules
+    return schedules
 
 
 async def _redis(request: Request) -> Redis:
@@ -66,6 +72,7 @@ async def _registry(request: Request) -> JobTypeRegistry:
 CurrentUser = Annotated[Principal, Depends(current_principal)]
 ServicesDep = Annotated[Services, Depends(_services)]
 Jobs = Annotated[JobService, Depends(_jobs)]
+Schedules = Annotated[ScheduleService, Depends(_schedules)]
 RedisDep = Annotated[Redis, Depends(_redis)]
 Limiter = Annotated[SubmissionLimiter, Depends(_limiter)]
 ActionLimiter = Annotated[SubmissionLimiter, Depends(_action_limiter)]

@@ -16,6 +16,7 @@ from jobwire.connections.services import Services
 from jobwire.jobs.liveness import TaskQueueLiveness
 from jobwire.jobs.service import JobService
 from jobwire.projection.events import events_published
+from jobwire.schedules.service import ScheduleService
 from realtime.hub import Hub
 from realtime.server import live_feed
 
@@ -43,6 +44,7 @@ def bind_state(app: FastAPI, services: Services) -> Hub:
     jobs = JobService(services.temporal, settings, app.state.registry, services.redis)
     app.state.services = services
     app.state.jobs = jobs
+    app.state.schedules = ScheduleService(services.temporal, settings, app.state.registry)
     app.state.liveness = TaskQueueLiveness(services.temporal, settings, services.redis)
     app.state.limiter = SubmissionLimiter(settings, services.redis)
     app.state.action_limiter = SubmissionLimiter(

@@ -86,6 +86,17 @@ def _integral(data: Any) -> Any:
 
 def restart_request(registry: JobTypeRegistry) -> type[RestartRequest]:
     """``RestartRequest`` whose ``spec`` is ``registry``'s union, checked as a submission is."""
+    spec_type = checked_spec(registry, optional=True)
+    return create_model(
+        "RestartRequest",
+        __base__=RestartRequest,
+        __doc__="An optional amended spec for the new job.",
+        spec=(spec_type, Field(default=None, description=RESTART_SPEC_DESCRIPTION)),
+    )
+
+
+def checked_spec(registry: JobTypeRegistry, *, optional: bool) -> Any:
+    """A spec field's type inside a body: ``registry``'s union, checked as a submission is."""
 
     def precheck(data: Any) -> Any:
         return data if data is None else registry.precheck(data)
@@ -95,16 +106,9 @@ def restart_request(registry: JobTypeRegistry) -> type[RestartRequest]:
     def exact(data: Any) -> Any:
         return data if data is None else strict(data)
 
+    union: Any = registry.union_type() | None if optional else registry.union_type()
     # Before-validators run last first: migrate the spec, then check its JSON types.
-    spec_type: Any = Annotated[
-        registry.union_type() | None, BeforeValidator(exact), BeforeValidator(precheck)
-    ]
-    return create_model(
-        "RestartRequest",
-        __base__=RestartRequest,
-        __doc__="An optional amended spec for the new job.",
-        spec=(spec_type, Field(default=None, description=RESTART_SPEC_DESCRIPTION)),
-    )
+    return Annotated[union, BeforeValidator(exact), BeforeValidator(precheck)]
 
 
 class JobTypeInfo(BaseModel):

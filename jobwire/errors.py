@@ -85,3 +85,18 @@ def field_path(location: Sequence[int | str], union_tags: frozenset[str] = froze
     if len(parts) > 1 and parts[0] in union_tags:
         parts = parts[1:]
     return ".".join(parts)
+
+
+class ScheduleNotFound(JobwireError):
+    status = 404
+    title = "Schedule not found"
+
+    def __init__(self, schedule_id: str) -> None:
+        super().__init__(f"no schedule {schedule_id!r}")
+        self.schedule_id = schedule_id
+
+
+class InvalidSchedule(InvalidSpec):
+    """A timetable Temporal refuses or runs too often, or one schedule over the user's cap."""
+
+    title = "Invalid schedule"

@@ -16,6 +16,7 @@ from jobwire.setting_groups.auth import AuthSettings
 from jobwire.setting_groups.general import GeneralSettings
 from jobwire.setting_groups.observability import ObservabilitySettings
 from jobwire.setting_groups.redis import RedisSettings
+from jobwire.setting_groups.schedules import ScheduleSettings
 from jobwire.setting_groups.temporal import TemporalSettings
 from jobwire.setting_groups.webhooks import WebhookSettings
 
@@ -30,6 +31,7 @@ class Settings(
     AuthSettings,
     ObservabilitySettings,
     ApiSettings,
+    ScheduleSettings,
     RedisSettings,
     TemporalSettings,
     GeneralSettings,

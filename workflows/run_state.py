@@ -32,7 +32,7 @@ class JobRun:
     """The job's state in this run; a continued or resumed run starts from what it carried."""
 
     def __init__(self, job: JobWorkflowInput) -> None:
-        self.job = job
+        self.job = job = scheduled_run(job)
         carried = job.carried
         if carried is not None:
             self.record = carried.record.model_copy()
@@ -100,6 +100,16 @@ class JobRun:
             await self.continue_as_new()
 
 
+def scheduled_run(job: JobWorkflowInput) -> JobWorkflowInput:
+    """A scheduled run's input names its schedule's base id; the job is this run, whose
+    workflow id Temporal suffixed with its time. Submitted jobs are left as they are, so their
+    histories replay unchanged."""
+    workflow_id = workflow.info().workflow_id
+    if job.schedule_id is None or job.job_id == workflow_id:
+        return job
+    return job.model_copy(update={"job_id": workflow_id})
+
+
 def _new_record(job: JobWorkflowInput) -> JobRecord:
     now = workflow.now()
     return JobRecord(
@@ -118,4 +128,5 @@ def _new_record(job: JobWorkflowInput) -> JobRecord:
         name=job.name,
         tags=job.tags,
         summary=job.summary,
+        schedule_id=job.schedule_id,
     )

@@ -18,6 +18,7 @@ from jobwire.client.errors import (
 )
 from jobwire.client.http import JobwireClient
 from jobwire.client.models import EventPage, JobPage, JobStats, JobTypeInfo, Problem, ServerMeta
+from jobwire.client.schedules import ScheduleClient, schedules_of
 from jobwire.client.sync import SyncJobwireClient
 from jobwire.client.watch import JobWatch
 
@@ -37,8 +38,10 @@ __all__ = [
     "NotFound",
     "Problem",
     "RateLimited",
+    "ScheduleClient",
     "ServerMeta",
     "ServerUnreachable",
     "SyncJobwireClient",
     "Unauthorized",
+    "schedules_of",
 ]

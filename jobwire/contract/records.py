@@ -111,6 +111,9 @@ class JobSummary(BaseModel):
         description="One line its job type derives from the spec, e.g. 'buy 1200 "
         "ACME by VWAP in 12 slices' (empty in records from before summaries).",
     )
+    schedule_id: str | None = Field(
+        default=None, description="The schedule that started this job, if one did."
+    )
 
 
 class JobRecord(JobSummary):

@@ -34,16 +34,24 @@ SA_PROGRESS = SearchAttributeKey.for_float("JobProgress")
 SA_TAGS = SearchAttributeKey.for_keyword_list("JobTags")
 SA_NAME = SearchAttributeKey.for_keyword("JobName")
 SEARCH_ATTRIBUTES = (SA_USER_ID, SA_TYPE, SA_STATE, SA_PROGRESS, SA_TAGS, SA_NAME)
+SA_SCHEDULED_BY = SearchAttributeKey.for_keyword("TemporalScheduledById")
+"""Temporal's own: the schedule that started a workflow (no registration needed)."""
 
 JOB_ID_PREFIX = "job-"
 _IDEMPOTENCY_NAMESPACE = uuid.UUID("3f1c8a2e-6d0b-4c1e-9a57-2b8f0e4d7c61")
 
 
+SCHEDULED_SUFFIX = r"-[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"
+"""What Temporal appends to a schedule's workflow id for each run it starts (the run's
+nominal time, RFC 3339), so a scheduled job's id is its schedule's base id plus this."""
+
 _JOB_ID = re.compile(
-    rf"^{JOB_ID_PREFIX}[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}$"
+    rf"^{JOB_ID_PREFIX}[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}"
+    rf"(?:{SCHEDULED_SUFFIX})?$"
 )
 JOB_ID_PATTERN = _JOB_ID.pattern
-"""What every job id looks like, for the API's published schema."""
+"""What every job id looks like, for the API's published schema: a submitted job's, or a
+scheduled run's (its schedule's base id and Temporal's suffix)."""
 
 
 def is_job_id(value: str) -> bool:
@@ -87,6 +95,11 @@ class JobWorkflowInput(BaseModel):
     name: str | None = None
     tags: list[str] = Field(default_factory=list)
     summary: str = Field(default="", description="The job type's one line for the spec.")
+    schedule_id: str | None = Field(
+        default=None,
+        description="The schedule that starts this job; its run's job id is then the workflow "
+        "id Temporal gives the run, not ``job_id`` (the schedule's base id).",
+    )
 
 
 class ControlRequest(BaseModel):

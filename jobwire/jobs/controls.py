@@ -168,7 +168,8 @@ class JobControls:
             )
             job = values[0]
             assert isinstance(job, JobWorkflowInput)
-            return job
+            # A scheduled run's input names its schedule's base id; the job is this run.
+            return job.model_copy(update={"job_id": description.id})
         raise JobNotFound(description.id)
 
 

@@ -64,13 +64,46 @@ class JobStarter:
         """Starts a job; ``(record, created)``, where a repeated idempotency key finds the
         existing job and ``created`` is False."""
         parsed = self.registry.parse_spec(spec)
-        definition = self._definition(parsed.type)
         job_id = idempotent_job_id(user_id, idempotency_key) if idempotency_key else new_job_id()
         if idempotency_key:
             existing = await self.submitted(user_id, idempotency_key)
             if existing is not None:
                 return existing, False
-        job = JobWorkflowInput(
+        job = self.workflow_input(
+            user_id,
+            parsed,
+            job_id,
+            restarted_from=restarted_from,
+            restart_note=restart_note,
+            fork=fork,
+        )
+        try:
+            handle = await self.start(job)
+        except WorkflowAlreadyStartedError:
+            # Two requests with one idempotency key raced; the other one started it.
+            return await self.reader.get(user_id, job_id), False
+        return _initial_record(job, handle.result_run_id), True
+
+    async def submitted(self, user_id: str, idempotency_key: str) -> JobRecord | None:
+        """The job an earlier submission with this key started, if any: the API answers a
+        repeat with it before the rate limit, which counts only jobs that start."""
+        existing = await self.reader.find(user_id, idempotent_job_id(user_id, idempotency_key))
+        return None if existing is None else await self.reader.record_of(existing)
+
+    def workflow_input(
+        self,
+        user_id: str,
+        parsed: JobInput,
+        job_id: str,
+        *,
+        restarted_from: str | None = None,
+        restart_note: ControlNote | None = None,
+        fork: ForkStart | None = None,
+        schedule_id: str | None = None,
+    ) -> JobWorkflowInput:
+        """What the job's workflow starts with; a schedule's runs start with the same."""
+        definition = self._definition(parsed.type)
+        return JobWorkflowInput(
             job_id=job_id,
             user_id=user_id,
             type=definition.name,
@@ -85,19 +118,8 @@ class JobStarter:
             name=parsed.name,
             tags=list(parsed.tags),
             summary=definition.summary_of(parsed),
+            schedule_id=schedule_id,
         )
-        try:
-            handle = await self.start(job)
-        except WorkflowAlreadyStartedError:
-            # Two requests with one idempotency key raced; the other one started it.
-            return await self.reader.get(user_id, job_id), False
-        return _initial_record(job, handle.result_run_id), True
-
-    async def submitted(self, user_id: str, idempotency_key: str) -> JobRecord | None:
-        """The job an earlier submission with this key started, if any: the API answers a
-        repeat with it before the rate limit, which counts only jobs that start."""
-        existing = await self.reader.find(user_id, idempotent_job_id(user_id, idempotency_key))
-        return None if existing is None else await self.reader.record_of(existing)
 
     def _definition(self, type: str) -> JobTypeDefinition:
         """The parsed spec's type, which ``parse_spec`` has already checked is registered."""
@@ -114,21 +136,8 @@ class JobStarter:
             job.model_copy(update={"carried": carried}) if carried else job,
             id=job.job_id,
             task_queue=self.settings.task_queue,
-            search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(SA_USER_ID, job.user_id),
-                    SearchAttributePair(SA_TYPE, job.type),
-                    SearchAttributePair(SA_STATE, state.value),
-                    SearchAttributePair(SA_PROGRESS, progress),
-                    *label_attributes(job),
-                ]
-            ),
-            memo={
-                "spec": job.spec,
-                "phases": [phase.name for phase in job.phases],
-                **fork_memo(job.fork),
-                "summary": job.summary,
-            },
+            search_attributes=job_search_attributes(job, state, progress),
+            memo=job_memo(job),
             id_reuse_policy=(
                 WorkflowIDReusePolicy.ALLOW_DUPLICATE
                 if carried
@@ -136,8 +145,34 @@ class JobStarter:
             ),
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             static_summary=static_summary(job),
-            static_details=_static_details(job),
+            static_details=static_details(job),
         )
+
+
+def job_search_attributes(
+    job: JobWorkflowInput, state: JobState = JobState.CREATED, progress: float = 0.0
+) -> TypedSearchAttributes:
+    """What makes a job listable: every start, submitted or scheduled, sets these."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(SA_USER_ID, job.user_id),
+            SearchAttributePair(SA_TYPE, job.type),
+            SearchAttributePair(SA_STATE, state.value),
+            SearchAttributePair(SA_PROGRESS, progress),
+            *label_attributes(job),
+        ]
+    )
+
+
+def job_memo(job: JobWorkflowInput) -> dict[str, Any]:
+    """What visibility's degraded view of a job reads back: its spec, phase names, what it
+    was forked from and its summary."""
+    return {
+        "spec": job.spec,
+        "phases": [phase.name for phase in job.phases],
+        **fork_memo(job.fork),
+        "summary": job.summary,
+    }
 
 
 def _plan(definition: JobTypeDefinition, spec: JobInput, settings: Settings) -> list[PlannedPhase]:
@@ -179,7 +214,7 @@ def _initial_record(job: JobWorkflowInput, run_id: str | None) -> JobRecord:
     )
 
 
-def _static_details(job: JobWorkflowInput) -> str:
+def static_details(job: JobWorkflowInput) -> str:
     """The Markdown Temporal's UI shows beside the workflow."""
     phases = " → ".join(phase.name for phase in job.phases)
     lines = [f"**{job.type}** job `{job.job_id}` for `{job.user_id}`", f"phases: {phases}"]
@@ -189,4 +224,6 @@ def _static_details(job: JobWorkflowInput) -> str:
         lines.append(f"restart of `{job.restarted_from}`")
     if job.fork:
         lines.append(f"fork of `{job.fork.source.job_id}` at `{job.fork.source.phase}`")
+    if job.schedule_id:
+        lines.append(f"run of schedule `{job.schedule_id}`")
     return "  \n".join(lines)

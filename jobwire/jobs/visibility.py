@@ -16,6 +16,7 @@ from jobwire.contract.states import JobState, allowed_actions
 from jobwire.contract.workflow_api import (
     SA_NAME,
     SA_PROGRESS,
+    SA_SCHEDULED_BY,
     SA_STATE,
     SA_TAGS,
     SA_TYPE,
@@ -64,6 +65,7 @@ async def summary_from_visibility(
         name=attributes.get(SA_NAME),
         tags=list(attributes.get(SA_TAGS) or []),
         summary=summary,
+        schedule_id=attributes.get(SA_SCHEDULED_BY),
     )
 
 

@@ -15,6 +15,9 @@ import type {
   Meta,
   Problem,
   ForkRequest,
+  ScheduleAction,
+  SchedulePage,
+  ScheduleRecord,
 } from "./types";
 
 export class ApiError extends Error {
@@ -120,6 +123,20 @@ export class Api {
   async deleteJob(jobId: string, force = false): Promise<void> {
     const query = force ? "?force=true" : "";
     await this.request<null>("DELETE", `/api/jobs/${encodeURIComponent(jobId)}${query}`);
+  }
+
+  listSchedules(): Promise<SchedulePage> {
+    return this.request("GET", "/api/schedules");
+  }
+
+  /** Pause, unpause or trigger a run now; answers the schedule as it stands after. */
+  scheduleAction(scheduleId: string, action: ScheduleAction): Promise<ScheduleRecord> {
+    return this.request("POST", `/api/schedules/${encodeURIComponent(scheduleId)}/${action}`);
+  }
+
+  /** Deletes the schedule; the jobs it started stay. */
+  async deleteSchedule(scheduleId: string): Promise<void> {
+    await this.request<null>("DELETE", `/api/schedules/${encodeURIComponent(scheduleId)}`);
   }
 
   private async request<T>(

@@ -8,11 +8,12 @@ import { Auth, takeTokenFromHash } from "./auth";
 import { type AppContext, DEFAULT_META, type Unmount } from "./context";
 import { h } from "./dom";
 import { Feed, type FeedSocket } from "./feed";
-import { parseRoute } from "./router";
+import { parseRoute, SCHEDULES_HREF } from "./router";
 import "./style.css";
 import type { JobTypeInfo, Meta } from "./types";
 import { mountJobList } from "./views/jobList";
 import { mountJobPage } from "./views/jobPage";
+import { mountScheduleList } from "./views/scheduleList";
 import { mountSignIn } from "./views/signin";
 import { mountStatusBar } from "./views/statusBar";
 import { mountSubmit } from "./views/submit";
@@ -90,6 +91,7 @@ function renderNav(): void {
       ? [
           h("a", { href: "#/jobs" }, "Jobs"),
           h("a", { href: "#/submit" }, "New job"),
+          h("a", { href: SCHEDULES_HREF }, "Schedules"),
           h("span", { class: "spacer" }),
           h("span", { class: "muted user", "data-testid": "user" }, user),
           h("button", { type: "button", class: "link", onclick: () => signOut() }, "Sign out"),
@@ -141,6 +143,10 @@ function route(): void {
     case "submit":
       unmountPage = mountSubmit(main, ctx, r.type, r.from);
       document.title = "New job · jobwire";
+      break;
+    case "schedules":
+      unmountPage = mountScheduleList(main, ctx);
+      document.title = "Schedules · jobwire";
       break;
     case "signin":
       signOut();

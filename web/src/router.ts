@@ -1,9 +1,10 @@
-/** Hash routes: `#/jobs?state=running`, `#/jobs/<id>`, `#/submit/<type>`, `#/signin`. */
+/** Hash routes: `#/jobs?state=running`, `#/jobs/<id>`, `#/submit/<type>`, `#/schedules`, `#/signin`. */
 
 export type Route =
   | { page: "jobs"; state: string; type: string; q: string }
   | { page: "job"; jobId: string }
   | { page: "submit"; type: string | null; from: string | null }
+  | { page: "schedules" }
   | { page: "signin" }
   | { page: "notfound"; path: string };
 
@@ -24,6 +25,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "submit") {
     return { page: "submit", type: parts[1] ?? null, from: params.get("from") };
   }
+  if (parts[0] === "schedules" && parts.length === 1) return { page: "schedules" };
   if (parts[0] === "signin") return { page: "signin" };
   return { page: "notfound", path };
 }
@@ -40,6 +42,8 @@ export function jobsHref(state = "", type = "", q = ""): string {
 export function jobHref(jobId: string): string {
   return `#/jobs/${encodeURIComponent(jobId)}`;
 }
+
+export const SCHEDULES_HREF = "#/schedules";
 
 export function submitHref(type: string, from?: string): string {
   return `#/submit/${encodeURIComponent(type)}${from ? `?from=${encodeURIComponent(from)}` : ""}`;

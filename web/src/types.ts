@@ -79,6 +79,8 @@ export interface JobSummary {
   started_at?: string | null;
   updated_at: string;
   finished_at?: string | null;
+  /** The schedule that started this job, if one did. */
+  schedule_id?: string | null;
   name?: string | null;
   tags?: string[];
   /** One line the job type derives from the spec ("buy 1200 ACME by VWAP in 12 slices"). */
@@ -227,3 +229,40 @@ export interface JsonSchema {
   $defs?: Record<string, JsonSchema>;
   examples?: unknown[];
 }
+
+export type Overlap = "skip" | "buffer_one" | "buffer_all" | "cancel_other" | "terminate_other" | "allow_all";
+
+/** One job a schedule started. */
+export interface ScheduleRun {
+  job_id: string;
+  scheduled_at: string;
+  started_at: string | null;
+}
+
+/** A schedule as `GET /api/schedules/{id}` answers it. */
+export interface ScheduleRecord {
+  schedule_id: string;
+  user_id: string;
+  type: string;
+  spec: Record<string, unknown>;
+  cron: string | null;
+  interval_seconds: number | null;
+  time_zone: string;
+  overlap: Overlap;
+  note: string | null;
+  paused: boolean;
+  state_note: string | null;
+  next_runs: string[];
+  /** Oldest first. */
+  recent_runs: ScheduleRun[];
+  running_jobs: string[];
+  runs: number;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface SchedulePage {
+  items: ScheduleRecord[];
+}
+
+export type ScheduleAction = "pause" | "unpause" | "trigger";

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from jobwire.cli.jobs import control, demo, fork, listing, watch, webhooks
+from jobwire.cli.jobs import control, demo, fork, listing, schedule, watch, webhooks
 from jobwire.cli.jobs.submit import JobTypes, submit_app
 from jobwire.contract.registry import job_types
 
@@ -19,5 +19,6 @@ def client_app(registry: JobTypes = job_types) -> typer.Typer:
     app.add_typer(control.app)
     app.add_typer(fork.app)
     app.add_typer(demo.app)
+    app.add_typer(schedule.app, name="schedule")
     app.add_typer(webhooks.app)
     return app

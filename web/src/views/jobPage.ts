@@ -15,7 +15,7 @@ import { Timeline, type TimelineEntry } from "../timeline";
 import { describeFailure } from "../failure";
 import { bytes, dateTime, pct, queueWait, time } from "../format";
 import { renderResult } from "../results";
-import { jobHref, jobsHref, submitHref, temporalHref } from "../router";
+import { jobHref, jobsHref, SCHEDULES_HREF, submitHref, temporalHref } from "../router";
 import { isTerminal, type ControlNote, type JobAction, type JobEvent, type JobRecord } from "../types";
 import { forkPanel } from "./forkPanel";
 import { FoundSourcesLive, SynthesisStream } from "./research";
@@ -148,6 +148,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     if (record.waiting_for_worker_since && !isTerminal(record.state)) rows.push(["Queue wait", queueWait(record.waiting_for_worker_since), "job-queue-wait"]);
     if (record.last_heartbeat_at && record.state === "running") rows.push(["Last heartbeat", dateTime(record.last_heartbeat_at), "job-last-heartbeat"]);
     if (record.last_control) rows.push(["Last control", controlText(record.last_control), "job-last-control"]);
+    if (record.schedule_id) rows.push(["From schedule", h("a", { href: SCHEDULES_HREF, class: "mono" }, record.schedule_id), "job-schedule"]);
     if (record.restarted_from) rows.push(["Restarted from", h("a", { href: jobHref(record.restarted_from), class: "mono" }, record.restarted_from), "job-restarted-from"]);
     if (record.forked_from) rows.push(["Forked from", h("span", {}, h("a", { href: jobHref(record.forked_from.job_id), class: "mono" }, record.forked_from.job_id), ` at ${record.forked_from.phase}`), "job-forked-from"]);
     metaEl.replaceChildren(...rows.flatMap(([k, v, id]) => [h("dt", {}, k), h("dd", { class: "num", "data-testid": id }, v)]));
