@@ -17,12 +17,13 @@ from temporalio.client import WorkflowExecutionStatus
 from jobwire.contract.forks import ForkStart
 from jobwire.contract.records import ForkOrigin, JobRecord
 from jobwire.contract.registry import JobTypeRegistry
+from jobwire.contract.specs import JobInput
 from jobwire.contract.states import JobState
 from jobwire.contract.workflow_api import SA_STATE
 from jobwire.errors import IllegalTransition, InvalidSpec, JobNotFound
 from jobwire.jobs.fork_history import SourceWork, source_work
 from jobwire.jobs.reading import JobReader
-from jobwire.jobs.submission import JobStarter
+from jobwire.jobs.submission import JobStarter, planned_phases
 
 FORK = "fork"
 
@@ -70,8 +71,12 @@ class JobForks:
             state = description.typed_search_attributes.get(SA_STATE) or JobState.RUNNING.value
             raise IllegalTransition(FORK, state)
         work = await source_work(self.reader.temporal, description)
-        merged = self._spec(work, spec)
-        phases = [phase.name for phase in self.registry.get(merged["type"]).phases]
+        parsed = self._spec(work, spec)
+        merged = parsed.model_dump(mode="json")
+        # The phases the fork itself would run: a research spec with sources plans no search.
+        definition = self.registry.get(merged["type"])
+        planned = planned_phases(definition, parsed, self.starter.settings)
+        phases = [phase.name for phase in planned]
         _check_phase(phases, from_phase, work)
         checkpoint = work.checkpoints.get(from_phase) if from_checkpoint else None
         if from_checkpoint and checkpoint is None:
@@ -90,7 +95,7 @@ class JobForks:
         record, _ = await self.starter.submit(plan.user_id, plan.spec, fork=plan.start)
         return record
 
-    def _spec(self, work: SourceWork, patch: dict[str, Any] | None) -> dict[str, Any]:
+    def _spec(self, work: SourceWork, patch: dict[str, Any] | None) -> JobInput:
         """The source's spec with ``patch`` merged in (RFC 7396: ``null`` removes a field),
         validated as a submission is; the job type cannot change."""
         source = work.job.spec
@@ -102,7 +107,7 @@ class JobForks:
         except InvalidSpec as exc:
             errors = [{**error, "field": f"spec.{error['field']}"} for error in exc.errors]
             raise InvalidSpec(exc.detail, errors=errors) from exc
-        return parsed.model_dump(mode="json")
+        return parsed
 
 
 def _check_phase(phases: list[str], from_phase: str, work: SourceWork) -> None:

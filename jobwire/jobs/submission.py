@@ -108,7 +108,7 @@ class JobStarter:
             user_id=user_id,
             type=definition.name,
             spec=parsed.model_dump(mode="json"),
-            phases=_plan(definition, parsed, self.settings),
+            phases=planned_phases(definition, parsed, self.settings),
             policy=self.settings.activity_policy(),
             description=definition.description,
             restarted_from=restarted_from,
@@ -175,9 +175,12 @@ def job_memo(job: JobWorkflowInput) -> dict[str, Any]:
     }
 
 
-def _plan(definition: JobTypeDefinition, spec: JobInput, settings: Settings) -> list[PlannedPhase]:
-    """The phases this spec runs; a type that plans per spec reads its own settings here, so
-    a spec the server cannot run is refused before any workflow exists."""
+def planned_phases(
+    definition: JobTypeDefinition, spec: JobInput, settings: Settings
+) -> list[PlannedPhase]:
+    """The phases this spec runs (a fork checks it can start at one); a type that plans per
+    spec reads its own settings here, so a spec the server cannot run is refused before any
+    workflow exists."""
     type_settings = (
         settings_for(definition, settings.job_types) if definition.planner is not None else None
     )

@@ -97,11 +97,10 @@ async def test_every_check_passes_on_every_operation(
             # the dev server), and until it has, a read still answers 200 (docs/protocol.md
             # says so). use_after_free (ST301) reads right after a DELETE and would fail on
             # that documented lag; tests/integration/api/test_delete.py checks the job is
-            # gone from Temporal, Redis, list and stats once it has. And max_response_time
-            # (ST112, 10 s) is a speed target, which lives in benchmarks: a busy machine
-            # stretched one force-delete to 11 s.
+            # gone from Temporal, Redis, list and stats once it has. (Response times are
+            # the benchmarks' to judge: schemathesis.toml turns that check off.)
             report = await run_schemathesis(
-                api, "--checks", "all", "--exclude-checks", "use_after_free,max_response_time"
+                api, "--checks", "all", "--exclude-checks", "use_after_free"
             )
         finally:
             await delete_schedules_of(api, "fuzzer")
