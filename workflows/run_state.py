@@ -13,6 +13,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from jobwire.contract.phases import CarriedState, Checkpoint
+    from jobwire.contract.priority import DEFAULT_PRIORITY
     from jobwire.contract.progress import phase_range
     from jobwire.contract.records import JobRecord
     from jobwire.contract.states import JobState
@@ -95,4 +96,5 @@ def _new_record(job: JobWorkflowInput) -> JobRecord:
         last_control=job.restart_note,
         created_at=now,
         updated_at=now,
+        priority=job.spec.get("priority", DEFAULT_PRIORITY),
     )

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from jobwire.contract import SCHEMA_VERSION
+from jobwire.contract.priority import DEFAULT_PRIORITY, HIGHEST_PRIORITY, LOWEST_PRIORITY
 from jobwire.contract.states import JobAction, JobState
 
 
@@ -91,6 +92,12 @@ class JobSummary(BaseModel):
         description="The last event folded into this record: the events after it are what a "
         "subscriber with ``since`` = seq still needs. Null when the record was rebuilt from "
         "Temporal with no event folded in yet.",
+    )
+    priority: int = Field(
+        default=DEFAULT_PRIORITY,
+        ge=HIGHEST_PRIORITY,
+        le=LOWEST_PRIORITY,
+        description="The job's priority, 1 (first) to 5 (last), as its spec asked.",
     )
 
 

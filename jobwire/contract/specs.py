@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, field_validator
 
 from jobwire.contract import SCHEMA_VERSION
+from jobwire.contract.priority import DEFAULT_PRIORITY, HIGHEST_PRIORITY, LOWEST_PRIORITY
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -82,3 +83,10 @@ class JobInput(SpecModel):
 
     schema_version: int = Field(default=SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION)
     type: str
+    priority: int = Field(
+        default=DEFAULT_PRIORITY,
+        ge=HIGHEST_PRIORITY,
+        le=LOWEST_PRIORITY,
+        description="1 runs first, 5 last (Temporal's task-queue priority); the server may "
+        "refuse a priority above what it allows the caller (JOBWIRE_MAX_PRIORITY).",
+    )

@@ -15,6 +15,7 @@ from temporalio.common import SearchAttributeKey
 
 from jobwire.contract.phases import ActivityPolicy, CarriedState, PlannedPhase
 from jobwire.contract.records import ControlNote
+from jobwire.contract.slots import RunningCap
 
 WORKFLOW_NAME = "JobWorkflow"
 QUERY_PROGRESS = "progress"
@@ -73,6 +74,9 @@ class JobWorkflowInput(BaseModel):
     )
     carried: CarriedState | None = Field(
         default=None, description="Where to go on: continue-as-new, or resuming a failed job."
+    )
+    running_cap: RunningCap | None = Field(
+        default=None, description="The user's cap on running jobs; None runs without one."
     )
 
 

@@ -32,6 +32,7 @@ from jobwire.contract.workflow_api import (
     idempotent_job_id,
     new_job_id,
 )
+from jobwire.jobs.priorities import check_priority, spec_priority, temporal_priority
 from jobwire.jobs.reading import JobReader
 from jobwire.settings import Settings
 
@@ -59,6 +60,7 @@ class JobStarter:
         """Starts a job; ``(record, created)``, where a repeated idempotency key finds the
         existing job and ``created`` is False."""
         parsed = self.registry.parse_spec(spec)
+        check_priority(self.settings, user_id, parsed.priority)
         definition = self._definition(parsed.type)
         job_id = idempotent_job_id(user_id, idempotency_key) if idempotency_key else new_job_id()
         if idempotency_key:
@@ -75,6 +77,7 @@ class JobStarter:
             description=definition.description,
             restarted_from=restarted_from,
             restart_note=restart_note,
+            running_cap=self.settings.running_cap(),
         )
         try:
             handle = await self.start(job)
@@ -99,6 +102,7 @@ class JobStarter:
         """A first run, or with ``carried`` the next run of a job under the same id."""
         state = carried.record.state if carried else JobState.CREATED
         progress = carried.record.progress if carried else 0.0
+        priority = spec_priority(job.spec)
         return await self.temporal.start_workflow(
             WORKFLOW_NAME,
             job.model_copy(update={"carried": carried}) if carried else job,
@@ -112,7 +116,12 @@ class JobStarter:
                     SearchAttributePair(SA_PROGRESS, progress),
                 ]
             ),
-            memo={"spec": job.spec, "phases": [phase.name for phase in job.phases]},
+            memo={
+                "spec": job.spec,
+                "phases": [phase.name for phase in job.phases],
+                "priority": priority,
+            },
+            priority=temporal_priority(self.settings, job.user_id, priority),
             id_reuse_policy=(
                 WorkflowIDReusePolicy.ALLOW_DUPLICATE
                 if carried
@@ -151,6 +160,7 @@ def _initial_record(job: JobWorkflowInput, run_id: str | None) -> JobRecord:
         last_control=job.restart_note,
         created_at=now,
         updated_at=now,
+        priority=spec_priority(job.spec),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from temporalio.client import WorkflowExecution, WorkflowExecutionStatus
 
+from jobwire.contract.priority import DEFAULT_PRIORITY, HIGHEST_PRIORITY, LOWEST_PRIORITY
 from jobwire.contract.records import JobRecord, JobSummary
 from jobwire.contract.states import JobState, allowed_actions
 from jobwire.contract.workflow_api import SA_PROGRESS, SA_STATE, SA_TYPE, SA_USER_ID
@@ -32,6 +33,7 @@ async def summary_from_visibility(
         phases: list[str] = list(await execution.memo_value("phases", []))
     except Exception:  # an unreadable memo costs the phase names, never the row
         phases = []
+    priority = await _memo_priority(execution)
     known = attributes.get(SA_STATE)
     closed_state = _STATE_OF_STATUS.get(execution.status) if execution.status else None
     resolved = state if state is not None and state.is_terminal else None
@@ -50,7 +52,18 @@ async def summary_from_visibility(
         started_at=execution.start_time,
         updated_at=execution.close_time or execution.start_time,
         finished_at=execution.close_time,
+        priority=priority,
     )
+
+
+async def _memo_priority(execution: WorkflowExecution) -> int:
+    """The priority the job started with (the default for jobs from before priorities)."""
+    try:
+        value = await execution.memo_value("priority", DEFAULT_PRIORITY)
+    except Exception:  # an unreadable memo costs the priority, never the row
+        return DEFAULT_PRIORITY
+    valid = isinstance(value, int) and HIGHEST_PRIORITY <= value <= LOWEST_PRIORITY
+    return value if valid else DEFAULT_PRIORITY
 
 
 async def record_from_visibility(
