@@ -27,6 +27,7 @@ from jobwire.cli.jobs.spec_options import (
 )
 from jobwire.cli.jobs.watch_view import report_and_follow
 from jobwire.client.http import JobwireClient
+from jobwire.contract.priority import HIGHEST_PRIORITY, LOWEST_PRIORITY
 from jobwire.contract.specs import JobInput
 
 FileOption = Annotated[
@@ -36,6 +37,18 @@ FileOption = Annotated[
 KeyOption = Annotated[
     str | None,
     typer.Option("--idempotency-key", help="Submitting again with this key returns the same job."),
+]
+
+
+PriorityOption = Annotated[
+    int | None,
+    typer.Option(
+        "--priority",
+        min=HIGHEST_PRIORITY,
+        max=LOWEST_PRIORITY,
+        help="1 runs first, 5 last; overrides the file's (the server bounds what you may ask).",
+        show_default=False,
+    ),
 ]
 
 
@@ -94,6 +107,7 @@ def _submit_file_command(models: dict[str, type[JobInput]]) -> Callable[..., Non
         file: FileOption = None,
         watch_it: WatchFlag = False,
         idempotency_key: KeyOption = None,
+        priority: PriorityOption = None,
     ) -> None:
         """Start a job from a spec file, or pick a job type below."""
         if ctx.invoked_subcommand is not None:
@@ -104,6 +118,8 @@ def _submit_file_command(models: dict[str, type[JobInput]]) -> Callable[..., Non
 
         async def body(client: JobwireClient) -> int:
             data = read_json_file(file)
+            if priority is not None and isinstance(data, dict):
+                data["priority"] = priority
             spec: JobInput | dict[str, Any] = data
             if isinstance(data, dict) and data.get("type") in models:
                 spec = validate_spec(models[str(data["type"])], data)
