@@ -79,6 +79,8 @@ export interface JobSummary {
   started_at?: string | null;
   updated_at: string;
   finished_at?: string | null;
+  /** 1 runs first, 5 last (Temporal's task-queue priority); absent in records from before. */
+  priority?: number;
 }
 
 /** The full record `GET /api/jobs/{id}` and every control return. */
