@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 from redis.asyncio import Redis
 from temporalio.client import Client
+from temporalio.service import RPCError
 
 from bench.support.counting import counting_registry
 from jobwire.contract.records import JobRecord
@@ -55,6 +56,25 @@ async def settled(engine: Engine, user: str, job_ids: list[str], want: list[JobS
     await assert_eventually(probe, timeout=60)
 
 
+async def submit_in_turn(engine: Engine, user: str, count: int) -> list[str]:
+    """Submits one job at a time, each once the one before reached the slots workflow: the
+    queue's order is the order requests reach it, which two jobs racing would leave open."""
+    jobs: list[str] = []
+    for n in range(count):
+        jobs.append((await engine.jobs.submit(user, LONG))[0].job_id)
+
+        async def arrived(n: int = n) -> bool:
+            try:
+                state = await slots(engine, user)
+            except RPCError:  # the first request has not started the slots workflow yet
+                return False
+            assert len(state.holders) + len(state.waiting) == n + 1
+            return True
+
+        await assert_eventually(arrived, timeout=60)
+    return jobs
+
+
 async def cancel_all(engine: Engine, user: str, job_ids: list[str]) -> None:
     for record in await states(engine, user, job_ids):
         if not record.state.is_terminal:
@@ -63,7 +83,7 @@ async def cancel_all(engine: Engine, user: str, job_ids: list[str]) -> None:
 
 async def test_jobs_over_the_cap_wait_in_order_until_a_slot_frees(capped: Engine) -> None:
     user = f"cap-{uuid.uuid4().hex[:8]}"
-    jobs = [(await capped.jobs.submit(user, LONG))[0].job_id for _ in range(4)]
+    jobs = await submit_in_turn(capped, user, 4)
     try:
         created, running = JobState.CREATED, JobState.RUNNING
         await settled(capped, user, jobs, [running, running, created, created])
@@ -88,7 +108,7 @@ async def test_jobs_over_the_cap_wait_in_order_until_a_slot_frees(capped: Engine
 
 async def test_a_cancelled_waiting_job_leaves_the_queue(capped: Engine) -> None:
     user = f"cap-{uuid.uuid4().hex[:8]}"
-    jobs = [(await capped.jobs.submit(user, LONG))[0].job_id for _ in range(4)]
+    jobs = await submit_in_turn(capped, user, 4)
     try:
         created, running = JobState.CREATED, JobState.RUNNING
         await settled(capped, user, jobs, [running, running, created, created])
@@ -107,7 +127,7 @@ async def test_a_cancelled_waiting_job_leaves_the_queue(capped: Engine) -> None:
 
 async def test_a_terminated_job_frees_its_slot(capped: Engine) -> None:
     user = f"cap-{uuid.uuid4().hex[:8]}"
-    jobs = [(await capped.jobs.submit(user, LONG))[0].job_id for _ in range(3)]
+    jobs = await submit_in_turn(capped, user, 3)
     try:
         created, running = JobState.CREATED, JobState.RUNNING
         await settled(capped, user, jobs, [running, running, created])
