@@ -9,10 +9,12 @@ A CORS preflight never gets here: ``CORSMiddleware`` answers it first.
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.error_handlers import problem_response
 
@@ -36,16 +38,28 @@ class AllowedMethods:
         }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Costs nothing on the way of a request a route serves: the routes are searched for
+        ``OPTIONS``, and for a request the router refused with its own 405."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        methods = self.allowed(scope)
-        if not methods or scope["method"] in methods:
-            await self.app(scope, receive, send)
-            return
-        allow = ", ".join(sorted(methods | {"OPTIONS"}))
         if scope["method"] == "OPTIONS":
-            response = Response(status_code=204, headers={"Allow": allow})
-        else:
-            response = problem_response(Request(scope), 405, headers={"Allow": allow})
-        await response(scope, receive, send)
+            methods = self.allowed(scope)
+            if methods and "OPTIONS" not in methods:
+                allow = ", ".join(sorted(methods | {"OPTIONS"}))
+                await Response(status_code=204, headers={"Allow": allow})(scope, receive, send)
+                return
+        refused = False
+
+        async def send_or_refuse(message: Message) -> None:
+            nonlocal refused
+            start = message["type"] == "http.response.start"
+            if start and message["status"] == HTTPStatus.METHOD_NOT_ALLOWED:
+                refused = True
+                allow = ", ".join(sorted(self.allowed(scope) | {"OPTIONS"}))
+                response = problem_response(Request(scope), 405, headers={"Allow": allow})
+                await response(scope, receive, send)
+            elif not refused:
+                await send(message)
+
+        await self.app(scope, receive, send_or_refuse)

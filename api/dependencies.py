@@ -1,5 +1,9 @@
 """What a request handler gets, as ``Annotated`` aliases: the caller, the shared clients and
-the job service, each made once at start-up and found on ``app.state``."""
+the job service, each made once at start-up and found on ``app.state``.
+
+Each is ``async def`` although it awaits nothing: FastAPI runs a plain ``def`` dependency in
+its thread pool, a hop per dependency per request that under a hundred pollers queued for
+the pool's threads."""
 
 from __future__ import annotations
 
@@ -18,36 +22,37 @@ from jobwire.jobs.liveness import TaskQueueLiveness
 from jobwire.jobs.service import JobService
 
 
-def _services(request: Request) -> Services:
+async def _services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
 
-def _jobs(request: Request) -> JobService:
+async def _jobs(request: Request) -> JobService:
     jobs: JobService = request.app.state.jobs
     return jobs
 
 
-def _redis(request: Request) -> Redis:
-    return _services(request).redis
+async def _redis(request: Request) -> Redis:
+    services: Services = request.app.state.services
+    return services.redis
 
 
-def _liveness(request: Request) -> TaskQueueLiveness:
+async def _liveness(request: Request) -> TaskQueueLiveness:
     liveness: TaskQueueLiveness = request.app.state.liveness
     return liveness
 
 
-def _limiter(request: Request) -> SubmissionLimiter:
+async def _limiter(request: Request) -> SubmissionLimiter:
     limiter: SubmissionLimiter = request.app.state.limiter
     return limiter
 
 
-def _metrics(request: Request) -> ApiMetrics:
+async def _metrics(request: Request) -> ApiMetrics:
     metrics: ApiMetrics = request.app.state.metrics
     return metrics
 
 
-def _registry(request: Request) -> JobTypeRegistry:
+async def _registry(request: Request) -> JobTypeRegistry:
     registry: JobTypeRegistry = request.app.state.registry
     return registry
 

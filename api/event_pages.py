@@ -13,8 +13,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from api.error_handlers import ProblemError
 from api.models import EventPage
 from jobwire.jobs.service import JobService
-from realtime.replay import read_since
-from realtime.snapshot import snapshot_event
+from jobwire.projection.events import read_since
+from jobwire.projection.snapshot import snapshot_event
 
 
 async def events_after(

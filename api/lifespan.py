@@ -15,8 +15,8 @@ from api.rate_limit import SubmissionLimiter
 from jobwire.connections.services import Services
 from jobwire.jobs.liveness import TaskQueueLiveness
 from jobwire.jobs.service import JobService
+from jobwire.projection.events import events_published
 from realtime.hub import Hub
-from realtime.replay import events_published
 from realtime.server import live_feed
 
 

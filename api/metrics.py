@@ -23,7 +23,7 @@ from prometheus_client import (
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from realtime.packets import Outgoing
+from realtime.client import Outgoing
 
 JobCounts = Callable[[], Awaitable[dict[tuple[str, str], int]]]
 """``{(type, state): count}`` over all users, from Temporal."""

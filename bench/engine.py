@@ -35,8 +35,8 @@ from jobwire.contract.phases import PhaseInput, ProgressReport
 from jobwire.contract.states import JobAction
 from jobwire.jobs.service import JobService
 from jobwire.jobs.worker_presence import read_presence
+from jobwire.projection.events import read_since
 from jobwire.settings import Settings
-from realtime.replay import read_since
 
 ITEMS = 100_000
 HEARTBEAT_TIMEOUT = 2.0

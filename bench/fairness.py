@@ -28,7 +28,7 @@ from bench.support.counting import counting_registry
 from jobwire.connections.temporal_client import connect_temporal
 from jobwire.contract.events import EventType
 from jobwire.jobs.service import JobService
-from realtime.replay import read_since
+from jobwire.projection.events import read_since
 
 SPEC = {"type": "count", "items": 2, "item_seconds": 0.05}
 ROUND_LIMIT = 600.0

@@ -50,8 +50,8 @@ from jobwire.cli.devstack.ports import free_port
 from jobwire.cli.devstack.processes import ManagedProcess
 from jobwire.cli.devstack.redis_server import RedisServer
 from jobwire.cli.devstack.temporal_server import TemporalDevServer
+from jobwire.projection.events import latest_seq
 from jobwire.settings import Settings
-from realtime.replay import latest_seq
 
 log = logging.getLogger("soak")
 

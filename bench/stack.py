@@ -33,6 +33,7 @@ class Stack:
     worker_pid: int | None = None
     temporal_pid: int | None = None
     redis_pid: int | None = None
+    temporal_metrics_url: str | None = None
 
     def process(self, command: str, name: str, **overrides: Any) -> ManagedProcess:
         return ManagedProcess(
@@ -79,6 +80,7 @@ async def bench_stack(**settings_overrides: Any) -> AsyncIterator[Stack]:
             await api.wait_ready(lambda: api_ready(bench.api_url), timeout=60)
             bench.api_pid, bench.worker_pid = api.pid, worker.pid
             bench.temporal_pid, bench.redis_pid = temporal.pid, redis.pid
+            bench.temporal_metrics_url = temporal.metrics_url
             yield bench
 
 

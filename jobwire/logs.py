@@ -48,3 +48,25 @@ def configure_logging(settings: Settings) -> None:
     root.setLevel(settings.log_level.upper())
     # Temporal's worker logs every poll at DEBUG; keep our own level for our own loggers.
     logging.getLogger("temporalio").setLevel(max(root.level, logging.INFO))
+
+
+class OneLineErrors(logging.Filter):
+    """python-engineio and python-socketio log a malformed packet from a client with its whole
+    traceback (anyone could fill the log that way): here it becomes one line, with the error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()}: {type(error).__name__}: {str(error)[:200]}"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def one_line_errors(*logger_names: str) -> None:
+    """Logs of these loggers (a library's that clients can trigger) keep no tracebacks."""
+    for name in logger_names:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, OneLineErrors) for f in logger.filters):
+            logger.addFilter(OneLineErrors())

@@ -9,6 +9,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -16,9 +17,22 @@ import socketio
 
 from jobwire.contract.events import JobEvent
 from realtime.engine import EngineSocket
-from realtime.packets import NAMESPACE, Outgoing
 
 log = logging.getLogger(__name__)
+NAMESPACE = "/jobs"
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """What the metrics hook learns of each event sent to a client."""
+
+    event: str
+    data: Any
+    job_id: str | None = None
+    seq: int | None = None
+    ts: datetime | None = None
+
+
 OnRelay = Callable[[Outgoing], None]
 
 

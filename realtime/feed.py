@@ -17,7 +17,7 @@ from redis.exceptions import RedisError
 from jobwire import redis_keys as keys
 from jobwire.contract.events import JobEvent
 from jobwire.observability.tracing import span_continuing
-from realtime.replay import decode_event
+from jobwire.projection.events import decode_event
 
 log = logging.getLogger(__name__)
 BLOCK_MS = 100

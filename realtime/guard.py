@@ -1,5 +1,5 @@
 """What a client may send at all, before any handler runs: no reserved event names, and no
-more than its budget of messages.
+more than its budget of messages; and the ack of whatever is refused.
 
 python-socketio hands a client's ``["connect", …]`` or ``["disconnect", …]`` event to the same
 handlers as its own connect and disconnect, which would drop or rebuild the connection's
@@ -12,12 +12,14 @@ instance, and its count goes with it.
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from limits import RateLimitItemPerSecond
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from jobwire.errors import JobwireError
+from jobwire.problems import problem_details
 
 RESERVED_EVENTS = frozenset(
     {"connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"}
@@ -67,3 +69,8 @@ class MessageBudget:
         return TooManyMessages(
             f"at most {self._item.amount} messages a second; slow down or be disconnected"
         )
+
+
+def refused(exc: Exception) -> dict[str, Any]:
+    """The ack of a message that was not carried out: the REST API's problem details."""
+    return {"ok": False, "error": problem_details(exc)}

@@ -18,13 +18,12 @@ from redis.asyncio import Redis
 
 from jobwire.contract.events import JobEvent
 from jobwire.jobs.service import JobService
+from jobwire.projection.events import read_since
+from jobwire.projection.snapshot import snapshot_event
 from jobwire.settings import Settings
-from realtime.client import Client, OnRelay, Outlet, Subscription, Verdict
+from realtime.client import NAMESPACE, Client, OnRelay, Outlet, Subscription, Verdict
 from realtime.engine import EngineSocket
 from realtime.feed import Feed
-from realtime.packets import NAMESPACE
-from realtime.replay import read_since
-from realtime.snapshot import snapshot_event
 from realtime.subscription import Subscriptions
 
 log = logging.getLogger(__name__)
@@ -68,15 +67,19 @@ class Hub:
         return client
 
     async def join(self, client: Client) -> bool:
-        """After the handshake: the user's events reach the client from now on."""
+        """The user's events read by the feed from now on reach the client; False when it
+        left meanwhile."""
         await self.feed.follow()
         if client.gone:
             return False
         self._by_user.setdefault(client.user_id, {})[client.sid] = client
         await self.sio.enter_room(client.sid, f"user:{client.user_id}", namespace=NAMESPACE)
+        return True
+
+    async def greet(self, client: Client) -> None:
+        """Once connected: a client that joins while Redis is down is told so."""
         if not self.feed.live:
             await self.outlet.send(client, "feed_status", _status(False, "Redis is unreachable"))
-        return True
 
     def close(self, sid: str) -> None:
         client = self.connections.pop(sid, None)

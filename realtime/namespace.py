@@ -12,24 +12,22 @@ from typing import Any
 import socketio
 
 from jobwire.auth.tokens import InvalidToken, verify_token
-from jobwire.contract.states import JobAction
-from jobwire.contract.workflow_api import is_job_id
-from jobwire.errors import InvalidSpec, JobNotFound
-from jobwire.problems import is_foreseen
-from realtime.client import Client, Subscription
-from realtime.engine import EngineSocket
-from realtime.guard import RESERVED_EVENTS, MessageBudget, ReservedEvent, Verdict
-from realtime.hub import Hub
-from realtime.messages import (
+from jobwire.contract.socket_messages import (
     ConnectAuth,
     ControlMessage,
     SubscribeMessage,
     UnsubscribeMessage,
     parse,
-    refused,
 )
-from realtime.packets import NAMESPACE
-from realtime.snapshot import record_json
+from jobwire.contract.states import JobAction
+from jobwire.contract.workflow_api import is_job_id
+from jobwire.errors import InvalidSpec, JobNotFound
+from jobwire.problems import is_foreseen
+from jobwire.projection.snapshot import record_json
+from realtime.client import NAMESPACE, Client, Subscription
+from realtime.engine import EngineSocket
+from realtime.guard import RESERVED_EVENTS, MessageBudget, ReservedEvent, Verdict, refused
+from realtime.hub import Hub
 from realtime.subscription import CatchUp
 
 log = logging.getLogger(__name__)
@@ -83,8 +81,10 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         return ack
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        """Awaits nothing: python-socketio queues the CONNECT packet as soon as this returns,
-        before the task started here runs, so all that task sends comes after it."""
+        """Joins the user's room before returning: python-socketio queues the CONNECT packet
+        as soon as this returns, so every event the feed reads after the client learns it is
+        connected reaches it. What this connection sends (answers, catch-ups) runs in a task
+        started here, after the CONNECT packet."""
         token = auth.get("token") if isinstance(auth, dict) else None
         if not isinstance(token, str) or not token:
             raise Refused("a token is required: connect with auth {token: <JWT>}", "unauthorized")
@@ -100,11 +100,12 @@ class JobsNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         client = self.hub.open(sid, principal.user_id, principal.expires_at, engine)
         for message in named:  # held: their live events wait for their catch-up
             client.subs[message.job_id] = Subscription(message.since)
-        self.hub.outlet.spawn(self._welcome(client, named))
+        if await self.hub.join(client):
+            self.hub.outlet.spawn(self._welcome(client, named))
 
     async def _welcome(self, client: Client, named: list[SubscribeMessage]) -> None:
-        if await self.hub.join(client):
-            await asyncio.gather(*(self._answer(client, message) for message in named))
+        await self.hub.greet(client)
+        await asyncio.gather(*(self._answer(client, message) for message in named))
 
     async def _answer(self, client: Client, message: SubscribeMessage) -> None:
         """A job named at connect: its ``subscribed`` answer, then its catch-up."""

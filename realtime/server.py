@@ -3,13 +3,13 @@ namespace calls the hub, and the hub knows nothing of the namespace."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import socketio
 from redis.asyncio import Redis
 
 from jobwire.jobs.service import JobService
+from jobwire.logs import one_line_errors
 from jobwire.settings import Settings
 from realtime.client import OnRelay
 from realtime.hub import Hub
@@ -22,7 +22,7 @@ def create_server(settings: Settings) -> socketio.AsyncServer:
     """A browser may open a socket from the API's own origin or one of ``cors_origins``
     only; a client that sends no ``Origin`` (the CLI, scripts) is not a browser and is let in
     (its token is what admits it)."""
-    quiet_malformed_packets()
+    one_line_errors("engineio.server", "socketio.server")
     return socketio.AsyncServer(
         async_mode="asgi",
         cors_allowed_origins=OriginCheck(settings.cors_origins),
@@ -66,24 +66,3 @@ class OriginCheck:
 def _secure(scheme: str) -> str:
     """Behind a TLS proxy that sends no ``X-Forwarded-Proto`` the page is https all the same."""
     return "https" if scheme == "http" else scheme
-
-
-class OneLineErrors(logging.Filter):
-    """python-engineio and python-socketio log a malformed packet from a client with its whole
-    traceback (anyone could fill the log that way): here it becomes one line, with the error."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and record.exc_info[1] is not None:
-            error = record.exc_info[1]
-            record.msg = f"{record.getMessage()}: {type(error).__name__}: {str(error)[:200]}"
-            record.args = ()
-            record.exc_info = None
-            record.exc_text = None
-        return True
-
-
-def quiet_malformed_packets() -> None:
-    for name in ("engineio.server", "socketio.server"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, OneLineErrors) for f in logger.filters):
-            logger.addFilter(OneLineErrors())

@@ -19,9 +19,9 @@ from redis.exceptions import RedisError
 
 from jobwire.contract.records import JobRecord
 from jobwire.jobs.service import JobService
+from jobwire.projection.events import Replay, latest_seq, read_since
+from jobwire.projection.snapshot import snapshot_event
 from realtime.client import Client, Outlet, Subscription
-from realtime.replay import Replay, latest_seq, read_since
-from realtime.snapshot import snapshot_event
 
 log = logging.getLogger(__name__)
 CHUNK = 500

@@ -19,6 +19,7 @@ import numpy as np
 from datasketches import tdigest_double
 
 from activities.analysis.models import (
+    TIME_LABEL_CHARS,
     AnalysisInput,
     Backtest,
     EquityPoint,
@@ -32,7 +33,9 @@ MAX_MAGNITUDE = 1e150
 of squares over billions of rows, would overflow float64, and a checkpoint holding an
 infinity cannot be resumed from."""
 CURVE_POINTS = 500
-"""The equity curve keeps at most this many points: when full, every other one goes."""
+"""The equity curve keeps at most this many points: when full, every other one goes. Each
+point also carries the price and the drawdown at its row, so a chart draws the price series
+and shades drawdowns from the same bounded list."""
 DIGEST_K = 200
 
 
@@ -77,9 +80,13 @@ def new_state(spec: AnalysisInput) -> dict[str, Any]:
 
 
 def update(
-    spec: AnalysisInput, state: dict[str, Any], values: list[float | None]
+    spec: AnalysisInput,
+    state: dict[str, Any],
+    values: list[float | None],
+    times: list[str | None] | None = None,
 ) -> dict[str, Any]:
-    """Folds one chunk of values (``None`` for a missing or non-numeric cell) into ``state``."""
+    """Folds one chunk of values (``None`` for a missing or non-numeric cell), and each one's
+    time cell if the spec names a time column, into ``state``."""
     first_row = int(state["rows"])
     _refuse_out_of_range(values, first_row)
     valid = [v for v in values if v is not None]
@@ -89,7 +96,7 @@ def update(
     if "stats" in spec.analyses and valid:
         _update_stats(state["stats"], np.asarray(valid, dtype=np.float64))
     if "returns" in spec.analyses or "backtest" in spec.analyses:
-        _update_series(spec, state["returns"], state["backtest"], values, first_row)
+        _update_series(spec, state["returns"], state["backtest"], values, first_row, times)
     return state
 
 
@@ -152,6 +159,7 @@ def _update_series(
     b: dict[str, Any],
     values: list[float | None],
     first_row: int,
+    times: list[str | None] | None,
 ) -> None:
     """Returns, rolling volatility and the SMA crossover, one row at a time (they are serial).
 
@@ -176,7 +184,8 @@ def _update_series(
                 _earn(b, ret, first_row + offset + 1)
         if backtest:
             _follow_crossover(spec, b, fast, slow, price)
-            _add_curve_point(b, first_row + offset)
+            time = times[offset] if times else None
+            _add_curve_point(b, first_row + offset, price, time)
     r["window"], b["fast"], b["slow"] = list(window), list(fast), list(slow)
 
 
@@ -245,15 +254,31 @@ def _follow_crossover(
             b["position"] = signal
 
 
-def _add_curve_point(b: dict[str, Any], row: int) -> None:
+def _add_curve_point(b: dict[str, Any], row: int, price: float, time: str | None) -> None:
+    time = time[:TIME_LABEL_CHARS] if time else None
+    b["last_price"], b["last_time"] = price, time
     stride = int(b["stride"])
     if row % stride:
         return
-    curve: list[list[float]] = b["curve"]
-    curve.append([row, round(float(b["equity"]), 10)])
+    curve: list[list[Any]] = b["curve"]
+    curve.append([row, round(float(b["equity"]), 10), price, _drawdown(b), time])
     if len(curve) > CURVE_POINTS:
         b["curve"] = curve[::2]
         b["stride"] = stride * 2
+
+
+def _drawdown(b: dict[str, Any]) -> float:
+    """How far equity stands below its running peak, exact at this row (a chart that took it
+    from the sampled points alone would miss peaks between them)."""
+    return round(1.0 - float(b["equity"]) / float(b["peak"]), 10)
+
+
+def _curve_point(point: list[Any]) -> EquityPoint:
+    """A stored point; one from a checkpoint taken before points had a price has none."""
+    price, drawdown, time = [*point[2:5], None, None, None][:3]
+    return EquityPoint(
+        row=int(point[0]), equity=point[1], price=price, drawdown=drawdown, time=time
+    )
 
 
 def _std(s: dict[str, Any]) -> float | None:
@@ -298,9 +323,17 @@ def summarize_backtest(spec: AnalysisInput, b: dict[str, Any], last_row: int) ->
     std = _std(b)
     n = int(b["n"])
     sharpe = float(b["mean"]) / std * math.sqrt(spec.periods_per_year) if std else None
-    curve = [EquityPoint(row=int(row), equity=equity) for row, equity in b["curve"]]
+    curve = [_curve_point(point) for point in b["curve"]]
     if curve and curve[-1].row != last_row:
-        curve.append(EquityPoint(row=last_row, equity=round(float(b["equity"]), 10)))
+        curve.append(
+            EquityPoint(
+                row=last_row,
+                equity=round(float(b["equity"]), 10),
+                price=b.get("last_price"),
+                drawdown=_drawdown(b),
+                time=b.get("last_time"),
+            )
+        )
     return Backtest(
         fast=spec.fast,
         slow=spec.slow,

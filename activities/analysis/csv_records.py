@@ -27,6 +27,8 @@ class Parsed:
 
     values: list[float | None] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)
+    times: list[str | None] = field(default_factory=list)
+    """Each record's time cell, when a time column is read."""
 
 
 class CsvColumn:
@@ -40,9 +42,13 @@ class CsvColumn:
         limits: AnalysisSettings,
         *,
         records: int = 0,
+        time_column: str | None = None,
+        time_index: int | None = None,
     ) -> None:
         self.column = column
         self.column_index = column_index
+        self.time_column = time_column
+        self.time_index = time_index
         self.position = position
         self.records = records
         self._limits = limits
@@ -103,6 +109,8 @@ class CsvColumn:
         index = self.column_index
         parsed.values.append(number(fields[index]) if index < len(fields) else None)
         parsed.ends.append(self.position)
+        if self.time_index is not None:
+            parsed.times.append(_cell(fields, self.time_index))
 
     def _header(self, text: str) -> None:
         header = _fields(text, 0)
@@ -112,6 +120,17 @@ class CsvColumn:
                 field="column",
             )
         self.column_index = header.index(self.column)
+        if self.time_column is not None:
+            if self.time_column not in header:
+                raise InvalidSpec(
+                    f"the dataset has no column {self.time_column!r} (its columns: {header[:50]})",
+                    field="time_column",
+                )
+            self.time_index = header.index(self.time_column)
+
+
+def _cell(fields: list[str], index: int) -> str | None:
+    return fields[index].strip() or None if index < len(fields) else None
 
 
 def _fields(text: str, start: int) -> list[str]:

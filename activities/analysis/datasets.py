@@ -47,6 +47,8 @@ class Chunk:
     """Where the next chunk starts."""
     carry: float | None = None
     """What a reader needs besides the cursor to go on (the generated walk's last price)."""
+    times: list[str | None] | None = None
+    """Each value's time cell, when the spec names a time column."""
 
 
 def describe(spec: AnalysisInput) -> str:
@@ -70,9 +72,12 @@ async def chunks(  # noqa: PLR0913 -- each is a part of the checkpoint a resumed
     on_header: Callable[[int], None] | None = None,
     analysis: AnalysisSettings | None = None,
     rows_done: int = 0,
+    time_index: int | None = None,
+    on_time_header: Callable[[int], None] | None = None,
 ) -> AsyncGenerator[Chunk, None]:
     """The dataset's chunks from ``cursor`` on. For CSV sources, ``cursor == 0`` means "read
-    the header first"; its column index is handed to ``on_header`` to be checkpointed.
+    the header first"; its column index is handed to ``on_header`` to be checkpointed, and
+    the time column's (if the spec names one) to ``on_time_header``.
     ``analysis`` is the job type's settings (their defaults when left out); ``rows_done``,
     the rows read before ``cursor``, counts against its record budget."""
     analysis = analysis or AnalysisSettings()
@@ -89,20 +94,35 @@ async def chunks(  # noqa: PLR0913 -- each is a part of the checkpoint a resumed
             if isinstance(data, FileDataset)
             else _url_blocks(str(data.url), cursor, settings, analysis)
         )
-        parser = CsvColumn(spec.column, column_index, cursor, analysis, records=rows_done)
+        parser = CsvColumn(
+            spec.column,
+            column_index,
+            cursor,
+            analysis,
+            records=rows_done,
+            time_column=spec.time_column,
+            time_index=time_index,
+        )
         async with contextlib.aclosing(blocks):
-            async for chunk in _csv_chunks(spec, blocks, parser, on_header):
+            async for chunk in _csv_chunks(spec, blocks, parser, (on_header, on_time_header)):
                 yield chunk
 
 
 async def _inline_chunks(
     spec: AnalysisInput, data: InlineDataset, cursor: int
 ) -> AsyncGenerator[Chunk, None]:
-    if not any(spec.column in row for row in data.rows):
-        raise InvalidSpec(f"no inline row has the column {spec.column!r}", field="column")
+    for column, name in ((spec.column, "column"), (spec.time_column, "time_column")):
+        if column is not None and not any(column in row for row in data.rows):
+            raise InvalidSpec(f"no inline row has the column {column!r}", field=name)
+    time = spec.time_column
     for start in range(cursor, len(data.rows), spec.chunk_rows):
         rows = data.rows[start : start + spec.chunk_rows]
-        yield Chunk([number(row.get(spec.column)) for row in rows], start + len(rows))
+        times = None if time is None else [_text(row.get(time)) for row in rows]
+        yield Chunk([number(row.get(spec.column)) for row in rows], start + len(rows), times=times)
+
+
+def _text(cell: object) -> str | None:
+    return None if cell is None or cell == "" else str(cell)
 
 
 def block_shocks(data: GeneratedDataset, block: int) -> list[float]:
@@ -219,11 +239,12 @@ async def _csv_chunks(
     spec: AnalysisInput,
     blocks: AsyncIterator[bytes],
     parser: CsvColumn,
-    on_header: Callable[[int], None] | None,
+    on_headers: tuple[Callable[[int], None] | None, Callable[[int], None] | None],
 ) -> AsyncGenerator[Chunk, None]:
     """Parses block by block in a worker thread; a chunk ends at a record's end, so the cursor
     after it (a byte offset) is where a resumed scan starts."""
     values: list[float | None] = []
+    times: list[str | None] | None = [] if parser.time_column is not None else None
     header_known = parser.column_index is not None
     finished = False
     while not finished:
@@ -236,12 +257,25 @@ async def _csv_chunks(
         )
         if not header_known and parser.column_index is not None:
             header_known = True
-            if on_header is not None:
-                on_header(parser.column_index)
-        for value, end in zip(parsed.values, parsed.ends, strict=True):
+            _tell_headers(parser, *on_headers)
+        for i, (value, end) in enumerate(zip(parsed.values, parsed.ends, strict=True)):
             values.append(value)
+            if times is not None:
+                times.append(parsed.times[i])
             if len(values) >= spec.chunk_rows:
-                yield Chunk(values, end)
-                values = []
+                yield Chunk(values, end, times=times)
+                values, times = [], (None if times is None else [])
     if values:
-        yield Chunk(values, parser.position)
+        yield Chunk(values, parser.position, times=times)
+
+
+def _tell_headers(
+    parser: CsvColumn,
+    on_header: Callable[[int], None] | None,
+    on_time_header: Callable[[int], None] | None,
+) -> None:
+    """Hands the header's indexes over to be checkpointed: a resumed scan never sees it."""
+    if on_header is not None and parser.column_index is not None:
+        on_header(parser.column_index)
+    if on_time_header is not None and parser.time_index is not None:
+        on_time_header(parser.time_index)

@@ -63,6 +63,14 @@ class AnalysisInput(JobInput):
     type: Literal["analysis"] = "analysis"
     dataset: Dataset
     column: str = Field(default="close", min_length=1, max_length=200)
+    time_column: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="A column of dates or times (ISO 8601) naming each row: the equity"
+        " curve's points then carry them, and its chart a time axis. Not for generated data.",
+        examples=["date"],
+    )
     analyses: list[Analysis] = Field(default_factory=lambda: list(ALL_ANALYSES), min_length=1)
     quantiles: list[Annotated[float, Field(ge=0, le=1)]] = Field(
         default_factory=lambda: [0.05, 0.25, 0.5, 0.75, 0.95], max_length=50
@@ -79,6 +87,13 @@ class AnalysisInput(JobInput):
     @classmethod
     def _ranks(cls, value: list[float]) -> list[float]:
         return sorted(set(value))
+
+    @field_validator("time_column")
+    @classmethod
+    def _time_needs_a_table(cls, column: str | None, info: ValidationInfo) -> str | None:
+        if column is not None and isinstance(info.data.get("dataset"), GeneratedDataset):
+            raise ValueError("a generated series has no columns besides its values")
+        return column
 
     @field_validator("slow")
     @classmethod
@@ -111,9 +126,18 @@ class Returns(BaseModel):
     rolling_volatility_max: float | None
 
 
+TIME_LABEL_CHARS = 40
+"""A curve point keeps at most this much of its row's time cell: the curve stays small."""
+
+
 class EquityPoint(BaseModel):
     row: int
     equity: float
+    time: str | None = Field(default=None, description="The row's time cell, if asked for.")
+    price: float | None = Field(default=None, description="The column's value at this row.")
+    drawdown: float | None = Field(
+        default=None, description="1 - equity / its running peak at this row, from 0 up."
+    )
 
 
 class Backtest(BaseModel):

@@ -48,10 +48,15 @@ def _total_rows(spec: AnalysisInput) -> int | None:
     return None
 
 
-def fold(spec: AnalysisInput, state: dict[str, Any], values: list[float | None]) -> dict[str, Any]:
+def fold(
+    spec: AnalysisInput,
+    state: dict[str, Any],
+    values: list[float | None],
+    times: list[str | None] | None = None,
+) -> dict[str, Any]:
     """One chunk into the aggregates, passed through JSON as a checkpoint is, so that a run
     that never stops and one that resumes from a checkpoint compute on identical state."""
-    updated = update(spec, copy.deepcopy(state), values)
+    updated = update(spec, copy.deepcopy(state), values, times)
     loaded: dict[str, Any] = json.loads(json.dumps(updated))
     return loaded
 
@@ -61,6 +66,7 @@ async def scan(ctx: PhaseContext) -> dict[str, Any]:
     resumed = ctx.state
     aggregates: dict[str, Any] = resumed.get("aggregates") or new_state(spec)
     column_index: int | None = resumed.get("column_index")
+    time_index: int | None = resumed.get("time_index")
     cursor = int(resumed.get("cursor", 0))
     carry: float | None = resumed.get("carry")
     total = _total_rows(spec)
@@ -70,6 +76,10 @@ async def scan(ctx: PhaseContext) -> dict[str, Any]:
     def remember_header(index: int) -> None:
         nonlocal column_index
         column_index = index
+
+    def remember_time_header(index: int) -> None:
+        nonlocal time_index
+        time_index = index
 
     # aclosing: a failure mid-scan (a bad value, a pause) closes the file or download now,
     # not whenever the garbage collector finalizes the generator.
@@ -82,10 +92,12 @@ async def scan(ctx: PhaseContext) -> dict[str, Any]:
         on_header=remember_header,
         analysis=ctx.settings(AnalysisSettings),
         rows_done=int(aggregates["rows"]),
+        time_index=time_index,
+        on_time_header=remember_time_header,
     )
     async with contextlib.aclosing(stream):
         async for chunk in stream:
-            aggregates = await asyncio.to_thread(fold, spec, aggregates, chunk.values)
+            aggregates = await asyncio.to_thread(fold, spec, aggregates, chunk.values, chunk.times)
             rows = int(aggregates["rows"])
             await ctx.advance(
                 done=rows,
@@ -96,6 +108,7 @@ async def scan(ctx: PhaseContext) -> dict[str, Any]:
                     "aggregates": aggregates,
                     "cursor": chunk.cursor,
                     "column_index": column_index,
+                    "time_index": time_index,
                     "carry": chunk.carry,
                 },
             )

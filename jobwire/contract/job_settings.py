@@ -71,6 +71,8 @@ def validate_job_type_settings(
 def _describe(job_type: str, exc: ValidationError) -> str:
     problems = []
     for error in exc.errors():
-        where = ".".join(str(part) for part in error["loc"]) or "?"
-        problems.append(f"{env_name(job_type, where.replace('.', '__'))}: {error['msg']}")
+        where = "__".join(str(part) for part in error["loc"])
+        # A check across fields (a model validator) has no field of its own: name the type's.
+        variable = env_name(job_type, where) if where else f"{ENV_PREFIX}__{job_type.upper()}"
+        problems.append(f"{variable}: {error['msg']}")
     return f"invalid settings of job type {job_type!r}: " + "; ".join(problems)

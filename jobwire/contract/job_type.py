@@ -10,7 +10,7 @@ job types' heavy dependencies load only where phases run.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,11 @@ class Phase:
     description: str = ""
 
 
+Planner = Callable[[JobInput, BaseModel | None], Sequence[str]]
+"""Names the phases one spec runs, given the job type's settings (``None`` for a type without
+any); raises ``InvalidSpec`` for a spec these settings cannot run."""
+
+
 @dataclass(frozen=True)
 class JobTypeDefinition:
     name: str
@@ -42,6 +47,9 @@ class JobTypeDefinition:
     examples: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     final_errors: tuple[type[BaseException], ...] = ()
     """Exceptions of the type's own that recur on every attempt: they fail the job at once."""
+    planner: Planner | None = None
+    """Picks the phases a spec needs (all of them without one); the plan is fixed when the job
+    starts and travels in the workflow's input, so a running job never changes its phases."""
 
     @classmethod
     def define(  # noqa: PLR0913 -- keyword-only parts of one contract, each named
@@ -55,6 +63,7 @@ class JobTypeDefinition:
         settings_model: type[BaseModel] | None = None,
         examples: Sequence[dict[str, Any]] = (),
         final_errors: Sequence[type[BaseException]] = (),
+        planner: Planner | None = None,
     ) -> JobTypeDefinition:
         """The contract, its name taken from the input model's ``Literal`` ``type``."""
         name = input_model.model_fields["type"].default
@@ -72,11 +81,24 @@ class JobTypeDefinition:
             settings_model=settings_model,
             examples=tuple(examples),
             final_errors=tuple(final_errors),
+            planner=planner,
         )
 
     @property
     def phase_names(self) -> list[str]:
         return [phase.name for phase in self.phases]
+
+    def phases_for(self, spec: JobInput, settings: BaseModel | None = None) -> tuple[Phase, ...]:
+        """The phases ``spec`` runs, in the type's order: a phase only some specs need (a
+        research job's search, for a spec without sources) is left out of the others, whose
+        jobs then run exactly as before it existed."""
+        if self.planner is None:
+            return self.phases
+        names = set(self.planner(spec, settings))
+        chosen = tuple(phase for phase in self.phases if phase.name in names)
+        if not chosen:
+            raise ValueError(f"job type {self.name!r} planned no phase for this spec")
+        return chosen
 
     def activity_name(self, phase: Phase) -> str:
         """Each phase is its own activity type, so Temporal's UI and CLI name what runs."""

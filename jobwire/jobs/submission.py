@@ -18,9 +18,11 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from jobwire.contract.events import utc_now
+from jobwire.contract.job_settings import settings_for
 from jobwire.contract.phases import CarriedState, PlannedPhase
 from jobwire.contract.records import ControlNote, JobRecord
 from jobwire.contract.registry import JobTypeDefinition, JobTypeRegistry
+from jobwire.contract.specs import JobInput
 from jobwire.contract.states import JobState, allowed_actions
 from jobwire.contract.workflow_api import (
     SA_PROGRESS,
@@ -72,7 +74,7 @@ class JobStarter:
             user_id=user_id,
             type=definition.name,
             spec=parsed.model_dump(mode="json"),
-            phases=_plan(definition),
+            phases=_plan(definition, parsed, self.settings),
             policy=self.settings.activity_policy(),
             description=definition.description,
             restarted_from=restarted_from,
@@ -133,7 +135,12 @@ class JobStarter:
         )
 
 
-def _plan(definition: JobTypeDefinition) -> list[PlannedPhase]:
+def _plan(definition: JobTypeDefinition, spec: JobInput, settings: Settings) -> list[PlannedPhase]:
+    """The phases this spec runs; a type that plans per spec reads its own settings here, so
+    a spec the server cannot run is refused before any workflow exists."""
+    type_settings = (
+        settings_for(definition, settings.job_types) if definition.planner is not None else None
+    )
     return [
         PlannedPhase(
             name=phase.name,
@@ -141,7 +148,7 @@ def _plan(definition: JobTypeDefinition) -> list[PlannedPhase]:
             weight=phase.weight,
             description=phase.description,
         )
-        for phase in definition.phases
+        for phase in definition.phases_for(spec, type_settings)
     ]
 
 

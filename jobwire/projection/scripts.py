@@ -24,7 +24,7 @@ end
 for i = 5, #ARGV, 2 do
   local name = ARGV[i]
   local lower = name == 'progress' and old and old > tonumber(ARGV[i + 1])
-  local revived = ended and (name == 'state' or name == 'paused_by')
+  local revived = ended and (name == 'state' or name == 'paused_by' or name == 'finished_at')
   if not (lower or revived) then
     fields[#fields + 1] = name
     fields[#fields + 1] = ARGV[i + 1]

@@ -30,6 +30,7 @@ from jobwire.contract.registry import JobTypeRegistry, job_types
 from jobwire.contract.states import JobAction
 from jobwire.jobs.service import JobService
 from jobwire.settings import Settings
+from tests.support.search_standin import SearchStandIn, search_standin
 
 HISTORIES = Path(__file__).resolve().parents[1] / "replay" / "histories"
 USER = "replay"
@@ -100,15 +101,28 @@ def scenarios(registry: JobTypeRegistry) -> dict[str, Scenario]:
     return chosen
 
 
+def publish_for_search(web: SearchStandIn) -> None:
+    """What the question-only research example finds: two loopback pages."""
+    for name, text in (
+        ("durable", "A durable workflow replays its history after its worker crashes."),
+        ("other", "Something else entirely."),
+    ):
+        web.pages[name] = f"<html><head><title>{name}</title></head><body><p>{text}</p></body>"
+        web.add(web.page_url(name), name)
+
+
 async def record_all() -> None:
     registry = recording_registry()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        async with throwaway_servers(root) as (temporal, redis_server):
-            await _record(registry, temporal.address, redis_server.url, root)
+        async with throwaway_servers(root) as (temporal, redis_server), search_standin() as web:
+            publish_for_search(web)
+            await _record(registry, temporal.address, redis_server.url, root, web)
 
 
-async def _record(registry: JobTypeRegistry, address: str, redis_url: str, root: Path) -> None:
+async def _record(
+    registry: JobTypeRegistry, address: str, redis_url: str, root: Path, web: SearchStandIn
+) -> None:
     settings = Settings(
         _env_file=None,
         environment="development",
@@ -119,6 +133,8 @@ async def _record(registry: JobTypeRegistry, address: str, redis_url: str, root:
         heartbeat_timeout_seconds=5,
         heartbeat_throttle_seconds=0.2,
         retry_initial_interval_seconds=0.2,
+        allow_private_sources=True,  # the search example's pages are on loopback
+        job_types={"research": {"search_provider": "searxng", "searxng_url": web.searxng_url}},
     )
     client = await Client.connect(address, data_converter=pydantic_data_converter)
     redis = Redis.from_url(redis_url, decode_responses=True)

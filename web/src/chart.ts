@@ -1,53 +1,49 @@
-/** A line chart as inline SVG: enough for an equity curve, with no chart library. */
+/**
+ * The result charts: an analysis's equity curve over its price series with drawdowns shaded,
+ * and a trade's fills against the market's price path with the arrival price marked. Each is
+ * a figure whose text alternative, key and tooltip lines are made here, in the main bundle;
+ * the canvas itself is drawn by the lazily loaded `draw` chunk.
+ */
 
-import { s } from "./dom";
+import { drawdownRanges, equitySummary, percent, pointLabel, type EquityData } from "./chartData";
 import { num } from "./format";
+import { plotFigure } from "./plot";
+import { tradeSummary, tradeTooltip, type TradeData } from "./tradeData";
 
-export interface ChartGeometry {
-  points: string;
-  min: number;
-  max: number;
+export function equityChart(data: EquityData): HTMLElement {
+  const ranges = drawdownRanges(data.x, data.drawdown);
+  const deepest = Math.max(0, ...ranges.map((r) => r.depth));
+  return plotFigure({
+    testId: "equity-chart",
+    summary: equitySummary(data),
+    chart: { kind: "equity", data },
+    tooltip: (i) => [
+      pointLabel(data, i),
+      `equity ${num(data.equity[i], 4)}`,
+      ...(data.price[i] !== null ? [`price ${num(data.price[i], 4)}`] : []),
+      `drawdown ${percent(data.drawdown[i])}`,
+    ],
+    key: [
+      { swatch: "line", text: "Equity (left axis)" },
+      data.price.some((p) => p !== null) ? { swatch: "price", text: "Price (right axis)" } : null,
+      {
+        swatch: "drawdown",
+        text: `Shaded: below an earlier equity peak, darker the deeper (${ranges.length} ${ranges.length === 1 ? "stretch" : "stretches"}, deepest ${percent(deepest)})`,
+      },
+    ],
+  });
 }
 
-/** Scales `values` into a `width`×`height` box (y grows downwards), as an SVG points list. */
-export function linePoints(values: number[], width: number, height: number, pad = 4): ChartGeometry {
-  const finite = values.filter(Number.isFinite);
-  if (finite.length === 0) return { points: "", min: 0, max: 0 };
-  const min = Math.min(...finite);
-  const max = Math.max(...finite);
-  const span = max - min || 1;
-  const stepX = finite.length > 1 ? (width - 2 * pad) / (finite.length - 1) : 0;
-  const points = finite
-    .map((v, i) => {
-      const x = pad + i * stepX;
-      const y = height - pad - ((v - min) / span) * (height - 2 * pad);
-      return `${round(x)},${round(y)}`;
-    })
-    .join(" ");
-  return { points, min, max };
-}
-
-function round(value: number): number {
-  return Math.round(value * 10) / 10;
-}
-
-export function lineChart(values: number[], label: string): SVGElement {
-  const width = 600;
-  const height = 200;
-  const { points, min, max } = linePoints(values, width, height, 8);
-  return s(
-    "svg",
-    {
-      class: "chart",
-      viewBox: `0 0 ${width} ${height}`,
-      role: "img",
-      "aria-label": `${label}: ${values.length} points from ${num(values[0])} to ${num(values.at(-1))}, low ${num(min)}, high ${num(max)}`,
-      preserveAspectRatio: "none",
-    },
-    s("title", {}, label),
-    s("rect", { x: 0, y: 0, width, height, class: "chart-bg" }),
-    s("polyline", { points, class: "chart-line", fill: "none", "vector-effect": "non-scaling-stroke" }),
-    s("text", { x: 8, y: 16, class: "chart-label" }, `high ${num(max)}`),
-    s("text", { x: 8, y: height - 10, class: "chart-label" }, `low ${num(min)}`),
-  );
+export function tradeChart(data: TradeData): HTMLElement {
+  return plotFigure({
+    testId: "trade-chart",
+    summary: tradeSummary(data),
+    chart: { kind: "trade", data },
+    tooltip: (i) => tradeTooltip(data, i),
+    key: [
+      { swatch: "line", text: "Market price" },
+      { swatch: "fill", text: "Fills" },
+      data.arrival === null ? null : { swatch: "arrival", text: `Arrival price ${num(data.arrival, 4)} (dashed line)`, testId: "arrival-price" },
+    ],
+  });
 }

@@ -8,7 +8,7 @@
  * subscribe) the feed then makes.
  */
 
-import type { CheckpointSummary, JobEvent, JobRecord } from "./types";
+import type { CheckpointSummary, ControlNote, JobEvent, JobRecord } from "./types";
 
 export type FeedRequest = { kind: "fetch"; since: number } | { kind: "subscribe"; since: number | null };
 
@@ -269,23 +269,28 @@ export class JobEventStore {
 
 /**
  * The record as of `event` (rule 4): what the event says about the job replaces what it said.
- * The Python client folds the same fields (`jobwire/client/folding.py`).
+ * This mirrors, field for field, the one fold every view of a job shares
+ * (`jobwire/contract/folding.py`); the recorded sequences in tests/fixtures/feed hold both to it.
  */
 function fold(previous: JobRecord, event: JobEvent): JobRecord {
-  const record = { ...previous, state: event.state, progress: event.progress, updated_at: event.ts };
+  // An activity's `job.paused` (Temporal's own pause) says `running`: the job is paused all the same.
+  const state = event.type === "job.paused" ? "paused" : event.state;
+  const record: JobRecord = { ...previous, state, progress: event.progress, updated_at: event.ts };
+  const pausedBy = event.data["paused_by"];
+  record.paused_by = state === "paused" ? (typeof pausedBy === "string" ? pausedBy : "jobwire") : null;
   if (event.step) record.step = event.step;
   if (event.type === "job.completed" || event.type === "job.failed" || event.type === "job.cancelled") {
     record.finished_at = event.ts;
   } else if (event.type === "job.resumed" || event.type === "job.started") {
     record.finished_at = null;
   }
-  // A checkpoint event's data is the summary itself; a recovery carries it under `checkpoint`.
-  const checkpoint = event.type === "job.checkpoint" ? event.data : event.data["checkpoint"];
-  if (isCheckpoint(checkpoint)) record.checkpoint = checkpoint;
   const phase = event.data["phase"];
   if (typeof phase === "string") record.phase = phase;
   const attempt = event.data["attempt"];
   if (typeof attempt === "number" && Number.isInteger(attempt) && attempt >= 1) record.attempt = attempt;
+  // A checkpoint event's data is the summary itself; a recovery carries it under `checkpoint`.
+  const checkpoint = event.type === "job.checkpoint" ? event.data : event.data["checkpoint"];
+  if (isCheckpoint(checkpoint)) record.checkpoint = checkpoint;
   const result = event.data["result"];
   if (event.type === "job.completed" && result && typeof result === "object") {
     record.result = result as Record<string, unknown>;
@@ -294,8 +299,25 @@ function fold(previous: JobRecord, event: JobEvent): JobRecord {
   if (event.type === "job.failed" && error && typeof error === "object") {
     record.error = error as JobRecord["error"];
   }
+  const spec = event.data["spec"];
+  if (event.type === "job.created" && spec && typeof spec === "object") {
+    record.spec = spec as Record<string, unknown>;
+  }
+  const action = CONTROLS[event.type];
+  const by = event.data["by"];
+  if (action && typeof by === "string") {
+    const reason = event.data["reason"];
+    record.last_control = { action, by, reason: typeof reason === "string" ? reason : null, at: event.ts };
+  }
   return record;
 }
+
+/** The control each control event records as the record's `last_control`. */
+const CONTROLS: Readonly<Record<string, ControlNote["action"]>> = {
+  "job.paused": "pause",
+  "job.resumed": "resume",
+  "job.cancelled": "cancel",
+};
 
 function isCheckpoint(value: unknown): value is CheckpointSummary {
   return (

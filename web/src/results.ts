@@ -4,9 +4,13 @@
  * plain table: a new field never breaks the page, and an unknown type still shows its result.
  */
 
-import { lineChart } from "./chart";
+import { equityChart, tradeChart } from "./chart";
+import { equityData } from "./chartData";
 import { externalLink, h, safeHref } from "./dom";
 import { int, num } from "./format";
+import { rankSources, type RankedSource } from "./sourceRanks";
+import { tradeData } from "./tradeData";
+import { renderFoundSources, searchRankLabel } from "./views/research";
 
 type Obj = Record<string, unknown>;
 
@@ -30,6 +34,7 @@ interface Citation {
   href: string | null;
   position: string;
   score: unknown;
+  found: string;
 }
 
 export function citationsOf(result: Obj): Citation[] {
@@ -47,6 +52,7 @@ export function citationsOf(result: Obj): Citation[] {
       href: safeHref(url),
       position: str(item["position"]) || str(item["location"]) || posFrom(item),
       score: item["score"],
+      found: searchRankLabel(item),
     };
   });
 }
@@ -65,6 +71,7 @@ function renderResearch(result: Obj): HTMLElement {
     "div",
     {},
     result["question"] ? h("p", { class: "question" }, h("strong", {}, "Question: "), str(result["question"])) : null,
+    renderFoundSources(result),
     report ? h("div", { class: "report" }, ...linkMarkers(report, byNumber)) : null,
     citations.length
       ? h(
@@ -83,6 +90,7 @@ function renderResearch(result: Obj): HTMLElement {
                   "div",
                   { class: "cite-source" },
                   c.href ? externalLink(c.href, c.source) : c.source,
+                  c.found ? ` · ${c.found}` : "",
                   c.position ? ` · ${c.position}` : "",
                   typeof c.score === "number" ? ` · score ${num(c.score, 3)}` : "",
                 ),
@@ -91,26 +99,44 @@ function renderResearch(result: Obj): HTMLElement {
           ),
         )
       : null,
-    sources.length
-      ? h(
-          "section",
-          {},
-          h("h3", {}, "Sources"),
-          table(
-            ["source", "status", "detail"],
-            sources.map((src) => {
-              const href = safeHref(src["url"]);
-              const label = str(src["url"]) || str(src["name"]) || str(src["path"]) || str(src["id"]);
-              return [
-                href ? externalLink(href, label) : label,
-                str(src["status"]),
-                str(src["error"]) || str(src["reason"]) || (src["passages"] !== undefined ? `${int(src["passages"])} passages` : ""),
-              ];
-            }),
+    sources.length || citations.length ? rankedSources(rankSources(firstArray(result, ["citations", "passages", "best_passages", "top_passages"]).filter(isObj), sources)) : null,
+    rest(result, ["question", "search", "report", "answer", "summary", "synthesis", "citations", "passages", "best_passages", "top_passages", "sources", "source_status", "sources_status"]),
+  );
+}
+
+/** Sources best-first by their best passage's score, a bar per score; unranked ones follow. */
+function rankedSources(ranked: RankedSource[]): HTMLElement {
+  const top = Math.max(0, ...ranked.map((s) => s.best ?? 0));
+  return h(
+    "section",
+    {},
+    h("h3", {}, "Sources by relevance"),
+    h(
+      "ol",
+      { class: "ranked-sources", "data-testid": "ranked-sources" },
+      ...ranked.map((src) => {
+        const href = safeHref(src.url);
+        const scored = src.best !== null;
+        return h(
+          "li",
+          { class: scored ? "ranked" : "unranked" },
+          h(
+            "span",
+            { class: "source-name" },
+            href ? externalLink(href, src.name) : src.name,
+            src.searchRank === null ? "" : ` · search result ${src.searchRank}`,
           ),
-        )
-      : null,
-    rest(result, ["question", "report", "answer", "summary", "synthesis", "citations", "passages", "best_passages", "top_passages", "sources", "source_status", "sources_status"]),
+          scored
+            ? h("meter", { min: 0, max: top || 1, value: src.best ?? 0, "aria-label": `${src.name}: best passage score` })
+            : null,
+          h(
+            "span",
+            { class: "source-score num" },
+            scored ? `best score ${num(src.best, 3)} · ${src.passages} cited passage${src.passages === 1 ? "" : "s"}` : src.note,
+          ),
+        );
+      }),
+    ),
   );
 }
 
@@ -161,6 +187,7 @@ export function tradeSummary(result: Obj): TradeSummary {
 function renderTrade(result: Obj): HTMLElement {
   const summary = tradeSummary(result);
   const slices = firstArray(result, ["slices", "per_slice", "slice_detail"]).filter(isObj);
+  const chart = tradeData(result);
   return h(
     "div",
     {},
@@ -174,6 +201,7 @@ function renderTrade(result: Obj): HTMLElement {
         ? figure("Slippage", `${num(summary.slippageBps, 2)} bps`)
         : figure("Slippage", num(summary.slippage, 4)),
     ),
+    chart ? h("section", {}, h("h3", {}, "Fills against the price path"), tradeChart(chart)) : null,
     summary.fills.length
       ? h(
           "section",
@@ -195,30 +223,27 @@ function renderTrade(result: Obj): HTMLElement {
     slices.length
       ? h("section", {}, h("h3", {}, "Per slice"), objectsTable(slices))
       : null,
-    rest(result, ["fills", "executions", "filled_quantity", "average_price", "avg_price", "arrival_price", "slippage_bps", "slippage", "slices", "per_slice", "slice_detail"]),
+    rest(result, ["fills", "executions", "filled_quantity", "average_price", "avg_price", "arrival_price", "slippage_bps", "slippage", "slices", "per_slice", "slice_detail", "price_path"]),
   );
 }
 
 // ---- analysis -----------------------------------------------------------------------------
 
-export function equityCurve(result: Obj): number[] {
+export function equityCurve(result: Obj): unknown[] {
   const backtest = isObj(result["backtest"]) ? result["backtest"] : result;
-  const raw = firstArray(backtest, ["equity_curve", "equity"]);
-  return raw
-    .map((p) => (isObj(p) ? toNumber(p["equity"] ?? p["value"] ?? p["y"]) : toNumber(p)))
-    .filter((v): v is number => v !== null);
+  return firstArray(backtest, ["equity_curve", "equity"]);
 }
 
 function renderAnalysis(result: Obj): HTMLElement {
   const stats = pickObj(result, ["stats", "summary", "statistics"]);
   const backtest = pickObj(result, ["backtest"]);
-  const curve = equityCurve(result);
+  const curve = equityData(equityCurve(result));
   const returns = pickObj(result, ["returns", "volatility"]);
   return h(
     "div",
     {},
     stats ? h("section", {}, h("h3", {}, "Statistics"), statsTable(stats)) : null,
-    backtest || curve.length
+    backtest || curve
       ? h(
           "section",
           {},
@@ -233,7 +258,7 @@ function renderAnalysis(result: Obj): HTMLElement {
                 backtest["trades"] !== undefined ? figure("Trades", int(Array.isArray(backtest["trades"]) ? backtest["trades"].length : backtest["trades"])) : null,
               )
             : null,
-          curve.length > 1 ? h("figure", {}, lineChart(curve, "Equity curve"), h("figcaption", {}, `Equity curve, ${curve.length} points`)) : null,
+          curve ? equityChart(curve) : null,
         )
       : null,
     returns ? h("section", {}, h("h3", {}, "Returns and volatility"), statsTable(returns)) : null,

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
-import { linePoints } from "../src/chart";
+import { equityData } from "../src/chartData";
 import { citationsOf, equityCurve, renderResult, tradeSummary } from "../src/results";
 
 describe("research result", () => {
@@ -69,27 +69,31 @@ describe("analysis result", () => {
     backtest: { total_return: 0.153, sharpe: 1.42, max_drawdown: -0.08, equity_curve: [1, 1.05, 0.98, 1.153] },
   };
 
-  it("shows statistics, backtest figures and the equity curve as an SVG chart", () => {
+  it("shows statistics, backtest figures and the equity curve as a chart with a text alternative", () => {
     const el = renderResult("analysis", result);
     expect(el.textContent).toContain("15.30%");
     expect(el.textContent).toContain("1.42");
     expect(el.textContent).toContain("quantiles.p50");
-    const line = el.querySelector("svg polyline");
-    expect(line?.getAttribute("points")?.split(" ")).toHaveLength(4);
+    const chart = el.querySelector("[data-testid=equity-chart]");
+    expect(chart?.getAttribute("role")).toBe("img");
+    expect(chart?.getAttribute("aria-label")).toMatch(/^Equity curve: 4 points from row 0 to row 3; starts at 1\.0000 and ends at 1\.1530 \(\+15\.30%\)/);
+    expect(el.querySelector("figcaption")?.textContent).toContain("deepest drawdown 6.67% from row 1 to row 3");
+    const key = [...el.querySelectorAll(".plot-key li")].map((li) => li.textContent);
+    expect(key).toEqual(["Equity (left axis)", "Shaded: below an earlier equity peak, darker the deeper (1 stretch, deepest 6.67%)"]);
   });
 
   it("reads curves given as points", () => {
-    expect(equityCurve({ equity_curve: [{ ts: "a", equity: 1 }, { ts: "b", equity: 2 }] })).toEqual([1, 2]);
+    const data = equityData(equityCurve({ equity_curve: [{ ts: "a", equity: 1 }, { ts: "b", equity: 2 }] }));
+    expect(data?.equity).toEqual([1, 2]);
+    expect(data?.time).toBe(false);
   });
 });
 
 describe("charts and the fallback", () => {
-  it("scales a series into the box, high at the top", () => {
-    const { points, min, max } = linePoints([0, 10], 100, 50, 0);
-    expect(points).toBe("0,50 100,0");
-    expect([min, max]).toEqual([0, 10]);
-    expect(linePoints([5], 100, 50, 0).points).toBe("0,50");
-    expect(linePoints([], 100, 50).points).toBe("");
+  it("draws no chart for a curve of one point", () => {
+    const el = renderResult("analysis", { backtest: { total_return: 0, equity_curve: [1] } });
+    expect(el.querySelector("[data-testid=equity-chart]")).toBeNull();
+    expect(el.textContent).toContain("Total return");
   });
 
   it("shows an unknown type's result as JSON text", () => {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from temporalio.client import Client
@@ -34,28 +35,21 @@ def search_attribute_flags() -> list[str]:
     return flags
 
 
+@dataclass(kw_only=True, eq=False)
 class TemporalDevServer:
     """``temporal server start-dev`` with jobwire's search attributes; restartable on its DB."""
 
-    def __init__(
-        self,
-        *,
-        host: str,
-        port: int,
-        ui_port: int | None,
-        db_path: Path,
-        log_path: Path,
-        namespace: str = "default",
-        timer_shift_seconds: float | None = None,
-    ) -> None:
-        self.host = host
-        self.port = port
-        self.ui_port = ui_port
-        self.db_path = db_path
-        self.namespace = namespace
-        self.log_path = log_path
-        self.timer_shift_seconds = timer_shift_seconds
-        self._process: ManagedProcess | None = None
+    host: str
+    port: int
+    ui_port: int | None
+    db_path: Path
+    log_path: Path
+    namespace: str = "default"
+    timer_shift_seconds: float | None = None
+    metrics_port: int | None = None
+    """The server's own Prometheus endpoint (requests per API operation); unset, the dev
+    server picks a port no one knows."""
+    _process: ManagedProcess | None = field(default=None, init=False, repr=False)
 
     @property
     def address(self) -> str:
@@ -64,6 +58,10 @@ class TemporalDevServer:
     @property
     def ui_url(self) -> str | None:
         return f"http://{self.host}:{self.ui_port}" if self.ui_port else None
+
+    @property
+    def metrics_url(self) -> str | None:
+        return f"http://{self.host}:{self.metrics_port}/metrics" if self.metrics_port else None
 
     @property
     def pid(self) -> int | None:
@@ -91,6 +89,8 @@ class TemporalDevServer:
             argv += ["--dynamic-config-value", f'history.timerProcessorMaxTimeShift="{shift}"']
         for value in TASK_QUEUE_FAIRNESS:
             argv += ["--dynamic-config-value", value]
+        if self.metrics_port:
+            argv += ["--metrics-port", str(self.metrics_port)]
         if self.namespace != "default":
             argv += ["--namespace", self.namespace]
         if self.ui_port:

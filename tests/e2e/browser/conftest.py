@@ -28,6 +28,7 @@ from jobwire.cli.devstack.temporal_server import TemporalDevServer
 from jobwire.settings import Settings
 from tests.conftest import TEST_JWT_SECRET
 from tests.e2e.browser.stack import ARTIFACTS, CHROMIUM, ConsoleStack, chromium_missing
+from tests.support.search_standin import SearchStandIn, search_standin
 
 # Every expect() polls; on two shared cores a page may take a while to catch up.
 expect.set_options(timeout=60_000)
@@ -63,10 +64,19 @@ async def browser(chromium: Path) -> AsyncIterator[Browser]:
 
 
 @pytest_asyncio.fixture(scope="package")
+async def research_web() -> AsyncIterator[SearchStandIn]:
+    """The stack's search provider, pages and LLM, on loopback: a research job from a question
+    alone runs in the browser tests with nothing leaving the machine."""
+    async with search_standin() as standin:
+        yield standin
+
+
+@pytest_asyncio.fixture(scope="package")
 async def console_stack(
     console_built: None,
     temporal_dev: TemporalDevServer,
     redis_dev: RedisServer,
+    research_web: SearchStandIn,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[ConsoleStack]:
     root = tmp_path_factory.mktemp("browser-stack")
@@ -84,6 +94,15 @@ async def console_stack(
         heartbeat_throttle_seconds=0.2,
         retry_initial_interval_seconds=0.2,
         retry_maximum_interval_seconds=1,
+        allow_private_sources=True,  # the stand-in's pages are on loopback
+        job_types={
+            "research": {
+                "search_provider": "searxng",
+                "searxng_url": research_web.searxng_url,
+                "llm_base_url": research_web.llm_url,
+                "llm_model": "stand-in",
+            }
+        },
     )
     stack = ConsoleStack(
         settings=settings,

@@ -11,7 +11,7 @@ from playwright.async_api import Page, expect
 from redis.asyncio import Redis
 
 from jobwire.contract.states import JobState
-from realtime.replay import latest_seq
+from jobwire.projection.events import latest_seq
 from tests.e2e.browser.console import open_job, shot, sign_in, state_badge
 from tests.e2e.browser.stack import ConsoleStack
 from tests.e2e.browser.test_job_page import assert_page_matches_the_api, slow_trade

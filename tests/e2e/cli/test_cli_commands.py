@@ -35,6 +35,7 @@ def every_seq_once(events: list[dict[str, object]]) -> None:
     assert numbers == list(range(1, len(numbers) + 1)), numbers
 
 
+@pytest.mark.timeout(480)  # sixteen CLI processes: each start takes seconds on a busy machine
 async def test_submit_each_job_type_then_read_it_back(cli_stack: CliStack) -> None:
     # research from a spec file, printed as JSON for a script
     research = clean(

@@ -11,6 +11,7 @@ import pytest_asyncio
 from redis.asyncio import Redis
 from temporalio.client import Client
 
+from jobwire.contract.job_settings import settings_for
 from jobwire.contract.registry import job_types
 from jobwire.contract.states import JobState
 from jobwire.settings import Settings
@@ -40,7 +41,11 @@ async def test_each_example_runs_to_a_result_through_the_api(real_api: Api, name
         events = (await http.get(f"/api/jobs/{record.job_id}/events")).json()["events"]
     assert record.state is JobState.COMPLETED, record.error
     assert record.result and record.type == spec["type"]
-    assert record.phases == job_types.get(spec["type"]).phase_names
+    definition = job_types.get(spec["type"])
+    planned = definition.phases_for(
+        job_types.parse_spec(spec), settings_for(definition, real_api.settings.job_types)
+    )
+    assert record.phases == [phase.name for phase in planned]
     assert events[-1]["type"] == "job.completed"
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
     announced = [e["data"]["phase"] for e in events if e["type"] == "job.progress"]

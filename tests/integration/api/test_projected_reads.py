@@ -17,7 +17,7 @@ from jobwire.contract.events import EventType
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobState
 from jobwire.jobs.service import JobService
-from realtime.replay import read_since
+from jobwire.projection.events import read_since
 from tests.helpers import assert_eventually
 from tests.integration.engine.test_temporal_pause import temporal_cli
 from tests.support.api_stack import Api

@@ -119,8 +119,10 @@ async def test_a_killed_worker_is_reported_by_readyz_meta_and_show_until_one_ret
     settings: Settings, redis: Redis, tmp_path: Path
 ) -> None:
     # The default server and the default liveness settings: no short polls, no short window.
-    # Long enough that the dead worker's phase is seen silent before it is retried.
-    settings = settings.model_copy(update={"heartbeat_timeout_seconds": 15.0})
+    # Long enough that the dead worker's phase is seen silent before it is retried, with room
+    # for a busy machine: at 15 s, a report that took most of its 10 s left the stale list
+    # under 5 s to see the phase before its retry was scheduled.
+    settings = settings.model_copy(update={"heartbeat_timeout_seconds": 30.0})
     assert settings.worker_seen_within_seconds > DEAD_WORKER_SEEN_WITHIN
     temporal = await Client.connect(
         settings.temporal_address, data_converter=pydantic_data_converter
@@ -156,7 +158,7 @@ async def test_a_killed_worker_is_reported_by_readyz_meta_and_show_until_one_ret
         await assert_eventually(lambda: caller.listed_stale(job_id), timeout=10, interval=0.5)
         assert (await jobs.stale(f"{user}-other", 1)).items == [], "only the caller's own jobs"
         assert (await jobs.stale(user, 3600)).items == [], "a threshold it is not past"
-        await assert_eventually(lambda: caller.waiting_for_a_worker(job_id), timeout=60)
+        await assert_eventually(lambda: caller.waiting_for_a_worker(job_id), timeout=90)
 
         await second.start()
         await assert_eventually(

@@ -22,9 +22,9 @@ from jobwire.contract.events import EventDraft, EventType
 from jobwire.contract.states import JobState
 from jobwire.errors import JobNotFound
 from jobwire.jobs.service import JobService
+from jobwire.projection.events import read_since
 from jobwire.projection.store import ProjectionStore, bury
 from jobwire.settings import Settings
-from realtime.replay import read_since
 from tests.support.job_records import job_event, job_record
 
 pytestmark = pytest.mark.integration

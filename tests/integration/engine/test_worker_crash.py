@@ -15,8 +15,8 @@ from bench.support.processes import jobwire_process
 from jobwire.contract.events import EventType
 from jobwire.contract.states import JobState
 from jobwire.jobs.service import JobService
+from jobwire.projection.events import read_since
 from jobwire.settings import Settings
-from realtime.replay import read_since
 from tests.helpers import assert_eventually
 
 pytestmark = pytest.mark.integration

@@ -17,9 +17,9 @@ from jobwire import redis_keys as keys
 from jobwire.contract.events import EventDraft, EventType
 from jobwire.contract.records import ControlNote, JobRecord
 from jobwire.contract.states import JobAction, JobState
+from jobwire.projection.events import read_since
 from jobwire.projection.store import ProjectionStore, bury
 from jobwire.settings import Settings
-from realtime.replay import read_since
 from tests.support.job_records import job_event, job_record
 
 pytestmark = pytest.mark.integration

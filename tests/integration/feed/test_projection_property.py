@@ -23,11 +23,11 @@ from jobwire.contract.events import EventDraft, EventType
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobState
 from jobwire.projection import fields as f
+from jobwire.projection.events import read_since
 from jobwire.projection.fields import event_fields
 from jobwire.projection.store import ProjectionStore
 from jobwire.projection.view import Projection
 from jobwire.settings import Settings
-from realtime.replay import read_since
 from tests.support.job_records import PHASES, job_event, job_record
 
 pytestmark = pytest.mark.integration

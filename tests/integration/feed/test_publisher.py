@@ -14,8 +14,8 @@ from jobwire import redis_keys as keys
 from jobwire.cli.devstack.ports import free_port
 from jobwire.contract.events import EventDraft, EventType
 from jobwire.contract.states import JobState
+from jobwire.projection.events import read_since
 from jobwire.settings import Settings
-from realtime.replay import read_since
 
 pytestmark = pytest.mark.integration
 

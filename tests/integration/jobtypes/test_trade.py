@@ -15,8 +15,8 @@ from temporalio.client import Client
 
 from activities.trade.broker import ChildOrder, OrderState
 from activities.trade.models import RandomWalkPrices
-from activities.trade.paper import PaperBroker, fills_key
-from activities.trade.prices import RandomWalkFeed
+from activities.trade.paper import HALF_SPREAD_BPS, PaperBroker, fills_key
+from activities.trade.prices import TICK, RandomWalkFeed
 from bench.support.processes import jobwire_process
 from jobwire.contract.registry import job_types
 from jobwire.contract.states import JobState
@@ -98,6 +98,12 @@ async def test_a_vwap_trade_fills_every_slice_once(jobs: Jobs) -> None:
     assert result["slippage_bps"] == pytest.approx(expected, abs=1e-3), "a sell's slippage"
     assert [s["status"] for s in result["slices"]] == ["filled"] * 5
     assert [f.client_order_id for f in await fill_log(jobs.redis, record.job_id)] == ids
+    path = result["price_path"]
+    assert [p["step"] for p in path] == list(range(6)), "arrival, then one step per slice"
+    assert Decimal(path[0]["price"]) == arrival
+    for fill in result["fills"]:
+        market = Decimal(path[fill["slice"] + 1]["price"])
+        assert Decimal(fill["price"]) == (market * (1 - HALF_SPREAD_BPS / 10_000)).quantize(TICK)
 
 
 async def test_a_trade_over_the_notional_limit_fails_before_any_order(jobs: Jobs) -> None:
@@ -136,6 +142,7 @@ SLICES = 40
 KILLS = 4
 
 
+@pytest.mark.timeout(420)  # five worker processes started in turn: slow on a busy machine
 async def test_kill_9_at_random_points_never_fills_an_order_twice(
     settings: Settings, temporal_client: Client, redis: Redis, tmp_path: Path
 ) -> None:

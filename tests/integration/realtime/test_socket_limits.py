@@ -161,3 +161,32 @@ async def test_a_malformed_packet_is_logged_in_one_line_without_a_traceback(
     noisy = [r for r in caplog.records if r.exc_info or r.exc_text or "Traceback" in r.getMessage()]
     assert not noisy, [r.getMessage() for r in noisy]
     assert all("\n" not in r.getMessage() for r in caplog.records)
+
+
+async def test_an_event_published_once_connected_reaches_a_client_that_named_no_job(
+    settings: Settings, temporal_client: Client, redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first client of an instance makes its feed take a position in the feed stream; the
+    client must be told it is connected only after that, or an event published in between is
+    skipped (seen under load: a non-reading client's first event was missing)."""
+    user = f"early-{uuid.uuid4().hex[:6]}"
+    job_id = f"job-{uuid.uuid4()}"
+    async with limited_api(settings, temporal_client, redis) as api:
+        feed, follow = api.hub.feed, api.hub.feed.follow
+
+        async def slow_follow() -> None:
+            await asyncio.sleep(0.5)  # a Redis round trip on a busy machine
+            await follow()
+
+        monkeypatch.setattr(feed, "follow", slow_follow)
+        async with raw_client(api.port, api.token(user)) as ws:
+            draft = EventDraft(
+                job_id=job_id, user_id=user, type=EventType.PROGRESS, state=JobState.RUNNING,
+                progress=1.0,
+            )  # fmt: skip
+            assert await RedisEventPublisher(redis, api.settings).publish(draft) is not None
+            first = ""
+            async with asyncio.timeout(10):
+                while '["job_event"' not in first:
+                    first = str(await ws.recv())
+    assert json.loads(first.split(",", 1)[1])[1]["seq"] == 1

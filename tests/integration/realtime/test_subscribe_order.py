@@ -28,9 +28,9 @@ from jobwire import redis_keys as keys
 from jobwire.contract.events import EventDraft, EventType, JobEvent
 from jobwire.contract.states import JobState
 from jobwire.jobs.service import JobService
+from jobwire.projection.events import read_since
 from jobwire.settings import Settings
 from realtime.hub import Hub
-from realtime.replay import read_since
 from tests.helpers import assert_eventually
 from tests.integration.realtime.limited_stack import limited_api
 from tests.support.api_stack import Api

@@ -9,6 +9,7 @@ from typing import Any
 from activities.runtime.binding import bind_job_type
 from activities.runtime.context import PhaseContext, PhaseResources
 from jobwire.contract.events import utc_now
+from jobwire.contract.job_settings import settings_for
 from jobwire.contract.phases import Checkpoint, PhaseInput, ProgressReport
 from jobwire.contract.publishing import MemoryPublisher
 from jobwire.contract.registry import JobTypeRegistry, job_types
@@ -80,9 +81,16 @@ class Harness:
         run = next(b.run for b in bind_job_type(definition) if b.phase.name == phase)
         return await run(self.context(spec, phase, previous, resumed))
 
+    def planned(self, spec: dict[str, Any]) -> list[str]:
+        """The phases this spec runs with these settings, as submitting it would plan them."""
+        definition = self.registry.get(spec["type"])
+        type_settings = settings_for(definition, self.settings.job_types)
+        parsed = self.registry.parse_spec(spec)
+        return [phase.name for phase in definition.phases_for(parsed, type_settings)]
+
     async def run_all(self, spec: dict[str, Any]) -> dict[str, Any]:
         outputs: dict[str, Any] = {}
-        names = self.registry.get(spec["type"]).phase_names
+        names = self.planned(spec)
         for phase in names:
             outputs[phase] = await self.run(spec, phase, dict(outputs))
         return outputs[names[-1]]

@@ -16,8 +16,8 @@ from typing import Any
 import socketio
 from engineio.async_socket import AsyncSocket
 
+from realtime.client import NAMESPACE
 from realtime.engine import EngineSocket
-from realtime.packets import NAMESPACE
 
 
 def server_with_socket(eio_sid: str) -> tuple[socketio.AsyncServer, AsyncSocket]:

@@ -16,12 +16,13 @@ import socketio
 
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobState
+from jobwire.logs import OneLineErrors
+from jobwire.projection.snapshot import record_json, snapshot_event
 from realtime.client import Client, Outlet, Verdict
 from realtime.engine import EngineSocket
 from realtime.guard import MessageBudget
 from realtime.guard import Verdict as Budget
-from realtime.server import OneLineErrors, OriginCheck
-from realtime.snapshot import record_json, snapshot_event
+from realtime.server import OriginCheck
 from tests.unit.realtime.fakes import Backlog, event
 
 REALTIME = Path(__file__).resolve().parents[3] / "realtime"
@@ -100,7 +101,7 @@ def test_a_logged_error_with_a_traceback_becomes_one_line() -> None:
 
 
 def test_the_namespace_calls_the_hub_and_the_hub_never_imports_the_namespace() -> None:
-    for module in ("hub", "client", "subscription", "engine", "feed", "packets"):
+    for module in ("hub", "client", "subscription", "engine", "feed", "guard"):
         tree = ast.parse((REALTIME / f"{module}.py").read_text())
         imported = {
             node.module

@@ -17,6 +17,7 @@ import { bytes, dateTime, pct, priorityText, queueWait, time } from "../format";
 import { renderResult } from "../results";
 import { jobHref, jobsHref, submitHref, temporalHref } from "../router";
 import { isTerminal, type ControlNote, type JobAction, type JobEvent, type JobRecord } from "../types";
+import { FoundSourcesLive, SynthesisStream } from "./research";
 import { loading, notice, progressBar, setProgress, stateBadge } from "./widgets";
 
 const MAX_LOG_LINES = 500;
@@ -54,6 +55,8 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
   const log = h("ol", { class: "log", "data-testid": "log", "aria-label": "Live log" });
   const chunks = h("pre", { class: "chunks", "data-testid": "chunks", hidden: true });
   const resultEl = h("div", { "data-testid": "result" });
+  const synthesis = new SynthesisStream();
+  const foundLive = new FoundSourcesLive();
 
   const page = h(
     "article",
@@ -70,6 +73,8 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
       h("section", { class: "panel" }, h("h2", {}, "Details"), metaEl, checkpointEl),
     ),
     h("section", { class: "panel" }, h("h2", {}, "Live log"), log, chunks),
+    foundLive.el,
+    synthesis.el,
     resultEl,
   );
 
@@ -94,6 +99,8 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     renderCheckpoint(record);
     renderButtons(record);
     renderFailure(record);
+    synthesis.finish(record.state === "completed" && !!record.result);
+    foundLive.finish(record.state === "completed" && !!record.result);
     resultEl.replaceChildren(
       ...(record.result && record.state === "completed" ? [h("h2", {}, "Result"), renderResult(record.type, record.result)] : []),
     );
@@ -176,13 +183,14 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
   const addEvents = (events: JobEvent[]) => {
     for (const entry of steps.add(events)) timeline.append(timelineItem(entry));
     for (const event of events) {
+      foundLive.add(event);
       if (event.type === "job.log") {
         const level = String(event.data["level"] ?? "info");
         log.append(h("li", { class: `log-${level}`, "data-seq": event.seq }, h("time", { class: "num" }, time(event.ts)), " ", h("span", { class: "level" }, level), " ", h("span", { class: "message" }, String(event.data["message"] ?? ""))));
         while (log.childElementCount > MAX_LOG_LINES) log.firstElementChild?.remove();
         log.scrollTop = log.scrollHeight;
       }
-      if (event.type === "job.chunk") {
+      if (event.type === "job.chunk" && !synthesis.add(event)) {
         chunks.hidden = false;
         chunks.append(String(event.data["text"] ?? ""));
       }

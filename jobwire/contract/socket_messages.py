@@ -1,5 +1,5 @@
-"""What clients may send on ``/jobs``, validated before anything acts on it, and the error
-acks the socket layer answers with: the REST API's problem details, in the ack."""
+"""What clients may send on the live feed's ``/jobs`` namespace (docs/protocol.md), validated
+before anything acts on it: the wire contract, as ``events.py`` is for what they receive."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from jobwire.contract.records import ControlReason
 from jobwire.errors import InvalidSpec
-from jobwire.problems import problem_details
 
 MAX_MESSAGE_BYTES = 16_384
 MAX_CONNECT_SUBSCRIPTIONS = 100
@@ -69,8 +68,3 @@ def parse(model: type[M], data: Any) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         raise InvalidSpec.from_validation_error(exc) from exc
-
-
-def refused(exc: Exception) -> dict[str, Any]:
-    """The ack of a message that was not carried out: the REST API's problem details."""
-    return {"ok": False, "error": problem_details(exc)}
