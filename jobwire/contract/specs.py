@@ -87,6 +87,7 @@ class JobInput(SpecModel):
         default=DEFAULT_PRIORITY,
         ge=HIGHEST_PRIORITY,
         le=LOWEST_PRIORITY,
-        description="1 runs first, 5 last (Temporal's task-queue priority); the server may "
-        "refuse a priority above what it allows the caller (JOBWIRE_MAX_PRIORITY).",
+        description="1 runs first, 5 last (Temporal's task-queue priority); a job asking for "
+        "more than the server allows the caller (JOBWIRE_MAX_PRIORITY) runs with the most it "
+        "allows, as its record says.",
     )

@@ -1,4 +1,4 @@
-"""What Temporal is told about a job's place in the queue: its priority, bounded by what the
+"""What Temporal is told about a job's place in the queue: its priority, clamped to what the
 user may ask for, and its user as the fairness key.
 
 Temporal applies both to the workflow's tasks and, by inheritance, to every activity the
@@ -13,7 +13,6 @@ from typing import Any
 from temporalio.common import Priority
 
 from jobwire.contract.priority import DEFAULT_PRIORITY, fairness_key
-from jobwire.errors import InvalidSpec
 from jobwire.settings import Settings
 
 
@@ -23,14 +22,11 @@ def spec_priority(spec: dict[str, Any]) -> int:
     return value if isinstance(value, int) else DEFAULT_PRIORITY
 
 
-def check_priority(settings: Settings, user_id: str, priority: int) -> None:
-    """Refuses a priority more urgent than the user may ask for, naming the field."""
-    best = settings.best_priority_for(user_id)
-    if priority < best:
-        raise InvalidSpec(
-            f"priority {priority} is more urgent than you may ask for (at most {best})",
-            field="priority",
-        )
+def allowed_priority(settings: Settings, user_id: str, priority: int) -> int:
+    """The priority the job runs with: what it asked for, or the most urgent the user may ask
+    for when it asked for more. Clamped rather than refused, so every value the published
+    schema allows is accepted, and the record says what the job really runs with."""
+    return max(priority, settings.best_priority_for(user_id))
 
 
 def temporal_priority(settings: Settings, user_id: str, priority: int) -> Priority:

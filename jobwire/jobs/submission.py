@@ -34,7 +34,7 @@ from jobwire.contract.workflow_api import (
     idempotent_job_id,
     new_job_id,
 )
-from jobwire.jobs.priorities import check_priority, spec_priority, temporal_priority
+from jobwire.jobs.priorities import allowed_priority, spec_priority, temporal_priority
 from jobwire.jobs.reading import JobReader
 from jobwire.settings import Settings
 
@@ -62,7 +62,8 @@ class JobStarter:
         """Starts a job; ``(record, created)``, where a repeated idempotency key finds the
         existing job and ``created`` is False."""
         parsed = self.registry.parse_spec(spec)
-        check_priority(self.settings, user_id, parsed.priority)
+        priority = allowed_priority(self.settings, user_id, parsed.priority)
+        parsed = parsed.model_copy(update={"priority": priority})
         definition = self._definition(parsed.type)
         job_id = idempotent_job_id(user_id, idempotency_key) if idempotency_key else new_job_id()
         if idempotency_key:

@@ -16,9 +16,9 @@ class FairnessSettings(BaseModel):
         default=2,
         ge=HIGHEST_PRIORITY,
         le=DEFAULT_PRIORITY,
-        description="The most urgent priority (lowest number) a user may ask for; asking for a "
-        "more urgent one is refused with 422, so 1 stays for the users named in "
-        "`priority_grants`.",
+        description="The most urgent priority (lowest number) a user may ask for; a job that "
+        "asks for a more urgent one runs with this one (its record says so), so 1 stays for "
+        "the users named in `priority_grants`.",
     )
     priority_grants: dict[str, int] = Field(
         default_factory=dict,

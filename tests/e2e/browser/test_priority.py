@@ -23,9 +23,9 @@ async def test_a_priority_is_chosen_in_the_form_and_shown_on_the_job_page(
     await page.get_by_role("link", name="analysis", exact=True).click()
     await expect(field(page, "priority")).to_have_value("3")
 
-    await field(page, "priority").fill("1")
+    await field(page, "priority").fill("6")
     await page.get_by_role("button", name="Submit analysis job").click()
-    await expect(field_error(page, "priority")).to_contain_text("more urgent than you may ask")
+    await expect(field_error(page, "priority")).to_contain_text("less than or equal to 5")
 
     await field(page, "priority").fill("4")
     await page.get_by_role("button", name="Submit analysis job").click()

@@ -1,5 +1,6 @@
-"""A job's priority over HTTP: bounded by what the caller may ask (a 422 problem naming the
-field), and shown on every read path: the projection, Temporal, and the list."""
+"""A job's priority over HTTP: outside 1..5 a 422 problem naming the field, more urgent than
+the caller may ask clamped to what it may, and shown on every read path: the projection,
+Temporal, and the list."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ pytestmark = pytest.mark.integration
     [
         (0, "greater than or equal to 1"),
         (6, "less than or equal to 5"),
-        (1, "more urgent than you may ask for (at most 2)"),
     ],
 )
 async def test_a_priority_out_of_bounds_is_a_422_problem(
@@ -54,3 +54,16 @@ async def test_a_job_without_a_priority_gets_the_default(api: Api) -> None:
     async with api.client() as http:
         created = await http.post("/api/jobs", json={"type": "count", "items": 1})
         assert created.status_code == 201 and created.json()["priority"] == 3
+
+
+async def test_a_priority_above_what_the_caller_may_ask_runs_at_the_most_it_may(
+    api: Api,
+) -> None:
+    async with api.client() as http:
+        body = {"type": "count", "items": 1, "priority": 1}
+        created = await http.post("/api/jobs", json=body)
+        assert created.status_code == 201, created.text
+        record = created.json()
+        assert record["priority"] == 2 and record["spec"]["priority"] == 2
+        description = await api.temporal.get_workflow_handle(record["job_id"]).describe()
+        assert description.raw_description.workflow_execution_info.priority.priority_key == 2

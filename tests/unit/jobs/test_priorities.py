@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from temporalio.common import Priority
 
 from jobwire.contract.priority import fairness_key
 from jobwire.contract.slots import SlotQueued
-from jobwire.errors import InvalidSpec
-from jobwire.jobs.priorities import check_priority, spec_priority, temporal_priority
+from jobwire.jobs.priorities import allowed_priority, spec_priority, temporal_priority
 from jobwire.settings import Settings
 
 
@@ -16,13 +14,12 @@ def settings(**values: object) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
 
 
-def test_a_user_may_ask_up_to_max_priority_and_a_granted_user_higher() -> None:
+def test_a_priority_above_what_the_user_may_ask_is_clamped_to_it() -> None:
     chosen = settings(max_priority=2, priority_grants={"ops": 1})
-    check_priority(chosen, "alice", 2)
-    check_priority(chosen, "ops", 1)
-    with pytest.raises(InvalidSpec) as refused:
-        check_priority(chosen, "alice", 1)
-    assert refused.value.errors == [{"field": "priority", "message": str(refused.value.args[0])}]
+    assert allowed_priority(chosen, "alice", 2) == 2
+    assert allowed_priority(chosen, "alice", 5) == 5
+    assert allowed_priority(chosen, "alice", 1) == 2
+    assert allowed_priority(chosen, "ops", 1) == 1
 
 
 def test_the_user_is_the_fairness_key_with_its_weight() -> None:
