@@ -13,6 +13,7 @@ from jobwire.secret_rules import MIN_SECRET_LENGTH, refuse_beyond_loopback
 from jobwire.setting_groups.activities import ActivitySettings
 from jobwire.setting_groups.api import ApiSettings
 from jobwire.setting_groups.auth import AuthSettings
+from jobwire.setting_groups.fairness import FairnessSettings
 from jobwire.setting_groups.general import GeneralSettings
 from jobwire.setting_groups.observability import ObservabilitySettings
 from jobwire.setting_groups.redis import RedisSettings
@@ -28,6 +29,7 @@ class Settings(
     BaseSettings,
     WebhookSettings,
     ActivitySettings,
+    FairnessSettings,
     AuthSettings,
     ObservabilitySettings,
     ApiSettings,

@@ -27,6 +27,7 @@ from workflows.controls import (
 from workflows.forking import announce_reused
 from workflows.run_state import Interrupt, JobRun
 from workflows.sequence import run_phases
+from workflows.slot_hold import SlotHold, running_slot
 from workflows.transitions import created_data, enter, finish, publish
 from workflows.upkeep import show_details, take_progress
 from workflows.webhooks import notify, switch_on
@@ -35,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from jobwire.contract.events import EventType
     from jobwire.contract.phases import ProgressReport
     from jobwire.contract.records import JobRecord
+    from jobwire.contract.slots import SIGNAL_SLOT_GRANTED, SIGNAL_SLOT_QUEUED, SlotQueued
     from jobwire.contract.states import JobAction, JobState
     from jobwire.contract.workflow_api import (
         QUERY_PROGRESS,
@@ -52,6 +54,7 @@ class JobWorkflow:
     @workflow.init
     def __init__(self, job: JobWorkflowInput) -> None:
         self._job_run = JobRun(job)
+        self._slot = SlotHold()
 
     # ---- queries, updates, signals -------------------------------------------------------
 
@@ -102,6 +105,14 @@ class JobWorkflow:
     def report_progress(self, report: ProgressReport) -> None:
         take_progress(self._job_run, report)
 
+    @workflow.signal(name=SIGNAL_SLOT_GRANTED)
+    def slot_granted(self) -> None:
+        self._slot.granted = True
+
+    @workflow.signal(name=SIGNAL_SLOT_QUEUED)
+    def slot_queued(self, queued: SlotQueued) -> None:
+        self._slot.queue(queued)
+
     # ---- the run ---------------------------------------------------------------------------
 
     @workflow.run
@@ -122,7 +133,8 @@ class JobWorkflow:
                 await enter(
                     job_run, JobState.RUNNING, EventType.RESUMED, {"from": "failure", **audit}
                 )
-            await run_phases(job_run)
+            async with running_slot(job_run, self._slot):
+                await run_phases(job_run)
         except asyncio.CancelledError:
             # Temporal's own cancellation (`temporal workflow cancel`, the UI's button).
             await finish(job_run, JobState.CANCELLED, EventType.CANCELLED, {"by": "temporal"})

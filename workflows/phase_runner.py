@@ -107,6 +107,8 @@ def _start(
         cancellation_type=workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
         activity_id=f"{phase.name}-{workflow.info().run_id[:8]}-{index}",
         summary=f"{job.type} · {phase.name}",
+        # Inherited anyway; named so a pending phase shows its job's priority and user.
+        priority=workflow.info().priority,
     )
 
 

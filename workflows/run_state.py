@@ -15,6 +15,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from jobwire.contract.forks import ForkStart
     from jobwire.contract.phases import CarriedState, Checkpoint
+    from jobwire.contract.priority import DEFAULT_PRIORITY
     from jobwire.contract.progress import phase_range
     from jobwire.contract.records import JobRecord
     from jobwire.contract.states import JobState
@@ -129,4 +130,5 @@ def _new_record(job: JobWorkflowInput) -> JobRecord:
         tags=job.tags,
         summary=job.summary,
         schedule_id=job.schedule_id,
+        priority=job.spec.get("priority", DEFAULT_PRIORITY),
     )

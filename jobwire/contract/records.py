@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from jobwire.contract import SCHEMA_VERSION
+from jobwire.contract.priority import DEFAULT_PRIORITY, HIGHEST_PRIORITY, LOWEST_PRIORITY
 from jobwire.contract.states import JobAction, JobState
 from jobwire.contract.webhooks import WebhookStatus
 
@@ -113,6 +114,12 @@ class JobSummary(BaseModel):
     )
     schedule_id: str | None = Field(
         default=None, description="The schedule that started this job, if one did."
+    )
+    priority: int = Field(
+        default=DEFAULT_PRIORITY,
+        ge=HIGHEST_PRIORITY,
+        le=LOWEST_PRIORITY,
+        description="The job's priority, 1 (first) to 5 (last), as its spec asked.",
     )
 
 

@@ -30,6 +30,7 @@ from pydantic import (
 
 from jobwire.contract import SCHEMA_VERSION
 from jobwire.contract.labels import JobName, JobTags
+from jobwire.contract.priority import DEFAULT_PRIORITY, HIGHEST_PRIORITY, LOWEST_PRIORITY
 from jobwire.contract.webhooks import WebhookEvents
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -142,3 +143,11 @@ class JobInput(SpecModel):
         default=None, description="What to call the job in lists; its summary when left out."
     )
     tags: JobTags = Field(default_factory=list)
+    priority: int = Field(
+        default=DEFAULT_PRIORITY,
+        ge=HIGHEST_PRIORITY,
+        le=LOWEST_PRIORITY,
+        description="1 runs first, 5 last (Temporal's task-queue priority); a job asking for "
+        "more than the server allows the caller (JOBWIRE_MAX_PRIORITY) runs with the most it "
+        "allows, as its record says.",
+    )

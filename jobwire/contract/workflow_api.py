@@ -16,6 +16,7 @@ from temporalio.common import SearchAttributeKey
 from jobwire.contract.forks import ForkStart
 from jobwire.contract.phases import ActivityPolicy, CarriedState, PlannedPhase
 from jobwire.contract.records import ControlNote
+from jobwire.contract.slots import RunningCap
 from jobwire.contract.webhooks import WebhookPlan
 
 WORKFLOW_NAME = "JobWorkflow"
@@ -99,6 +100,9 @@ class JobWorkflowInput(BaseModel):
         default=None,
         description="The schedule that starts this job; its run's job id is then the workflow "
         "id Temporal gives the run, not ``job_id`` (the schedule's base id).",
+    )
+    running_cap: RunningCap | None = Field(
+        default=None, description="The user's cap on running jobs; None runs without one."
     )
 
 

@@ -36,6 +36,7 @@ from jobwire.contract.workflow_api import (
     new_job_id,
 )
 from jobwire.jobs.labelling import label_attributes, static_summary
+from jobwire.jobs.priorities import allowed_priority, spec_priority, temporal_priority
 from jobwire.jobs.reading import JobReader
 from jobwire.settings import Settings
 
@@ -101,8 +102,11 @@ class JobStarter:
         fork: ForkStart | None = None,
         schedule_id: str | None = None,
     ) -> JobWorkflowInput:
-        """What the job's workflow starts with; a schedule's runs start with the same."""
+        """What the job's workflow starts with; a schedule's runs start with the same. A
+        priority above what the user may ask is lowered to it, and the record says so."""
         definition = self._definition(parsed.type)
+        priority = allowed_priority(self.settings, user_id, parsed.priority)
+        parsed = parsed.model_copy(update={"priority": priority})
         return JobWorkflowInput(
             job_id=job_id,
             user_id=user_id,
@@ -119,6 +123,7 @@ class JobStarter:
             tags=list(parsed.tags),
             summary=definition.summary_of(parsed),
             schedule_id=schedule_id,
+            running_cap=self.settings.running_cap(),
         )
 
     def _definition(self, type: str) -> JobTypeDefinition:
@@ -131,6 +136,7 @@ class JobStarter:
         """A first run, or with ``carried`` the next run of a job under the same id."""
         state = carried.record.state if carried else JobState.CREATED
         progress = carried.record.progress if carried else 0.0
+        priority = spec_priority(job.spec)
         return await self.temporal.start_workflow(
             WORKFLOW_NAME,
             job.model_copy(update={"carried": carried}) if carried else job,
@@ -138,6 +144,7 @@ class JobStarter:
             task_queue=self.settings.task_queue,
             search_attributes=job_search_attributes(job, state, progress),
             memo=job_memo(job),
+            priority=temporal_priority(self.settings, job.user_id, priority),
             id_reuse_policy=(
                 WorkflowIDReusePolicy.ALLOW_DUPLICATE
                 if carried
@@ -166,12 +173,13 @@ def job_search_attributes(
 
 def job_memo(job: JobWorkflowInput) -> dict[str, Any]:
     """What visibility's degraded view of a job reads back: its spec, phase names, what it
-    was forked from and its summary."""
+    was forked from, its summary and its priority (visibility keeps no priority)."""
     return {
         "spec": job.spec,
         "phases": [phase.name for phase in job.phases],
         **fork_memo(job.fork),
         "summary": job.summary,
+        "priority": spec_priority(job.spec),
     }
 
 
@@ -214,6 +222,7 @@ def _initial_record(job: JobWorkflowInput, run_id: str | None) -> JobRecord:
         name=job.name,
         tags=job.tags,
         summary=job.summary,
+        priority=spec_priority(job.spec),
     )
 
 

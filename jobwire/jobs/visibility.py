@@ -11,6 +11,7 @@ from typing import Any
 from temporalio.client import WorkflowExecution, WorkflowExecutionStatus
 
 from jobwire.contract.forks import FORK_MEMO
+from jobwire.contract.priority import DEFAULT_PRIORITY, HIGHEST_PRIORITY, LOWEST_PRIORITY
 from jobwire.contract.records import ForkOrigin, JobRecord, JobSummary
 from jobwire.contract.states import JobState, allowed_actions
 from jobwire.contract.workflow_api import (
@@ -43,6 +44,7 @@ async def summary_from_visibility(
     except Exception:  # an unreadable memo costs the phase names, never the row
         phases, summary = [], ""
     forked_from = await _forked_from(execution)
+    priority = await _memo_priority(execution)
     known = attributes.get(SA_STATE)
     closed_state = _STATE_OF_STATUS.get(execution.status) if execution.status else None
     resolved = state if state is not None and state.is_terminal else None
@@ -66,6 +68,7 @@ async def summary_from_visibility(
         tags=list(attributes.get(SA_TAGS) or []),
         summary=summary,
         schedule_id=attributes.get(SA_SCHEDULED_BY),
+        priority=priority,
     )
 
 
@@ -76,6 +79,16 @@ async def _forked_from(execution: WorkflowExecution) -> ForkOrigin | None:
         return None if value is None else ForkOrigin.model_validate(value)
     except Exception:  # an unreadable memo costs the origin, never the row
         return None
+
+
+async def _memo_priority(execution: WorkflowExecution) -> int:
+    """The priority the job started with (the default for jobs from before priorities)."""
+    try:
+        value = await execution.memo_value("priority", DEFAULT_PRIORITY)
+    except Exception:  # an unreadable memo costs the priority, never the row
+        return DEFAULT_PRIORITY
+    valid = isinstance(value, int) and HIGHEST_PRIORITY <= value <= LOWEST_PRIORITY
+    return value if valid else DEFAULT_PRIORITY
 
 
 async def record_from_visibility(

@@ -51,3 +51,10 @@ export function queueWait(since: string, now: Date = new Date()): string {
 export function shortId(jobId: string): string {
   return jobId.length > 16 ? `${jobId.slice(0, 12)}…` : jobId;
 }
+
+/** A job's priority as a person reads it: 1 runs first, 5 last, 3 when nobody said. */
+export function priorityText(priority: number | null | undefined): string {
+  const level = priority ?? 3;
+  const word = level === 3 ? "normal" : level < 3 ? "runs sooner" : "runs later";
+  return `${level} · ${word}`;
+}

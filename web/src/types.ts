@@ -85,6 +85,8 @@ export interface JobSummary {
   tags?: string[];
   /** One line the job type derives from the spec ("buy 1200 ACME by VWAP in 12 slices"). */
   summary?: string;
+  /** 1 runs first, 5 last (Temporal's task-queue priority); absent in records from before. */
+  priority?: number;
   /** The job and phase this one was forked from (`POST /api/jobs/{id}/fork`). */
   forked_from?: ForkOrigin | null;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { queueWait } from "../src/format";
+import { priorityText, queueWait } from "../src/format";
 
 describe("queueWait", () => {
   it("says how long a job has waited for a worker, in whole seconds", () => {
@@ -15,5 +15,14 @@ describe("queueWait", () => {
 
   it("shows an unreadable time as it came", () => {
     expect(queueWait("soon")).toBe("waiting for a worker since soon");
+  });
+});
+
+describe("priorityText", () => {
+  it("says which way a priority moves the job, and reads an old record as normal", () => {
+    expect(priorityText(1)).toBe("1 · runs sooner");
+    expect(priorityText(3)).toBe("3 · normal");
+    expect(priorityText(5)).toBe("5 · runs later");
+    expect(priorityText(undefined)).toBe("3 · normal");
   });
 });

@@ -143,3 +143,17 @@ describe("field help", () => {
     expect(fieldHelp({ ...fields["side"], description: "Buy or sell." })).toBe("Buy or sell.");
   });
 });
+
+describe("the priority every job type accepts", () => {
+  it("is an optional integer field bounded 1..5 with Temporal's default, 3", () => {
+    const schema: JsonSchema = {
+      type: "object",
+      properties: {
+        type: { const: "count", type: "string", default: "count" },
+        priority: { type: "integer", minimum: 1, maximum: 5, default: 3, description: "1 runs first, 5 last" },
+      },
+    };
+    const [priority] = buildFields(schema).filter((f) => f.path === "priority");
+    expect(priority).toMatchObject({ kind: "integer", min: 1, max: 5, defaultValue: 3, required: false });
+  });
+});

@@ -20,6 +20,19 @@ _SA_TYPES = {
 }
 
 
+TASK_QUEUE_FAIRNESS = (
+    "matching.useNewMatcher=true",
+    "matching.enableFairness=true",
+    "matching.numTaskqueueReadPartitions=1",
+    "matching.numTaskqueueWritePartitions=1",
+)
+"""Dynamic config that turns on Temporal's priority matcher and its fairness between keys;
+both are off by default in Server 1.32 (without them tasks are served first come, first served
+and the priority and fairness keys jobwire sends are kept but not applied). Both order tasks
+within one partition of a task queue, so the dev server, which serves one machine, keeps each
+queue in one partition (its default, 4, orders each quarter of the backlog on its own)."""
+
+
 def search_attribute_flags() -> list[str]:
     flags: list[str] = []
     for key in SEARCH_ATTRIBUTES:
@@ -80,6 +93,8 @@ class TemporalDevServer:
             # is 1 s), so a phase retried 0.2 s after its worker died waited ~1 s instead.
             shift = f"{round(self.timer_shift_seconds * 1000)}ms"
             argv += ["--dynamic-config-value", f'history.timerProcessorMaxTimeShift="{shift}"']
+        for value in TASK_QUEUE_FAIRNESS:
+            argv += ["--dynamic-config-value", value]
         if self.metrics_port:
             argv += ["--metrics-port", str(self.metrics_port)]
         if self.namespace != "default":

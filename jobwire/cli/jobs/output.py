@@ -174,6 +174,7 @@ def print_job(
         ("tags", ", ".join(job.tags) or "-"),
         ("type", job.type),
         ("state", format_state(job.state)),
+        ("priority", f"{job.priority}  (1 runs first, 5 last)"),
         ("progress", format_progress(job.progress).strip()),
         ("step", job.step or "-"),
         ("phase", f"{job.phase or '-'}  (of {', '.join(job.phases) or '-'})"),

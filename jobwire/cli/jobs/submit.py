@@ -27,6 +27,7 @@ from jobwire.cli.jobs.spec_options import (
 )
 from jobwire.cli.jobs.watch_view import report_and_follow
 from jobwire.client.http import JobwireClient
+from jobwire.contract.priority import HIGHEST_PRIORITY, LOWEST_PRIORITY
 from jobwire.contract.specs import JobInput
 
 FileOption = Annotated[
@@ -43,6 +44,18 @@ WebhookOption = Annotated[
         "--webhook",
         metavar="URL",
         help="POST the job's terminal event here, signed (overrides the file's webhook).",
+    ),
+]
+
+
+PriorityOption = Annotated[
+    int | None,
+    typer.Option(
+        "--priority",
+        min=HIGHEST_PRIORITY,
+        max=LOWEST_PRIORITY,
+        help="1 runs first, 5 last; overrides the file's (the server bounds what you may ask).",
+        show_default=False,
     ),
 ]
 
@@ -103,6 +116,7 @@ def _submit_file_command(models: dict[str, type[JobInput]]) -> Callable[..., Non
         watch_it: WatchFlag = False,
         idempotency_key: KeyOption = None,
         webhook: WebhookOption = None,
+        priority: PriorityOption = None,
     ) -> None:
         """Start a job from a spec file, or pick a job type below."""
         if ctx.invoked_subcommand is not None:
@@ -115,6 +129,8 @@ def _submit_file_command(models: dict[str, type[JobInput]]) -> Callable[..., Non
             data = read_json_file(file)
             if webhook is not None and isinstance(data, dict):
                 data = {**data, "webhook": {"url": webhook}}
+            if priority is not None and isinstance(data, dict):
+                data["priority"] = priority
             spec: JobInput | dict[str, Any] = data
             if isinstance(data, dict) and data.get("type") in models:
                 spec = validate_spec(models[str(data["type"])], data)

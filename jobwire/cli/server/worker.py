@@ -18,6 +18,7 @@ from activities.runtime.binding import bind_phases
 from activities.runtime.context import PhaseResources
 from activities.runtime.phase_activities import PhaseRuntime
 from activities.runtime.publisher import RedisEventPublisher
+from activities.runtime.user_slots import SlotActivities
 from activities.webhooks.delivery import WebhookSender
 from jobwire.connections.services import Services
 from jobwire.contract.job_settings import validate_job_type_settings
@@ -28,6 +29,7 @@ from jobwire.observability import worker_metrics
 from jobwire.observability.worker_interceptor import MetricsInterceptor
 from jobwire.settings import Settings
 from workflows.job_workflow import JobWorkflow
+from workflows.user_slots import UserSlotsWorkflow
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +64,14 @@ def build_worker(
     return Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[JobWorkflow],
-        activities=[*runtime.activities(), *WebhookSender(settings).activities()],
+        workflows=[JobWorkflow, UserSlotsWorkflow],
+        activities=[
+            *runtime.activities(),
+            *WebhookSender(settings).activities(),
+            *SlotActivities(client).activities(),
+        ],
         workflow_runner=workflow_runner(),
+        max_concurrent_activities=settings.worker_activity_slots,
         max_heartbeat_throttle_interval=throttle,
         default_heartbeat_throttle_interval=throttle,
         graceful_shutdown_timeout=timedelta(seconds=5),

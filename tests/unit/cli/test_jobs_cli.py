@@ -70,6 +70,7 @@ def test_submit_builds_the_spec_from_typed_flags(api, runner):
             "max_sources": 3,
             "sources": ["a", "b"],
             "deep": True,
+            "priority": 3,
         }
     ]
 
@@ -118,6 +119,23 @@ def test_submit_file_alone_picks_the_type_from_the_spec(api, runner, tmp_path: P
     result = run(api, runner, "submit", "--file", str(spec))
     assert result.exit_code == 0, result.output
     assert api.submitted[0]["side"] == "sell"
+
+
+def test_submit_takes_a_priority_from_a_flag_or_over_a_file(api, runner, tmp_path: Path):
+    result = run(api, runner, "submit", "research", "--topic", "t", "--priority", "4")
+    assert result.exit_code == 0, result.output
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"type": "trade", "symbol": "X", "side": "sell", "quantity": 1}))
+    result = run(api, runner, "submit", "--file", str(spec), "--priority", "5")
+    assert result.exit_code == 0, result.output
+    assert [body["priority"] for body in api.submitted] == [4, 5]
+
+
+def test_a_priority_out_of_range_is_a_usage_error(api, runner, tmp_path: Path):
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"type": "research", "topic": "t"}))
+    assert_clean_failure(run(api, runner, "submit", "--file", str(spec), "--priority", "9"), 2)
+    assert api.submitted == []
 
 
 def test_submit_reads_a_spec_from_stdin(api, runner):
@@ -223,6 +241,7 @@ def test_show_prints_the_record_and_the_temporal_link(api, runner):
     human = run(api, runner, "show", job)
     assert human.exit_code == 0, human.output
     assert "paused" in human.output and "resume, cancel" in human.output
+    assert "priority  3  (1 runs first, 5 last)" in human.output
     assert f"http://ui:8233/namespaces/default/workflows/{job}" in human.output
     assert json.loads(run(api, runner, "show", job, "--json").output)["state"] == "paused"
 

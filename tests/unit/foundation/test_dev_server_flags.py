@@ -48,3 +48,15 @@ async def test_jobwire_dev_starts_its_server_with_the_setting(
     monkeypatch.setattr(TemporalDevServer, "start", start)
     await DevStack(settings)._start_temporal()
     assert f'{SHIFT_FLAG}="50ms"' in started[0].argv()
+
+
+def test_the_dev_server_applies_priority_and_fairness_keys(tmp_path: Path) -> None:
+    argv = dev_server(tmp_path, None).argv()
+    wanted = (
+        "matching.useNewMatcher=true",
+        "matching.enableFairness=true",
+        "matching.numTaskqueueReadPartitions=1",
+        "matching.numTaskqueueWritePartitions=1",
+    )
+    for value in wanted:
+        assert argv[argv.index(value) - 1] == "--dynamic-config-value"

@@ -13,7 +13,7 @@ import { externalLink, h } from "../dom";
 import { STATE_CHANGING_EVENTS, type ApplyResult, type JobEventStore } from "../eventStore";
 import { Timeline, type TimelineEntry } from "../timeline";
 import { describeFailure } from "../failure";
-import { bytes, dateTime, pct, queueWait, time } from "../format";
+import { bytes, dateTime, pct, priorityText, queueWait, time } from "../format";
 import { renderResult } from "../results";
 import { jobHref, jobsHref, SCHEDULES_HREF, submitHref, temporalHref } from "../router";
 import { isTerminal, type ControlNote, type JobAction, type JobEvent, type JobRecord } from "../types";
@@ -140,6 +140,7 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
       ["Started", dateTime(record.started_at), "job-started"],
       ["Updated", dateTime(record.updated_at), "job-updated"],
       ["Finished", dateTime(record.finished_at), "job-finished"],
+      ["Priority", priorityText(record.priority), "job-priority"],
       ["Attempt", String(record.attempt), "job-attempt"],
       ["Phase", record.phase ?? "—", "job-phase"],
       // What the live feed brought: a user sees at a glance that nothing went missing.
