@@ -14,7 +14,7 @@ from jobwire.contract.registry import job_types
 from jobwire.contract.states import JobState
 from jobwire.contract.workflow_api import JobWorkflowInput
 from jobwire.jobs.reading import JobReader
-from jobwire.jobs.submission import JobStarter, _plan  # the phases as a submit plans them
+from jobwire.jobs.submission import JobStarter, planned_phases
 from tests.integration.jobtypes.conftest import Jobs
 
 pytestmark = pytest.mark.integration
@@ -30,7 +30,10 @@ async def start_unchecked(jobs: Jobs, spec: dict[str, Any]) -> str:
         user_id=USER,
         type=definition.name,
         spec=spec,
-        phases=_plan(definition),
+        # Planned as a submit plans them, from the spec left unvalidated (it may be invalid).
+        phases=planned_phases(
+            definition, definition.input_model.model_construct(**spec), jobs.settings
+        ),
         policy=jobs.settings.activity_policy(),
         description=definition.description,
     )
