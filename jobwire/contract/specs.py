@@ -88,7 +88,7 @@ def _http_url(value: str) -> str:
 SpecUrl = Annotated[
     str,
     BeforeValidator(_printable),
-    Field(max_length=2083, json_schema_extra={"format": "uri"}),
+    Field(min_length=1, max_length=2083, json_schema_extra={"format": "uri"}),
     AfterValidator(_http_url),
 ]
 """An http(s) URL, checked for control characters before parsing (the parser would
