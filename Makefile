@@ -7,7 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 INSTALLED := $(VENV)/.installed
-PYTEST_ARGS ?=
+# The suite mostly waits (on Temporal timers, processes starting, browsers): three workers,
+# each with its own Temporal dev server and Redis, one test file per worker at a time.
+PYTEST_ARGS ?= -n 3 --dist loadfile
 
 .PHONY: dev test check lint typecheck unit pytest lock install console browser clean
 
