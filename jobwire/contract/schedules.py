@@ -15,7 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from jobwire.contract.records import CONTROL_REASON_MAX_LENGTH, CONTROL_REASON_PATTERN
+from jobwire.contract.records import (
+    CONTROL_REASON_MAX_LENGTH,
+    CONTROL_REASON_PATTERN,
+    ControlReason,
+)
 from jobwire.contract.specs import JobInput
 
 
@@ -189,10 +193,7 @@ class ScheduleControl(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str | None = Field(
+    reason: ControlReason | None = Field(
         default=None,
-        min_length=1,
-        max_length=CONTROL_REASON_MAX_LENGTH,
-        pattern=CONTROL_REASON_PATTERN,
         description="Why (printable, one line); shown as the schedule's note in Temporal.",
     )
