@@ -115,11 +115,12 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
 
   // A completed job's result never changes: drawn once, so a chart being read is not thrown
   // away and redrawn under the pointer each time the record is rendered again.
-  let shownResult: unknown = null;
+  let shownResult = "null";
   const renderResultOnce = (record: JobRecord) => {
     const result = record.result && record.state === "completed" ? record.result : null;
-    if (result !== null && JSON.stringify(result) === JSON.stringify(shownResult)) return;
-    shownResult = result;
+    const key = JSON.stringify(result);
+    if (key === shownResult) return;
+    shownResult = key;
     resultEl.replaceChildren(...(result ? [h("h2", {}, "Result"), renderResult(record.type, result)] : []));
   };
 
