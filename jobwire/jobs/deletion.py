@@ -23,7 +23,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from jobwire import redis_keys as keys
 from jobwire.contract.states import JobAction
-from jobwire.errors import IllegalTransition, JobNotFound
+from jobwire.errors import IllegalTransition
 from jobwire.jobs.controls import JobControls
 from jobwire.jobs.reading import JobReader
 from jobwire.projection.store import bury
@@ -47,9 +47,7 @@ class JobDeletion:
 
     async def delete(self, user_id: str, job_id: str, redis: Redis, *, force: bool = False) -> None:
         """Deletes an ended job; a running one only with ``force``, which ends it first."""
-        description = await self.reader.find(user_id, job_id)
-        if description is None:
-            raise JobNotFound(job_id)
+        description = await self.reader.find_settled(user_id, job_id)
         if description.status is WorkflowExecutionStatus.RUNNING:
             if not force:
                 record = await self.reader.record_of(description)

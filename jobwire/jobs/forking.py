@@ -9,7 +9,6 @@ Temporal (``fork_history``), never from the feed's projection.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,19 +18,10 @@ from jobwire.contract.forks import ForkStart
 from jobwire.contract.records import ForkOrigin, JobRecord
 from jobwire.contract.registry import JobTypeRegistry
 from jobwire.contract.specs import JobInput
-from jobwire.contract.states import JobState
-from jobwire.contract.workflow_api import SA_STATE
-from jobwire.errors import IllegalTransition, InvalidSpec, JobNotFound
+from jobwire.errors import IllegalTransition, InvalidSpec
 from jobwire.jobs.fork_history import SourceWork, source_work
-from jobwire.jobs.reading import JobReader
+from jobwire.jobs.reading import JobReader, state_attribute
 from jobwire.jobs.submission import JobStarter, planned_phases
-
-CLOSE_WAIT_TRIES = 20
-CLOSE_WAIT_SECONDS = 0.25
-"""How long a fork waits for an ended job's run to close: 5 s."""
-ENDED_STATES = frozenset(
-    {JobState.COMPLETED.value, JobState.FAILED.value, JobState.CANCELLED.value}
-)
 
 FORK = "fork"
 
@@ -94,21 +84,11 @@ class JobForks:
         return ForkPlan(user_id=user_id, spec=merged, start=start)
 
     async def _closed(self, user_id: str, job_id: str) -> WorkflowExecutionDescription:
-        """The source's closed run. A job whose last transition (``completed``...) is out
-        closes its run a moment later: a fork asked for in between waits for it, instead of
-        a 409 that names an ended state."""
-        for _ in range(CLOSE_WAIT_TRIES):
-            description = await self.reader.find(user_id, job_id)
-            if description is None:
-                raise JobNotFound(job_id)
-            if description.status is not WorkflowExecutionStatus.RUNNING:
-                return description
-            # Its search attribute names the state without a query a busy worker must answer.
-            state = description.typed_search_attributes.get(SA_STATE) or JobState.RUNNING.value
-            if state not in ENDED_STATES:
-                raise IllegalTransition(FORK, state)
-            await asyncio.sleep(CLOSE_WAIT_SECONDS)
-        raise IllegalTransition(FORK, state)
+        """The source's closed run; a 409 while it is still running."""
+        description = await self.reader.find_settled(user_id, job_id)
+        if description.status is WorkflowExecutionStatus.RUNNING:
+            raise IllegalTransition(FORK, state_attribute(description))
+        return description
 
     async def start(self, plan: ForkPlan) -> JobRecord:
         record, _ = await self.starter.submit(plan.user_id, plan.spec, fork=plan.start)

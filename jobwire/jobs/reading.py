@@ -25,7 +25,13 @@ from jobwire.contract.phases import CarriedState, Checkpoint
 from jobwire.contract.progress import job_percent, weights_for
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobAction, JobState, allowed_actions
-from jobwire.contract.workflow_api import QUERY_PROGRESS, SA_USER_ID, WORKFLOW_NAME, is_job_id
+from jobwire.contract.workflow_api import (
+    QUERY_PROGRESS,
+    SA_STATE,
+    SA_USER_ID,
+    WORKFLOW_NAME,
+    is_job_id,
+)
 from jobwire.errors import JobNotFound
 from jobwire.jobs.activity_pause import temporal_pause_of
 from jobwire.jobs.visibility import record_from_visibility
@@ -37,6 +43,12 @@ FAILED_STATUSES = {
 }
 QUERY_TIMEOUT_SECONDS = 5
 """How long a read waits for a worker to answer the workflow's query before using visibility."""
+CLOSE_WAIT_TRIES = 20
+CLOSE_WAIT_SECONDS = 0.25
+"""How long an action on an ended job waits for its run to close: 5 s."""
+ENDED_STATES = frozenset(
+    {JobState.COMPLETED.value, JobState.FAILED.value, JobState.CANCELLED.value}
+)
 
 
 class JobReader:
@@ -66,6 +78,25 @@ class JobReader:
         if owner != user_id or description.workflow_type != WORKFLOW_NAME:
             return None
         return description
+
+    async def find_settled(self, user_id: str, job_id: str) -> WorkflowExecutionDescription:
+        """The job's latest run, once closed if its state is already an ended one.
+
+        A job publishes its last transition (``completed``...) and closes its run a moment
+        later; a fork or delete asked for in between waits for the close (up to 5 s) rather
+        than answering 409 with a state that says the job has ended. A job still running is
+        answered at once, status ``RUNNING``."""
+        for attempt in range(1, CLOSE_WAIT_TRIES + 1):
+            description = await self.find(user_id, job_id)
+            if description is None:
+                raise JobNotFound(job_id)
+            # Its search attribute names the state without a query a busy worker must answer.
+            closing = state_attribute(description) in ENDED_STATES
+            running = description.status is WorkflowExecutionStatus.RUNNING
+            if not (running and closing) or attempt == CLOSE_WAIT_TRIES:
+                return description
+            await asyncio.sleep(CLOSE_WAIT_SECONDS)
+        raise AssertionError("unreachable: the last attempt returns")
 
     async def record_of(
         self, description: WorkflowExecutionDescription, *, include_spec: bool = True
@@ -181,3 +212,8 @@ def _at(record: JobRecord, checkpoint: Checkpoint) -> float:
     weights = weights_for(record.phases, record.phase_weights)
     index = record.phases.index(record.phase)
     return job_percent(weights, index, checkpoint.done, checkpoint.total)
+
+
+def state_attribute(description: WorkflowExecutionDescription) -> str:
+    """The state the run last put in its search attribute (``running`` before it has)."""
+    return description.typed_search_attributes.get(SA_STATE) or JobState.RUNNING.value

@@ -1,0 +1,117 @@
+"""A job publishes its last transition a moment before its run closes. A fork or delete asked
+for in that moment waits for the close instead of answering 409 with an ended state (seen on
+clean-clone runs: a job read as completed, deleted or forked at once).
+
+The moment is held open on purpose: a stand-in workflow, under the job workflow's name, sets
+its state attribute to ``completed`` and closes only when signalled, so each case below is
+ordered by the test and not by luck. Real dev server."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+from temporalio import workflow
+from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExecutionStatus
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.worker import Worker
+
+from jobwire.contract.workflow_api import SA_STATE, SA_USER_ID, WORKFLOW_NAME, new_job_id
+from jobwire.errors import IllegalTransition
+from jobwire.jobs.forking import JobForks
+from jobwire.jobs.reading import CLOSE_WAIT_TRIES, JobReader
+from tests.helpers import assert_eventually
+
+pytestmark = pytest.mark.integration
+
+USER = "closing-user"
+
+
+@workflow.defn(name=WORKFLOW_NAME, sandboxed=False)
+class ClosesWhenTold:
+    """Stands in for a job between its last transition and the end of its run."""
+
+    def __init__(self) -> None:
+        self.told = False
+
+    @workflow.run
+    async def run(self, state: str) -> None:
+        workflow.upsert_search_attributes([SA_STATE.value_set(state)])
+        await workflow.wait_condition(lambda: self.told)
+
+    @workflow.signal
+    def close(self) -> None:
+        self.told = True
+
+
+class CountingReader(JobReader):
+    """Counts its describes; with ``close_after_first`` the first one lets the run close, as
+    a worker finishing the job would."""
+
+    def __init__(self, temporal: Client, *, close_after_first: bool) -> None:
+        super().__init__(temporal)
+        self.close_after_first = close_after_first
+        self.looks = 0
+
+    async def find(self, user_id: str, job_id: str) -> WorkflowExecutionDescription | None:
+        description = await super().find(user_id, job_id)
+        self.looks += 1
+        if self.looks == 1 and self.close_after_first:
+            await self.temporal.get_workflow_handle(job_id).signal(ClosesWhenTold.close)
+        return description
+
+
+@asynccontextmanager
+async def stand_in(temporal: Client, state: str) -> AsyncIterator[str]:
+    """A running stand-in job whose state attribute reads ``state``; ended when done."""
+    queue = f"closing-{uuid.uuid4()}"
+    job_id = new_job_id()
+    async with Worker(temporal, task_queue=queue, workflows=[ClosesWhenTold]):
+        handle = await temporal.start_workflow(
+            ClosesWhenTold.run,
+            state,
+            id=job_id,
+            task_queue=queue,
+            search_attributes=TypedSearchAttributes([SearchAttributePair(SA_USER_ID, USER)]),
+        )
+
+        async def attribute_set() -> bool:
+            return (await handle.describe()).typed_search_attributes.get(SA_STATE) == state
+
+        await assert_eventually(attribute_set, timeout=30)
+        try:
+            yield job_id
+        finally:
+            if (await handle.describe()).status is WorkflowExecutionStatus.RUNNING:
+                await handle.terminate("test over")
+
+
+async def test_an_ended_state_waits_for_the_run_to_close(temporal_client: Client) -> None:
+    reader = CountingReader(temporal_client, close_after_first=True)
+    async with stand_in(temporal_client, "completed") as job_id:
+        description = await reader.find_settled(USER, job_id)
+    assert description.status is WorkflowExecutionStatus.COMPLETED
+    assert reader.looks >= 2, "it looked again after the run said completed"
+
+
+async def test_a_running_state_is_answered_at_once(temporal_client: Client) -> None:
+    reader = CountingReader(temporal_client, close_after_first=True)
+    async with stand_in(temporal_client, "running") as job_id:
+        description = await reader.find_settled(USER, job_id)
+    assert description.status is WorkflowExecutionStatus.RUNNING
+    assert reader.looks == 1
+
+
+async def test_a_run_that_never_closes_is_a_409_after_the_bounded_wait(
+    temporal_client: Client,
+) -> None:
+    reader = CountingReader(temporal_client, close_after_first=False)
+    # The refusal comes before the fork needs its starter or registry.
+    forks = JobForks(reader, starter=None, registry=None)  # type: ignore[arg-type]
+    async with stand_in(temporal_client, "completed") as job_id:
+        with pytest.raises(IllegalTransition) as refused:
+            await forks.plan(USER, job_id, "report")
+    assert (refused.value.action, refused.value.state) == ("fork", "completed")
+    assert reader.looks == CLOSE_WAIT_TRIES
