@@ -12,13 +12,12 @@ from redis.asyncio import Redis
 from activities.runtime.publisher import RedisEventPublisher
 from bench.support.counting import processed_items
 from jobwire import redis_keys as keys
-from jobwire.cli.devstack.ports import free_port
 from jobwire.contract.events import EventType
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import JobState
 from jobwire.jobs.service import JobService
 from jobwire.projection.events import read_since
-from tests.helpers import assert_eventually
+from tests.helpers import assert_eventually, refused_port
 from tests.integration.engine.test_temporal_pause import temporal_cli
 from tests.support.api_stack import Api
 from tests.support.job_records import job_event, job_record
@@ -126,15 +125,16 @@ async def test_reads_fall_back_to_temporal_while_redis_is_down(api: Api) -> None
     async with api.client() as http:
         job_id = (await http.post("/api/jobs", json={"type": "count", "items": 3})).json()["job_id"]
         await api.wait_for_state(http, job_id, JobState.COMPLETED)
-    dead = Redis(port=free_port(), socket_connect_timeout=0.5, socket_timeout=0.5)
-    jobs = JobService(api.temporal, api.settings, api.registry, dead)
-    try:
-        record = await jobs.get(user, job_id)
-        assert record.state is JobState.COMPLETED and record.result is not None
-        page = await jobs.list(user)
-        assert job_id in {item.job_id for item in page.items}
-    finally:
-        await dead.aclose()
+    with refused_port() as port:
+        dead = Redis(port=port, socket_connect_timeout=0.5, socket_timeout=0.5)
+        jobs = JobService(api.temporal, api.settings, api.registry, dead)
+        try:
+            record = await jobs.get(user, job_id)
+            assert record.state is JobState.COMPLETED and record.result is not None
+            page = await jobs.list(user)
+            assert job_id in {item.job_id for item in page.items}
+        finally:
+            await dead.aclose()
 
 
 async def test_a_deleted_job_is_a_404_at_once(api: Api) -> None:

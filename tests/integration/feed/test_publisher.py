@@ -11,11 +11,11 @@ from redis.asyncio import Redis
 
 from activities.runtime.publisher import RedisEventPublisher
 from jobwire import redis_keys as keys
-from jobwire.cli.devstack.ports import free_port
 from jobwire.contract.events import EventDraft, EventType
 from jobwire.contract.states import JobState
 from jobwire.projection.events import read_since
 from jobwire.settings import Settings
+from tests.helpers import refused_port
 
 pytestmark = pytest.mark.integration
 
@@ -151,7 +151,12 @@ class CountingRedis(Redis):
 async def test_a_dead_redis_drops_events_without_raising_and_fails_fast(
     settings: Settings,
 ) -> None:
-    dead = CountingRedis(port=free_port(), socket_connect_timeout=0.5, socket_timeout=0.5)
+    with refused_port() as port:
+        dead = CountingRedis(port=port, socket_connect_timeout=0.5, socket_timeout=0.5)
+        await _drops_and_fails_fast(dead, settings)
+
+
+async def _drops_and_fails_fast(dead: CountingRedis, settings: Settings) -> None:
     publisher = RedisEventPublisher(dead, settings, retry_after=60)
     assert await publisher.publish(draft("job-x", "lost")) is None
     tried = dead.calls

@@ -15,12 +15,11 @@ from activities.research.providers import SearchFailed
 from activities.research.providers.brave import BraveSearch
 from activities.research.providers.searxng import SearxngSearch
 from activities.research.settings import ResearchSettings
-from jobwire.cli.devstack.ports import free_port
 from jobwire.contract.events import EventType
 from jobwire.contract.states import JobAction, JobState
 from jobwire.errors import JobFailed
 from jobwire.settings import Settings
-from tests.helpers import assert_eventually
+from tests.helpers import assert_eventually, refused_port
 from tests.integration.jobtypes.conftest import Jobs, Site, page
 from tests.support.search_standin import SearchStandIn, search_standin
 from tests.unit.jobtypes.harness import Harness, Stop, unit_settings
@@ -200,10 +199,12 @@ async def test_pause_while_the_provider_answers_keeps_its_answer_for_the_resume(
 
 
 async def test_an_unreachable_provider_is_a_search_failure() -> None:
-    closed = f"http://127.0.0.1:{free_port()}"
-    settings = ResearchSettings(search_provider="searxng", searxng_url=closed)
-    with pytest.raises(SearchFailed, match=r"^SearxNG could not be reached \(ConnectError\)$"):
-        await SearxngSearch(settings).search("durable workflows", 5)
+    with refused_port() as port:
+        settings = ResearchSettings(
+            search_provider="searxng", searxng_url=f"http://127.0.0.1:{port}"
+        )
+        with pytest.raises(SearchFailed, match=r"^SearxNG could not be reached \(ConnectError\)$"):
+            await SearxngSearch(settings).search("durable workflows", 5)
 
 
 async def test_a_retried_search_phase_keeps_the_results_its_checkpoint_holds(

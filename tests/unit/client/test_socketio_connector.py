@@ -22,7 +22,7 @@ from jobwire.client.feed import EventMessage, SocketIOConnector
 from jobwire.client.watch import JobWatch
 from jobwire.contract.events import EventType, JobEvent
 from jobwire.contract.states import JobState
-from tests.helpers import assert_eventually
+from tests.helpers import assert_eventually, refused_port
 from tests.unit.client.fakes import make_event, make_record
 
 NS = "/jobs"
@@ -206,8 +206,8 @@ async def test_a_refused_token_raises_unauthorized(stub):
 
 
 async def test_no_server_raises_feed_unavailable():
-    with pytest.raises(FeedUnavailable):
-        await SocketIOConnector(f"http://127.0.0.1:{free_port()}", GOOD, timeout=2)()
+    with refused_port() as port, pytest.raises(FeedUnavailable):
+        await SocketIOConnector(f"http://127.0.0.1:{port}", GOOD, timeout=2)()
 
 
 async def test_watch_survives_a_server_restart_without_loss_or_repeat(stub):
