@@ -16,7 +16,7 @@ from temporalio.client import (
     SchedulePolicy,
     ScheduleState,
 )
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.common import Priority, SearchAttributePair, TypedSearchAttributes
 
 from jobwire.contract.schedules import Overlap, Timetable
 from jobwire.contract.workflow_api import SA_USER_ID, WORKFLOW_NAME, JobWorkflowInput
@@ -38,8 +38,10 @@ def build_schedule(
     overlap: Overlap,
     task_queue: str,
     state: ScheduleState,
+    priority: Priority,
 ) -> Schedule:
-    """The whole schedule; an update replaces it with a new one built the same way."""
+    """The whole schedule; an update replaces it with a new one built the same way. Each run
+    starts with ``priority`` (its key, and the owner as fairness key), as a submitted job does."""
     memo: dict[str, Any] = {**job_memo(job), TIMETABLE_MEMO: timetable.model_dump(mode="json")}
     action = ScheduleActionStartWorkflow(
         WORKFLOW_NAME,
@@ -50,6 +52,7 @@ def build_schedule(
         memo=memo,
         static_summary=f"{job.type} job for {job.user_id} (schedule {job.schedule_id})",
         static_details=static_details(job),
+        priority=priority,
     )
     return Schedule(
         action=action,

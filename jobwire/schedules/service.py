@@ -11,6 +11,7 @@ import asyncio
 from typing import Any
 
 from temporalio.client import Client, ScheduleState, ScheduleUpdate, ScheduleUpdateInput
+from temporalio.common import Priority
 
 from jobwire.contract.registry import JobTypeRegistry
 from jobwire.contract.schedules import (
@@ -23,6 +24,7 @@ from jobwire.contract.schedules import (
 )
 from jobwire.contract.workflow_api import JobWorkflowInput, new_job_id
 from jobwire.errors import InvalidSchedule
+from jobwire.jobs.priorities import spec_priority, temporal_priority
 from jobwire.jobs.reading import JobReader
 from jobwire.jobs.submission import JobStarter
 from jobwire.schedules.building import build_schedule, owner_attributes
@@ -52,7 +54,9 @@ class ScheduleService:
         await check_timetable(self.temporal, timetable, self.settings.schedule_min_interval_seconds)
         await self._check_cap(user_id)
         state = ScheduleState(paused=request.paused, note=f"created by {user_id}")
-        schedule = build_schedule(job, timetable, request.overlap, self.settings.task_queue, state)
+        schedule = build_schedule(
+            job, timetable, request.overlap, self.settings.task_queue, state, self._priority(job)
+        )
         handle = await self.temporal.create_schedule(
             schedule_id,
             schedule,
@@ -72,14 +76,20 @@ class ScheduleService:
         await check_timetable(self.temporal, timetable, self.settings.schedule_min_interval_seconds)
         overlap = change.overlap or current.overlap
         task_queue = self.settings.task_queue
+        priority = self._priority(job)
 
         def updated(update: ScheduleUpdateInput) -> ScheduleUpdate:
             state = update.description.schedule.state
-            return ScheduleUpdate(build_schedule(job, timetable, overlap, task_queue, state))
+            return ScheduleUpdate(
+                build_schedule(job, timetable, overlap, task_queue, state, priority)
+            )
 
         handle = self.temporal.get_schedule_handle(schedule_id)
         await handle.update(updated)
         return await self._reader.record_of(await handle.describe())
+
+    def _priority(self, job: JobWorkflowInput) -> Priority:
+        return temporal_priority(self.settings, job.user_id, spec_priority(job.spec))
 
     async def get(self, user_id: str, schedule_id: str) -> ScheduleRecord:
         return await self._reader.get(user_id, schedule_id)

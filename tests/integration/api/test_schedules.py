@@ -17,6 +17,7 @@ from temporalio.client import Client
 
 from bench.support.counting import counting_registry
 from jobwire.cli.devstack.binaries import temporal_binary
+from jobwire.contract.priority import fairness_key
 from jobwire.contract.records import JobPage, JobRecord
 from jobwire.contract.schedules import ScheduleRecord
 from jobwire.contract.states import JobState
@@ -274,6 +275,29 @@ async def test_a_change_replaces_the_timetable_and_keeps_the_rest(api: Api) -> N
         job_id = await triggered_job(http, sid)
         done = await api.wait_for_state(http, job_id, JobState.COMPLETED)
         assert JobRecord.model_validate(done).result == {"total": 7, "after": ["count"]}
+        await http.delete(f"/api/schedules/{sid}")
+
+
+async def test_each_run_starts_with_the_specs_priority_and_its_owner_as_fairness_key(
+    api: Api,
+) -> None:
+    """A scheduled run queues as a submitted job of its owner would, before and after the
+    schedule's spec changes its priority (read from the run's own Temporal description)."""
+
+    async def started_priority(http: httpx.AsyncClient, sid: str) -> tuple[int, str]:
+        job_id = await triggered_job(http, sid)
+        description = await api.temporal.get_workflow_handle(job_id).describe()
+        priority = description.raw_description.workflow_execution_info.priority
+        await api.wait_for_state(http, job_id, JobState.COMPLETED)
+        return priority.priority_key, priority.fairness_key
+
+    owner = fairness_key(api.user("alice"))
+    async with api.client() as http:
+        sid = (await create(http, {**QUICK, "priority": 4})).schedule_id
+        assert await started_priority(http, sid) == (4, owner)
+        changed = await http.patch(f"/api/schedules/{sid}", json={"spec": {**QUICK, "priority": 5}})
+        assert changed.status_code == 200, changed.text
+        assert await started_priority(http, sid) == (5, owner)
         await http.delete(f"/api/schedules/{sid}")
 
 
