@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from typer.main import get_command
 
+from jobwire.cli.devstack.temporal_server import TASK_QUEUE_FAIRNESS
 from jobwire.cli.main import app
 from jobwire.settings import Settings
 
@@ -94,3 +95,15 @@ def test_the_otlp_endpoint_comes_from_the_environment_and_is_off_when_unset() ->
     assert Settings(_env_file=None, otlp_endpoint="").otlp_endpoint is None
     endpoint = "http://collector:4318/v1/traces"
     assert Settings(_env_file=None, otlp_endpoint=endpoint).otlp_endpoint == endpoint
+
+
+def test_temporal_gets_the_matching_config_the_dev_server_runs_with() -> None:
+    """Priority and fairness are off in a self-hosted server until its dynamic config turns
+    them on: the compose stack's Temporal reads the same values ``jobwire dev`` passes."""
+    temporal = COMPOSE["services"]["temporal"]
+    path = temporal["environment"]["DYNAMIC_CONFIG_FILE_PATH"]
+    mounts = {target: source for source, target, *_ in (m.split(":") for m in temporal["volumes"])}
+    source = mounts[f"/etc/temporal/{path}"]
+    config = yaml.safe_load((ROOT / source).read_text())
+    given = {f"{key}={str(entries[0]['value']).lower()}" for key, entries in config.items()}
+    assert given == set(TASK_QUEUE_FAIRNESS)
