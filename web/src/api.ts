@@ -12,6 +12,7 @@ import type {
   JobRecord,
   JobStats,
   JobTypeInfo,
+  JsonSchema,
   Meta,
   Problem,
   ForkRequest,
@@ -123,6 +124,24 @@ export class Api {
   async deleteJob(jobId: string, force = false): Promise<void> {
     const query = force ? "?force=true" : "";
     await this.request<null>("DELETE", `/api/jobs/${encodeURIComponent(jobId)}${query}`);
+  }
+
+  /** The API's OpenAPI document: the schedule form takes its timetable fields from it. */
+  openapi(): Promise<JsonSchema> {
+    return this.request("GET", "/openapi.json");
+  }
+
+  schedule(scheduleId: string): Promise<ScheduleRecord> {
+    return this.request("GET", `/api/schedules/${encodeURIComponent(scheduleId)}`);
+  }
+
+  createSchedule(body: Record<string, unknown>): Promise<ScheduleRecord> {
+    return this.request("POST", "/api/schedules", body);
+  }
+
+  /** Changes the fields `body` gives; the others stay. */
+  updateSchedule(scheduleId: string, body: Record<string, unknown>): Promise<ScheduleRecord> {
+    return this.request("PATCH", `/api/schedules/${encodeURIComponent(scheduleId)}`, body);
   }
 
   listSchedules(): Promise<SchedulePage> {

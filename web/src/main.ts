@@ -13,6 +13,7 @@ import "./style.css";
 import type { JobTypeInfo, Meta } from "./types";
 import { mountJobList } from "./views/jobList";
 import { mountJobPage } from "./views/jobPage";
+import { mountScheduleForm } from "./views/scheduleEdit";
 import { mountScheduleList } from "./views/scheduleList";
 import { mountSignIn } from "./views/signin";
 import { mountStatusBar } from "./views/statusBar";
@@ -147,6 +148,10 @@ function route(): void {
     case "schedules":
       unmountPage = mountScheduleList(main, ctx);
       document.title = "Schedules · jobwire";
+      break;
+    case "schedule":
+      unmountPage = mountScheduleForm(main, ctx, r.scheduleId, r.type);
+      document.title = `${r.scheduleId ?? "New schedule"} · jobwire`;
       break;
     case "signin":
       signOut();

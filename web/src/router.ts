@@ -1,10 +1,12 @@
-/** Hash routes: `#/jobs?state=running`, `#/jobs/<id>`, `#/submit/<type>`, `#/schedules`, `#/signin`. */
+/** Hash routes: `#/jobs?state=running`, `#/jobs/<id>`, `#/submit/<type>`, `#/schedules`,
+ * `#/schedules/new/<type>`, `#/schedules/<id>` (its form), `#/signin`. */
 
 export type Route =
   | { page: "jobs"; state: string; type: string; q: string }
   | { page: "job"; jobId: string }
   | { page: "submit"; type: string | null; from: string | null }
   | { page: "schedules" }
+  | { page: "schedule"; scheduleId: string | null; type: string | null }
   | { page: "signin" }
   | { page: "notfound"; path: string };
 
@@ -26,6 +28,10 @@ export function parseRoute(hash: string): Route {
     return { page: "submit", type: parts[1] ?? null, from: params.get("from") };
   }
   if (parts[0] === "schedules" && parts.length === 1) return { page: "schedules" };
+  if (parts[0] === "schedules" && parts[1] === "new" && parts.length <= 3) {
+    return { page: "schedule", scheduleId: null, type: parts[2] ?? null };
+  }
+  if (parts[0] === "schedules" && parts.length === 2) return { page: "schedule", scheduleId: parts[1], type: null };
   if (parts[0] === "signin") return { page: "signin" };
   return { page: "notfound", path };
 }
@@ -44,6 +50,12 @@ export function jobHref(jobId: string): string {
 }
 
 export const SCHEDULES_HREF = "#/schedules";
+
+/** The form of a new schedule (of `type`, once chosen), or of the schedule `scheduleId`. */
+export function scheduleFormHref(target: { type?: string; scheduleId?: string }): string {
+  if (target.scheduleId) return `${SCHEDULES_HREF}/${encodeURIComponent(target.scheduleId)}`;
+  return `${SCHEDULES_HREF}/new${target.type ? `/${encodeURIComponent(target.type)}` : ""}`;
+}
 
 export function submitHref(type: string, from?: string): string {
   return `#/submit/${encodeURIComponent(type)}${from ? `?from=${encodeURIComponent(from)}` : ""}`;

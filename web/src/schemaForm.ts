@@ -5,7 +5,7 @@
  * Understood: string (with format/pattern/length), number and integer with bounds, enum and
  * const, boolean, arrays of strings or numbers, arrays of fixed choices (checkboxes), nested
  * objects, `anyOf [X, null]` (optional),
- * `$ref` into `$defs`. Anything else (unions of objects, arrays of objects) becomes a JSON
+ * `$ref` into `$defs` (or any local JSON Pointer). Anything else (unions of objects, arrays of objects) becomes a JSON
  * text field, so every job type can still be submitted.
  */
 
@@ -51,8 +51,10 @@ export interface FieldModel {
 /** Fields the console never shows: the server fills them in. */
 const HIDDEN = new Set(["schema_version"]);
 
-export function buildFields(schema: JsonSchema): FieldModel[] {
-  return objectFields(schema, schema, "");
+/** The form of an object schema; its `$ref`s resolve against `root` (the schema itself, or
+ * the OpenAPI document it was taken from). */
+export function buildFields(schema: JsonSchema, root: JsonSchema = schema): FieldModel[] {
+  return objectFields(schema, root, "");
 }
 
 function objectFields(schema: JsonSchema, root: JsonSchema, prefix: string): FieldModel[] {
@@ -148,11 +150,16 @@ function resolve(schema: JsonSchema, root: JsonSchema, depth = 0): JsonSchema {
   return current;
 }
 
+/** A local JSON Pointer (`#/$defs/X`, or an OpenAPI document's `#/components/schemas/X`). */
 function lookup(ref: string, root: JsonSchema): JsonSchema | undefined {
-  const match = /^#\/(\$defs|definitions)\/(.+)$/.exec(ref);
-  if (!match) return undefined;
-  const defs = (root as Record<string, unknown>)[match[1]] as Record<string, JsonSchema> | undefined;
-  return defs?.[decodeURIComponent(match[2])];
+  if (!ref.startsWith("#/")) return undefined;
+  let node: unknown = root;
+  for (const token of ref.slice(2).split("/")) {
+    const key = decodeURIComponent(token).replace(/~1/g, "/").replace(/~0/g, "~");
+    if (typeof node !== "object" || node === null || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return typeof node === "object" && node !== null ? (node as JsonSchema) : undefined;
 }
 
 /** `anyOf: [X, {type: null}]` → X, nullable. Decimal's `[number, string]` → number. */

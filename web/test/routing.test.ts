@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Auth, subjectOf, takeTokenFromHash } from "../src/auth";
-import { jobHref, parseRoute, temporalHref } from "../src/router";
+import { jobHref, parseRoute, scheduleFormHref, temporalHref } from "../src/router";
 
 class MemoryStorage {
   items = new Map<string, string>();
@@ -22,6 +22,18 @@ describe("routes", () => {
     expect(parseRoute(jobHref("job-a/b"))).toEqual({ page: "job", jobId: "job-a/b" });
     expect(parseRoute("#/submit/trade?from=job-1")).toEqual({ page: "submit", type: "trade", from: "job-1" });
     expect(parseRoute("#/nope/x").page).toBe("notfound");
+  });
+
+  it("parses and builds the schedule form's routes", () => {
+    expect(parseRoute(scheduleFormHref({}))).toEqual({ page: "schedule", scheduleId: null, type: null });
+    expect(parseRoute(scheduleFormHref({ type: "trade" }))).toEqual({ page: "schedule", scheduleId: null, type: "trade" });
+    expect(parseRoute(scheduleFormHref({ scheduleId: "sched-a/b" }))).toEqual({
+      page: "schedule",
+      scheduleId: "sched-a/b",
+      type: null,
+    });
+    expect(parseRoute("#/schedules")).toEqual({ page: "schedules" });
+    expect(parseRoute("#/schedules/new/trade/x").page).toBe("notfound");
   });
 
   it("builds Temporal UI links from the meta", () => {

@@ -5,7 +5,7 @@ says which schedule it came from; pause and delete act on the schedule."""
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Dialog, Page, expect
+from playwright.async_api import Dialog, Locator, Page, expect
 
 from jobwire.contract.states import JobState
 from tests.e2e.browser.console import example, sign_in
@@ -57,3 +57,50 @@ async def test_a_schedule_is_listed_triggered_paused_and_deleted_from_the_consol
 async def _accept(dialog: Dialog) -> None:
     assert "The jobs it started stay" in dialog.message
     await dialog.accept()
+
+
+async def test_a_schedule_is_created_refused_and_changed_from_its_form(
+    page: Page, stack: ConsoleStack
+) -> None:
+    await sign_in(page, stack, "alice")
+    await page.get_by_role("navigation", name="Main").get_by_role("link", name="Schedules").click()
+    await page.get_by_role("link", name="New schedule").click()
+    await page.get_by_role("link", name="research", exact=True).click()
+    await expect(page.get_by_role("heading", name="New research schedule")).to_be_visible()
+
+    when = page.get_by_test_id("schedule-when")
+    await when_field(page, "interval_seconds").fill("30")
+    await when_field(page, "note").fill("from the console")
+    await page.get_by_role("button", name="Create research schedule").click()
+    error = when.locator('[data-field="interval_seconds"] .field-error')
+    await expect(error).to_contain_text("at most every 60 s")
+    async with stack.client("alice") as http:
+        assert (await http.get("/api/schedules")).json()["items"] == [], "a refusal leaves none"
+
+    await when_field(page, "interval_seconds").fill("7200")
+    await page.get_by_role("button", name="Create research schedule").click()
+    row = page.locator("tr[data-schedule-id]", has_text="from the console")
+    await expect(row).to_contain_text("every 2 h")
+    sid = await row.get_attribute("data-schedule-id")
+    assert sid is not None
+
+    await page.get_by_role("link", name=f"Edit {sid}").click()
+    await expect(when_field(page, "note")).to_have_value("from the console")
+    await when_field(page, "interval_seconds").fill("")
+    await when_field(page, "cron").fill("30 9 * * 1-5")
+    await when_field(page, "time_zone").fill("Europe/Paris")
+    await page.get_by_role("button", name="Save schedule").click()
+    await expect(page.locator(f'tr[data-schedule-id="{sid}"]')).to_contain_text(
+        "cron 30 9 * * 1-5 (Europe/Paris)"
+    )
+    async with stack.client("alice") as http:
+        saved = (await http.get(f"/api/schedules/{sid}")).json()
+        assert (saved["cron"], saved["interval_seconds"]) == ("30 9 * * 1-5", None)
+        assert saved["spec"]["question"] == example("research")["question"]
+        assert saved["note"] == "from the console"
+
+
+def when_field(page: Page, path: str) -> Locator:
+    """An input of the schedule form's timetable half."""
+    when = page.get_by_test_id("schedule-when")
+    return when.locator(f'[data-field="{path}"]').locator("input, select, textarea")

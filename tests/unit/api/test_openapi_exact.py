@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -10,6 +12,8 @@ import pytest
 from api.app import create_app
 from bench.support.counting import counting_registry
 from jobwire.settings import Settings
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +79,16 @@ async def test_options_and_unsupported_methods_name_every_allowed_method(
         assert refused.status_code == 405 and refused.headers["allow"] == allow
         assert refused.headers["content-type"] == "application/problem+json"
         assert (await http.options("/no/such/path")).status_code == 404
+
+
+def test_the_consoles_schedule_form_fixture_is_what_is_served(schema: dict[str, Any]) -> None:
+    """web/test/scheduleForm.test.ts builds the console's timetable fields from this file; it
+    must be the served ``ScheduleRequest`` (less its job-type union) and ``Overlap``."""
+    fixture = json.loads((FIXTURES / "openapi" / "schedule-request.json").read_text())
+    fixed = fixture["components"]["schemas"]
+    served = schema["components"]["schemas"]
+    assert fixed["Overlap"] == served["Overlap"]
+    request = {**served["ScheduleRequest"]}
+    left_out = fixed["ScheduleRequest"]["properties"]["spec"]
+    request["properties"] = {**request["properties"], "spec": left_out}
+    assert fixed["ScheduleRequest"] == request, "regenerate the fixture from the served schema"

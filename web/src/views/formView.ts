@@ -14,11 +14,12 @@ export interface RenderedForm {
   firstError(): HTMLElement | null;
 }
 
-const idFor = (path: string) => `f-${path.replace(/[^a-zA-Z0-9_-]/g, "-")}`;
 
 type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | HTMLElement;
 
-export function renderForm(fields: FieldModel[], initial: Record<string, RawValue>): RenderedForm {
+/** `idPrefix` keeps the ids of two forms on one page apart. */
+export function renderForm(fields: FieldModel[], initial: Record<string, RawValue>, idPrefix = "f"): RenderedForm {
+  const idFor = (path: string) => `${idPrefix}-${path.replace(/[^a-zA-Z0-9_-]/g, "-")}`;
   const inputs = new Map<string, Control>();
   const errors = new Map<string, HTMLElement>();
 

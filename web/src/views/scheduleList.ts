@@ -1,14 +1,14 @@
 /**
  * The Schedules page: the user's schedules with their timetable, next and recent runs (each a
- * link to its job), and buttons to pause, unpause, trigger a run now and delete. A schedule is
- * created with `jobwire schedule create` or `POST /api/schedules`.
+ * link to its job), a link to each one's form, and buttons to pause, unpause, trigger a run now
+ * and delete. "New schedule" opens the form of a new one.
  */
 
 import type { ApiError } from "../api";
 import type { AppContext, Unmount } from "../context";
 import { h } from "../dom";
 import { dateTime, shortId } from "../format";
-import { jobHref } from "../router";
+import { jobHref, scheduleFormHref } from "../router";
 import { latestRuns, overlapText, timetableText } from "../scheduleFormat";
 import type { ScheduleAction, ScheduleRecord } from "../types";
 import { loading, notice } from "./widgets";
@@ -20,11 +20,16 @@ export function mountScheduleList(main: HTMLElement, ctx: AppContext): Unmount {
   const status = h("div", { "aria-live": "polite" });
   const tbody = h("tbody", {});
   main.replaceChildren(
-    h("div", { class: "page-head" }, h("h1", {}, "Schedules")),
+    h(
+      "div",
+      { class: "page-head" },
+      h("h1", {}, "Schedules"),
+      h("a", { class: "button primary", href: scheduleFormHref({}) }, "New schedule"),
+    ),
     h(
       "p",
       { class: "muted" },
-      "Each run is one of your jobs. Create a schedule with ",
+      "Each run is one of your jobs. Schedules are also made with ",
       h("code", {}, "jobwire schedule create"),
       " or POST /api/schedules.",
     ),
@@ -113,6 +118,11 @@ export function mountScheduleList(main: HTMLElement, ctx: AppContext): Unmount {
       h(
         "td",
         {},
+        h(
+          "a",
+          { class: "button", href: scheduleFormHref({ scheduleId: schedule.schedule_id }), "aria-label": `Edit ${schedule.schedule_id}` },
+          "Edit",
+        ),
         schedule.paused ? button(schedule, "unpause", "Unpause") : button(schedule, "pause", "Pause"),
         button(schedule, "trigger", "Run now"),
         button(schedule, "delete", "Delete"),
