@@ -31,6 +31,6 @@ describe("schedule wording", () => {
 
   it("routes to the schedules page", () => {
     expect(parseRoute(SCHEDULES_HREF)).toEqual({ page: "schedules" });
-    expect(parseRoute("#/schedules/x").page).toBe("notfound");
+    expect(parseRoute("#/schedules/x/y").page).toBe("notfound");
   });
 });
