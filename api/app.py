@@ -31,6 +31,7 @@ from api.routes import (
     jobs,
     meta,
     schedules,
+    webhook_default,
     webhook_secret,
 )
 from api.routes.docs import install_docs
@@ -117,6 +118,7 @@ def include_routers(app: FastAPI, registry: JobTypeRegistry) -> None:
     app.include_router(schedules.router)
     app.include_router(meta.router)
     app.include_router(webhook_secret.router)
+    app.include_router(webhook_default.router)
     app.include_router(health.router)
     install_docs(app)
 

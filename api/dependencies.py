@@ -19,6 +19,7 @@ from jobwire.auth.tokens import Principal
 from jobwire.connections.services import Services
 from jobwire.contract.registry import JobTypeRegistry
 from jobwire.jobs.liveness import TaskQueueLiveness
+from jobwire.jobs.preferences import UserPreferencesStore
 from jobwire.jobs.service import JobService
 from jobwire.schedules.service import ScheduleService
 
@@ -36,6 +37,11 @@ async def _jobs(request: Request) -> JobService:
 async def _schedules(request: Request) -> ScheduleService:
     schedules: ScheduleService = request.app.state.schedules
     return schedules
+
+
+async def _preferences(request: Request) -> UserPreferencesStore:
+    preferences: UserPreferencesStore = request.app.state.preferences
+    return preferences
 
 
 async def _redis(request: Request) -> Redis:
@@ -73,6 +79,7 @@ CurrentUser = Annotated[Principal, Depends(current_principal)]
 ServicesDep = Annotated[Services, Depends(_services)]
 Jobs = Annotated[JobService, Depends(_jobs)]
 Schedules = Annotated[ScheduleService, Depends(_schedules)]
+Preferences = Annotated[UserPreferencesStore, Depends(_preferences)]
 RedisDep = Annotated[Redis, Depends(_redis)]
 Limiter = Annotated[SubmissionLimiter, Depends(_limiter)]
 ActionLimiter = Annotated[SubmissionLimiter, Depends(_action_limiter)]

@@ -45,6 +45,7 @@ def bind_state(app: FastAPI, services: Services) -> Hub:
     app.state.services = services
     app.state.jobs = jobs
     app.state.schedules = ScheduleService(services.temporal, settings, app.state.registry)
+    app.state.preferences = jobs.preferences
     app.state.liveness = TaskQueueLiveness(services.temporal, settings, services.redis)
     app.state.limiter = SubmissionLimiter(settings, services.redis)
     app.state.action_limiter = SubmissionLimiter(

@@ -100,3 +100,11 @@ class InvalidSchedule(InvalidSpec):
     """A timetable Temporal refuses or runs too often, or one schedule over the user's cap."""
 
     title = "Invalid schedule"
+
+
+class NoWorkerAnswered(JobwireError):
+    """A change a worker must apply (a user's preferences) was not applied within its wait.
+    Temporal keeps it: it applies once a worker polls, and sending it again is harmless."""
+
+    status = 503
+    title = "No worker answered"

@@ -58,6 +58,8 @@ class JobService:
         store = ProjectionStore(redis, settings.event_stream_ttl_seconds) if redis else None
         self._projected = ProjectedReader(store, self._reader, settings.projection_fresh_seconds)
         self._starter = JobStarter(temporal, settings, registry, self._reader)
+        self.preferences = self._starter.preferences
+        """The users' own defaults, which submissions read (``/api/me/webhook`` changes them)."""
         signer = CursorSigner.for_settings(settings)
         self._listing = JobListing(temporal, registry, signer, store)
         self._controls = JobControls(temporal, self._reader, self._starter)

@@ -23,7 +23,7 @@ from jobwire.contract.job_settings import settings_for
 from jobwire.contract.phases import CarriedState, PlannedPhase
 from jobwire.contract.records import ControlNote, JobRecord
 from jobwire.contract.registry import JobTypeDefinition, JobTypeRegistry
-from jobwire.contract.specs import JobInput
+from jobwire.contract.specs import JobInput, WebhookSpec
 from jobwire.contract.states import JobState, allowed_actions
 from jobwire.contract.workflow_api import (
     SA_PROGRESS,
@@ -36,6 +36,7 @@ from jobwire.contract.workflow_api import (
     new_job_id,
 )
 from jobwire.jobs.labelling import label_attributes, static_summary
+from jobwire.jobs.preferences import UserPreferencesStore
 from jobwire.jobs.priorities import allowed_priority, spec_priority, temporal_priority
 from jobwire.jobs.reading import JobReader
 from jobwire.settings import Settings
@@ -51,6 +52,7 @@ class JobStarter:
         self.settings = settings
         self.registry = registry
         self.reader = reader
+        self.preferences = UserPreferencesStore(temporal, settings.task_queue)
 
     async def submit(
         self,
@@ -77,6 +79,7 @@ class JobStarter:
             restarted_from=restarted_from,
             restart_note=restart_note,
             fork=fork,
+            user_webhook=await self.user_webhook(user_id, parsed),
         )
         try:
             handle = await self.start(job)
@@ -91,7 +94,13 @@ class JobStarter:
         existing = await self.reader.find(user_id, idempotent_job_id(user_id, idempotency_key))
         return None if existing is None else await self.reader.record_of(existing)
 
-    def workflow_input(
+    async def user_webhook(self, user_id: str, parsed: JobInput) -> WebhookSpec | None:
+        """The user's own default webhook, read only for a spec that names none."""
+        if parsed.webhook is not None:
+            return None
+        return (await self.preferences.read(user_id)).webhook
+
+    def workflow_input(  # noqa: PLR0913 -- keyword-only, each where the job came from
         self,
         user_id: str,
         parsed: JobInput,
@@ -101,6 +110,7 @@ class JobStarter:
         restart_note: ControlNote | None = None,
         fork: ForkStart | None = None,
         schedule_id: str | None = None,
+        user_webhook: WebhookSpec | None = None,
     ) -> JobWorkflowInput:
         """What the job's workflow starts with; a schedule's runs start with the same. A
         priority above what the user may ask is lowered to it, and the record says so."""
@@ -117,7 +127,7 @@ class JobStarter:
             description=definition.description,
             restarted_from=restarted_from,
             restart_note=restart_note,
-            webhook=self.settings.webhook_plan(user_id, parsed.webhook),
+            webhook=self.settings.webhook_plan(user_id, parsed.webhook, user_webhook),
             fork=fork,
             name=parsed.name,
             tags=list(parsed.tags),

@@ -50,7 +50,7 @@ class ScheduleService:
         spec = request.spec.model_dump(mode="json")
         timetable = _timetable(request)
         schedule_id = new_schedule_id()
-        job = self._job(user_id, spec, schedule_id)
+        job = await self._job(user_id, spec, schedule_id)
         await check_timetable(self.temporal, timetable, self.settings.schedule_min_interval_seconds)
         await self._check_cap(user_id)
         state = ScheduleState(paused=request.paused, note=f"created by {user_id}")
@@ -71,7 +71,7 @@ class ScheduleService:
         """Applies the fields ``change`` gives; the rest stay as they are."""
         current = await self._reader.get(user_id, schedule_id)
         spec = change.spec.model_dump(mode="json") if change.spec else current.spec
-        job = self._job(user_id, spec, schedule_id)
+        job = await self._job(user_id, spec, schedule_id)
         timetable = _merged(current, change)
         await check_timetable(self.temporal, timetable, self.settings.schedule_min_interval_seconds)
         overlap = change.overlap or current.overlap
@@ -126,11 +126,15 @@ class ScheduleService:
         handle = await self._reader.owned(user_id, schedule_id)
         await handle.delete()
 
-    def _job(self, user_id: str, spec: dict[str, Any], schedule_id: str) -> JobWorkflowInput:
+    async def _job(self, user_id: str, spec: dict[str, Any], schedule_id: str) -> JobWorkflowInput:
         """The workflow input every run starts with, from a spec checked as a submit checks
-        one (``InvalidSpec`` before anything exists)."""
+        one (``InvalidSpec`` before anything exists). The user's default webhook is the one
+        set when the schedule is saved."""
         parsed = self.registry.parse_spec(spec)
-        return self._starter.workflow_input(user_id, parsed, new_job_id(), schedule_id=schedule_id)
+        webhook = await self._starter.user_webhook(user_id, parsed)
+        return self._starter.workflow_input(
+            user_id, parsed, new_job_id(), schedule_id=schedule_id, user_webhook=webhook
+        )
 
     async def _check_cap(self, user_id: str) -> None:
         cap = self.settings.schedules_per_user

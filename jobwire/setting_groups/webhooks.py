@@ -39,10 +39,15 @@ class WebhookSettings(BaseModel):
         ' whose spec names none: `JOBWIRE_WEBHOOK_DEFAULTS=\'{"alice": "https://..."}\'`.',
     )
 
-    def webhook_plan(self, user_id: str, named: WebhookSpec | None) -> WebhookPlan | None:
-        """The webhook a new job delivers to: its spec's, else the user's default, else none."""
+    def webhook_plan(
+        self, user_id: str, named: WebhookSpec | None, user_default: WebhookSpec | None = None
+    ) -> WebhookPlan | None:
+        """The webhook a new job delivers to: its spec's, else the default the user set
+        (``PUT /api/me/webhook``), else the operator's for the user, else none."""
         if named is not None:
             url, events, from_default = str(named.url), named.events, False
+        elif user_default is not None:
+            url, events, from_default = str(user_default.url), user_default.events, True
         elif user_id in self.webhook_defaults:
             url, events, from_default = str(self.webhook_defaults[user_id]), None, True
         else:

@@ -29,6 +29,7 @@ from jobwire.observability import worker_metrics
 from jobwire.observability.worker_interceptor import MetricsInterceptor
 from jobwire.settings import Settings
 from workflows.job_workflow import JobWorkflow
+from workflows.preferences import UserPreferencesWorkflow
 from workflows.user_slots import UserSlotsWorkflow
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def build_worker(
     return Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[JobWorkflow, UserSlotsWorkflow],
+        workflows=[JobWorkflow, UserSlotsWorkflow, UserPreferencesWorkflow],
         activities=[
             *runtime.activities(),
             *WebhookSender(settings).activities(),

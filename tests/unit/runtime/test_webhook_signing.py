@@ -84,6 +84,13 @@ def test_a_job_delivers_to_its_spec_webhook_else_the_users_default() -> None:
     assert default.from_default and default.events is WebhookEvents.TERMINAL
     assert settings.webhook_plan("bob", None) is None
 
+    own = WebhookSpec(url="https://own.example/hook", events="state_changes")
+    chosen = settings.webhook_plan("alice", None, own)
+    assert chosen is not None and chosen.url == "https://own.example/hook", "the user's own first"
+    assert chosen.from_default and chosen.events is WebhookEvents.STATE_CHANGES
+    spec_wins = settings.webhook_plan("alice", named, own)
+    assert spec_wins is not None and spec_wins.url == "https://spec.example/hook"
+
 
 @pytest.mark.parametrize(
     ("events", "kind", "wanted"),

@@ -1,0 +1,77 @@
+"""A user's preferences in Temporal: read from the preferences workflow's memo (a describe, no
+worker needed), changed through its Update (started with it for a user's first change)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.service import RPCError, RPCStatusCode
+
+from jobwire.contract.preferences import (
+    PREFERENCES_MEMO,
+    PREFERENCES_WORKFLOW_NAME,
+    UPDATE_SET_WEBHOOK,
+    UserPreferences,
+    preferences_workflow_id,
+)
+from jobwire.contract.specs import WebhookSpec
+from jobwire.errors import NoWorkerAnswered
+
+log = logging.getLogger(__name__)
+
+CHANGE_WAIT_SECONDS = 10.0
+"""How long a change waits for a worker to apply it before answering 503."""
+
+
+class UserPreferencesStore:
+    """One user's preferences; every call names the user, so one store serves them all."""
+
+    def __init__(self, temporal: Client, task_queue: str) -> None:
+        self.temporal = temporal
+        self.task_queue = task_queue
+
+    async def read(self, user_id: str) -> UserPreferences:
+        """What the user set; nothing set (or never) reads as the defaults."""
+        handle = self.temporal.get_workflow_handle(preferences_workflow_id(user_id))
+        try:
+            description = await handle.describe()
+        except RPCError as exc:
+            if exc.status is RPCStatusCode.NOT_FOUND:
+                return UserPreferences()
+            raise
+        stored = await description.memo_value(PREFERENCES_MEMO, None)
+        return UserPreferences.model_validate(stored) if stored else UserPreferences()
+
+    async def set_webhook(self, user_id: str, webhook: WebhookSpec | None) -> UserPreferences:
+        """Applies the change and answers the preferences after it; clearing what was never
+        set changes nothing and starts no workflow."""
+        if webhook is None and (await self.read(user_id)).webhook is None:
+            return UserPreferences()
+        start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
+            PREFERENCES_WORKFLOW_NAME,
+            UserPreferences(),
+            id=preferences_workflow_id(user_id),
+            task_queue=self.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            static_summary=f"preferences of {user_id}",
+        )
+        change = self.temporal.execute_update_with_start_workflow(
+            UPDATE_SET_WEBHOOK, webhook, start_workflow_operation=start, result_type=UserPreferences
+        )
+        try:
+            return await asyncio.wait_for(change, CHANGE_WAIT_SECONDS)
+        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+            # The SDK turns the wait's cancellation into its own error.
+            log.warning("no worker applied a preferences change", extra={"user_id": user_id})
+            raise NoWorkerAnswered(
+                f"no worker applied the change within {CHANGE_WAIT_SECONDS:g} s; it applies once"
+                " one polls again (GET shows whether it has)"
+            ) from None
