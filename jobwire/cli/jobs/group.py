@@ -21,4 +21,5 @@ def client_app(registry: JobTypes = job_types) -> typer.Typer:
     app.add_typer(demo.app)
     app.add_typer(schedule.app, name="schedule")
     app.add_typer(webhooks.app)
+    app.add_typer(webhooks.default_app, name="webhook")
     return app

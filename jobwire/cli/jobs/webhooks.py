@@ -1,16 +1,26 @@
-"""``jobwire webhook-secret``: the key your webhook receivers verify jobwire's signatures with."""
+"""``jobwire webhook-secret``: the key your webhook receivers verify jobwire's signatures with;
+``jobwire webhook [show|set|clear]``: where your jobs without a webhook of their own deliver."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+from pydantic import ValidationError
 
 from jobwire.cli.jobs import output
 from jobwire.cli.jobs.client_options import ApiTarget, client_command
-from jobwire.cli.jobs.exit_codes import EXIT_CODES_HELP
+from jobwire.cli.jobs.exit_codes import EXIT_CODES_HELP, UsageError
 from jobwire.client.http import JobwireClient
-from jobwire.contract.webhooks import WebhookSecret
+from jobwire.contract.preferences import DefaultWebhook
+from jobwire.contract.specs import WebhookSpec
+from jobwire.contract.webhooks import WebhookEvents, WebhookSecret
 
 app = typer.Typer()
+default_app = typer.Typer(
+    help="Your default webhook: where your jobs whose spec names none deliver.",
+    epilog=EXIT_CODES_HELP,
+)
 
 
 @app.command("webhook-secret", epilog=EXIT_CODES_HELP)
@@ -34,3 +44,75 @@ def _print_secret(found: WebhookSecret) -> None:
         f"drop a repeated {found.delivery_header} id",
         highlight=False,
     )
+
+
+@default_app.callback(invoke_without_command=True)
+@client_command
+def default_webhook(ctx: typer.Context, target: ApiTarget) -> None:
+    """Your default webhook (alone: as `show`)."""
+    if ctx.invoked_subcommand is None:
+        _show(target)
+
+
+@default_app.command("show", epilog=EXIT_CODES_HELP)
+@client_command
+def show(target: ApiTarget) -> None:
+    """Print your default webhook and who set it (you, or the operator for you)."""
+    _show(target)
+
+
+@default_app.command("set", epilog=EXIT_CODES_HELP)
+@client_command
+def set_default(
+    target: ApiTarget,
+    hook_url: Annotated[
+        str,
+        typer.Argument(metavar="URL", help="http(s) URL jobwire POSTs signed events to."),
+    ],
+    events: Annotated[
+        WebhookEvents, typer.Option(help="terminal: the job's end; state_changes: every change.")
+    ] = WebhookEvents.TERMINAL,
+) -> None:
+    """Jobs you submit from now on without a webhook of their own deliver to URL."""
+
+    async def body(client: JobwireClient) -> None:
+        try:
+            webhook = WebhookSpec(url=hook_url, events=events)
+        except ValidationError as exc:
+            raise UsageError(f"URL: {exc.errors(include_url=False)[0]['msg']}") from None
+        saved = await client.set_default_webhook(webhook)
+        output.print_result(saved, json_output=target.json, human=_print_default)
+
+    target.run(body)
+
+
+@default_app.command("clear", epilog=EXIT_CODES_HELP)
+@client_command
+def clear(target: ApiTarget) -> None:
+    """Forget your default webhook (the operator's default for you, if any, applies again)."""
+
+    async def body(client: JobwireClient) -> None:
+        await client.clear_default_webhook()
+        output.print_result(
+            await client.default_webhook(), json_output=target.json, human=_print_default
+        )
+
+    target.run(body)
+
+
+def _show(target: ApiTarget) -> None:
+    async def body(client: JobwireClient) -> None:
+        found = await client.default_webhook()
+        output.print_result(found, json_output=target.json, human=_print_default)
+
+    target.run(body)
+
+
+def _print_default(found: DefaultWebhook) -> None:
+    console = output.stdout()
+    if found.webhook is None:
+        console.out("no default webhook: jobs deliver only to a webhook their spec names")
+        return
+    console.out(str(found.webhook.url), highlight=False)
+    who = "you" if found.source == "user" else "the operator"
+    console.out(f"{found.webhook.events.value} events; set by {who}", highlight=False)

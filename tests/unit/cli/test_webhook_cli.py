@@ -97,3 +97,51 @@ def test_webhook_secret_says_why_when_the_server_has_no_key(runner):
     result = run(api, runner, "webhook-secret")
     assert result.exit_code != 0
     assert "webhooks are not configured" in result.output and "Traceback" not in result.output
+
+
+class PreferencesApi(FakeApi):
+    """The fake API, also keeping a default webhook at ``/api/me/webhook``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default: dict[str, str] | None = None
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path != "/api/me/webhook":
+            return super().handle(request)
+        if request.method == "PUT":
+            self.default = json.loads(request.content)
+        elif request.method == "DELETE":
+            self.default = None
+            return httpx.Response(204)
+        source = "user" if self.default else None
+        return httpx.Response(200, json={"webhook": self.default, "source": source})
+
+
+def test_webhook_set_show_and_clear_the_users_default(runner):
+    api = PreferencesApi()
+    result = run(api, runner, "webhook")
+    assert result.exit_code == 0, result.output
+    assert "no default webhook" in result.output
+
+    result = run(api, runner, "webhook", "set", HOOK, "--events", "state_changes")
+    assert result.exit_code == 0, result.output
+    assert api.default == {"url": HOOK, "events": "state_changes"}
+    assert result.output.splitlines()[0] == HOOK and "set by you" in result.output
+
+    result = run(api, runner, "webhook", "show", "--json")
+    assert json.loads(result.output) == {
+        "webhook": {"url": HOOK, "events": "state_changes"},
+        "source": "user",
+    }
+    result = run(api, runner, "webhook", "clear")
+    assert result.exit_code == 0, result.output
+    assert api.default is None and "no default webhook" in result.output
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com/hook", "not a url", ""])
+def test_webhook_set_refuses_a_bad_url_before_calling_the_api(runner, url):
+    api = PreferencesApi()
+    result = run(api, runner, "webhook", "set", url)
+    assert_clean_failure(result, 2)
+    assert "URL" in result.output and api.default is None
