@@ -5,6 +5,7 @@
 
 import type {
   BulkResult,
+  DefaultWebhook,
   EventPage,
   JobAction,
   JobEvent,
@@ -19,6 +20,7 @@ import type {
   ScheduleAction,
   SchedulePage,
   ScheduleRecord,
+  WebhookSecret,
 } from "./types";
 
 export class ApiError extends Error {
@@ -142,6 +144,23 @@ export class Api {
   /** Changes the fields `body` gives; the others stay. */
   updateSchedule(scheduleId: string, body: Record<string, unknown>): Promise<ScheduleRecord> {
     return this.request("PATCH", `/api/schedules/${encodeURIComponent(scheduleId)}`, body);
+  }
+
+  /** The caller's default webhook and who set it. */
+  defaultWebhook(): Promise<DefaultWebhook> {
+    return this.request("GET", "/api/me/webhook");
+  }
+
+  setDefaultWebhook(webhook: Record<string, unknown>): Promise<DefaultWebhook> {
+    return this.request("PUT", "/api/me/webhook", webhook);
+  }
+
+  async clearDefaultWebhook(): Promise<void> {
+    await this.request<null>("DELETE", "/api/me/webhook");
+  }
+
+  webhookSecret(): Promise<WebhookSecret> {
+    return this.request("GET", "/api/me/webhook-secret");
   }
 
   listSchedules(): Promise<SchedulePage> {

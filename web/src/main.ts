@@ -8,13 +8,14 @@ import { Auth, takeTokenFromHash } from "./auth";
 import { type AppContext, DEFAULT_META, type Unmount } from "./context";
 import { h } from "./dom";
 import { Feed, type FeedSocket } from "./feed";
-import { parseRoute, SCHEDULES_HREF } from "./router";
+import { parseRoute, SCHEDULES_HREF, SETTINGS_HREF } from "./router";
 import "./style.css";
 import type { JobTypeInfo, Meta } from "./types";
 import { mountJobList } from "./views/jobList";
 import { mountJobPage } from "./views/jobPage";
 import { mountScheduleForm } from "./views/scheduleEdit";
 import { mountScheduleList } from "./views/scheduleList";
+import { mountSettings } from "./views/settings";
 import { mountSignIn } from "./views/signin";
 import { mountStatusBar } from "./views/statusBar";
 import { mountSubmit } from "./views/submit";
@@ -93,6 +94,7 @@ function renderNav(): void {
           h("a", { href: "#/jobs" }, "Jobs"),
           h("a", { href: "#/submit" }, "New job"),
           h("a", { href: SCHEDULES_HREF }, "Schedules"),
+          h("a", { href: SETTINGS_HREF }, "Settings"),
           h("span", { class: "spacer" }),
           h("span", { class: "muted user", "data-testid": "user" }, user),
           h("button", { type: "button", class: "link", onclick: () => signOut() }, "Sign out"),
@@ -152,6 +154,10 @@ function route(): void {
     case "schedule":
       unmountPage = mountScheduleForm(main, ctx, r.scheduleId, r.type);
       document.title = `${r.scheduleId ?? "New schedule"} · jobwire`;
+      break;
+    case "settings":
+      unmountPage = mountSettings(main, ctx);
+      document.title = "Settings · jobwire";
       break;
     case "signin":
       signOut();

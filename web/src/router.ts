@@ -1,5 +1,5 @@
 /** Hash routes: `#/jobs?state=running`, `#/jobs/<id>`, `#/submit/<type>`, `#/schedules`,
- * `#/schedules/new/<type>`, `#/schedules/<id>` (its form), `#/signin`. */
+ * `#/schedules/new/<type>`, `#/schedules/<id>` (its form), `#/settings`, `#/signin`. */
 
 export type Route =
   | { page: "jobs"; state: string; type: string; q: string }
@@ -7,6 +7,7 @@ export type Route =
   | { page: "submit"; type: string | null; from: string | null }
   | { page: "schedules" }
   | { page: "schedule"; scheduleId: string | null; type: string | null }
+  | { page: "settings" }
   | { page: "signin" }
   | { page: "notfound"; path: string };
 
@@ -33,6 +34,7 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === "schedules" && parts.length === 2) return { page: "schedule", scheduleId: parts[1], type: null };
   if (parts[0] === "signin") return { page: "signin" };
+  if (parts[0] === "settings" && parts.length === 1) return { page: "settings" };
   return { page: "notfound", path };
 }
 
@@ -50,6 +52,7 @@ export function jobHref(jobId: string): string {
 }
 
 export const SCHEDULES_HREF = "#/schedules";
+export const SETTINGS_HREF = "#/settings";
 
 /** The form of a new schedule (of `type`, once chosen), or of the schedule `scheduleId`. */
 export function scheduleFormHref(target: { type?: string; scheduleId?: string }): string {

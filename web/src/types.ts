@@ -145,6 +145,21 @@ export interface FieldProblem {
   message: string;
 }
 
+/** Where a job whose spec names no webhook delivers: `GET /api/me/webhook`. */
+export interface DefaultWebhook {
+  webhook: { url: string; events: "terminal" | "state_changes" } | null;
+  /** `user`: set by the caller; `operator`: the server's default for them; null: none. */
+  source: "user" | "operator" | null;
+}
+
+/** The caller's webhook signing key: `GET /api/me/webhook-secret`. */
+export interface WebhookSecret {
+  user_id: string;
+  secret: string;
+  signature_header: string;
+  delivery_header: string;
+}
+
 /** RFC 9457 problem details, as every error answer of the API carries. */
 export interface Problem {
   type?: string;

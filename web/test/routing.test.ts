@@ -33,6 +33,7 @@ describe("routes", () => {
       type: null,
     });
     expect(parseRoute("#/schedules")).toEqual({ page: "schedules" });
+    expect(parseRoute("#/settings")).toEqual({ page: "settings" });
     expect(parseRoute("#/schedules/new/trade/x").page).toBe("notfound");
   });
 
