@@ -21,6 +21,7 @@ from jobwire.client.models import EventPage, JobPage, JobStats, JobTypeInfo, Pro
 from jobwire.client.schedules import ScheduleClient, schedules_of
 from jobwire.client.sync import SyncJobwireClient
 from jobwire.client.watch import JobWatch
+from jobwire.client.webhooks import WebhookClient, webhooks_of
 
 __all__ = [
     "ApiError",
@@ -43,5 +44,7 @@ __all__ = [
     "ServerUnreachable",
     "SyncJobwireClient",
     "Unauthorized",
+    "WebhookClient",
     "schedules_of",
+    "webhooks_of",
 ]

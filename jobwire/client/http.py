@@ -25,11 +25,9 @@ from jobwire.client.models import (
 from jobwire.client.watch import JobWatch
 from jobwire.contract.bulk import BulkByFilter, BulkByIds, BulkRequest, BulkResult
 from jobwire.contract.filters import JobFilter
-from jobwire.contract.preferences import DefaultWebhook
 from jobwire.contract.records import JobRecord, JobSummary, StaleJobs
-from jobwire.contract.specs import JobInput, WebhookSpec
+from jobwire.contract.specs import JobInput
 from jobwire.contract.states import JobAction, JobState
-from jobwire.contract.webhooks import WebhookSecret
 
 SpecLike = JobInput | Mapping[str, Any]
 _JOB_TYPES = TypeAdapter(list[JobTypeInfo])
@@ -294,23 +292,6 @@ class JobwireClient:
 
     async def meta(self) -> ServerMeta:
         return ServerMeta.model_validate(await self._request("GET", "/api/meta"))
-
-    async def webhook_secret(self) -> WebhookSecret:
-        """The key this user's webhook receivers verify signatures with."""
-        return WebhookSecret.model_validate(await self._request("GET", "/api/me/webhook-secret"))
-
-    async def default_webhook(self) -> DefaultWebhook:
-        """The webhook this user's jobs without one of their own deliver to, and who set it."""
-        return DefaultWebhook.model_validate(await self._request("GET", "/api/me/webhook"))
-
-    async def set_default_webhook(self, webhook: WebhookSpec) -> DefaultWebhook:
-        body = webhook.model_dump(mode="json")
-        return DefaultWebhook.model_validate(
-            await self._request("PUT", "/api/me/webhook", json=body)
-        )
-
-    async def clear_default_webhook(self) -> None:
-        await self._request("DELETE", "/api/me/webhook")
 
     async def ready(self) -> dict[str, Any]:
         """``/readyz``: raises ``ApiError`` (503) when Temporal or Redis is not ready."""

@@ -12,6 +12,7 @@ from jobwire.cli.jobs import output
 from jobwire.cli.jobs.client_options import ApiTarget, client_command
 from jobwire.cli.jobs.exit_codes import EXIT_CODES_HELP, UsageError
 from jobwire.client.http import JobwireClient
+from jobwire.client.webhooks import webhooks_of
 from jobwire.contract.preferences import DefaultWebhook
 from jobwire.contract.specs import WebhookSpec
 from jobwire.contract.webhooks import WebhookEvents, WebhookSecret
@@ -29,7 +30,7 @@ def webhook_secret(target: ApiTarget) -> None:
     """Print your webhook signing key (HMAC-SHA256 over "<t>.<body>"; see docs/protocol.md)."""
 
     async def body(client: JobwireClient) -> None:
-        found = await client.webhook_secret()
+        found = await webhooks_of(client).secret()
         output.print_result(found, json_output=target.json, human=_print_secret)
 
     target.run(body)
@@ -80,7 +81,7 @@ def set_default(
             webhook = WebhookSpec(url=hook_url, events=events)
         except ValidationError as exc:
             raise UsageError(f"URL: {exc.errors(include_url=False)[0]['msg']}") from None
-        saved = await client.set_default_webhook(webhook)
+        saved = await webhooks_of(client).set_default(webhook)
         output.print_result(saved, json_output=target.json, human=_print_default)
 
     target.run(body)
@@ -92,17 +93,16 @@ def clear(target: ApiTarget) -> None:
     """Forget your default webhook (the operator's default for you, if any, applies again)."""
 
     async def body(client: JobwireClient) -> None:
-        await client.clear_default_webhook()
-        output.print_result(
-            await client.default_webhook(), json_output=target.json, human=_print_default
-        )
+        calls = webhooks_of(client)
+        await calls.clear_default()
+        output.print_result(await calls.default(), json_output=target.json, human=_print_default)
 
     target.run(body)
 
 
 def _show(target: ApiTarget) -> None:
     async def body(client: JobwireClient) -> None:
-        found = await client.default_webhook()
+        found = await webhooks_of(client).default()
         output.print_result(found, json_output=target.json, human=_print_default)
 
     target.run(body)
