@@ -13,9 +13,7 @@ import "./style.css";
 import type { JobTypeInfo, Meta } from "./types";
 import { mountJobList } from "./views/jobList";
 import { mountJobPage } from "./views/jobPage";
-import { mountScheduleForm } from "./views/scheduleEdit";
 import { mountScheduleList } from "./views/scheduleList";
-import { mountSettings } from "./views/settings";
 import { mountSignIn } from "./views/signin";
 import { mountStatusBar } from "./views/statusBar";
 import { mountSubmit } from "./views/submit";
@@ -152,11 +150,13 @@ function route(): void {
       document.title = "Schedules · jobwire";
       break;
     case "schedule":
-      unmountPage = mountScheduleForm(main, ctx, r.scheduleId, r.type);
+      unmountPage = mountLater(main, () =>
+        import("./views/scheduleEdit").then((view) => () => view.mountScheduleForm(main, ctx, r.scheduleId, r.type)),
+      );
       document.title = `${r.scheduleId ?? "New schedule"} · jobwire`;
       break;
     case "settings":
-      unmountPage = mountSettings(main, ctx);
+      unmountPage = mountLater(main, () => import("./views/settings").then((view) => () => view.mountSettings(main, ctx)));
       document.title = "Settings · jobwire";
       break;
     case "signin":
@@ -167,6 +167,28 @@ function route(): void {
       unmountPage = () => undefined;
   }
   main.focus({ preventScroll: true });
+}
+
+/**
+ * A page whose code loads in its own chunk the first time it is opened (forms people use now
+ * and then stay out of the main bundle); left before it loaded, it is never mounted.
+ */
+function mountLater(target: HTMLElement, load: () => Promise<() => Unmount>): Unmount {
+  let left = false;
+  let unmount: Unmount = () => undefined;
+  target.replaceChildren(h("p", { class: "muted", "aria-busy": "true" }, "Loading…"));
+  load().then(
+    (mount) => {
+      if (!left) unmount = mount();
+    },
+    (error: unknown) => {
+      if (!left) target.replaceChildren(h("p", { role: "alert" }, `Cannot load this page: ${String(error)}`));
+    },
+  );
+  return () => {
+    left = true;
+    unmount();
+  };
 }
 
 window.addEventListener("hashchange", route);
