@@ -1,4 +1,5 @@
-"""``jobwire schedule create|ls|show|pause|unpause|trigger|rm``: a job spec on a timetable.
+"""``jobwire schedule create|update|ls|show|pause|unpause|trigger|rm``: a job spec on a
+timetable.
 
 Each run is an ordinary job of yours (``jobwire ls`` lists it, ``jobwire show`` names its
 schedule); the schedules themselves are Temporal Schedules, so ``temporal schedule list``
@@ -78,6 +79,36 @@ def create(  # noqa: PLR0913, PLR0917 -- a command's options, each a flag of its
             paused=paused,
         ),
     )
+
+
+@app.command("update", epilog=EXIT_CODES_HELP)
+@client_command
+def update(  # noqa: PLR0913, PLR0917 -- a command's options, each a flag of its own
+    target: ApiTarget,
+    schedule_id: ScheduleIdArgument,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", "-f", help="A new JSON spec for each run (`-` reads stdin)."),
+    ] = None,
+    cron: Annotated[str | None, typer.Option(help="A new cron (replaces an interval).")] = None,
+    every: Annotated[
+        int | None, typer.Option("--every", help="A new interval in seconds (replaces a cron).")
+    ] = None,
+    time_zone: Annotated[str | None, typer.Option("--tz", help="A new IANA time zone.")] = None,
+    overlap: Annotated[Overlap | None, typer.Option(help="A new overlap policy.")] = None,
+    note: Annotated[str | None, typer.Option(help="A new note.")] = None,
+) -> None:
+    """Change what the flags give; the rest of the schedule stays as it is."""
+    changes = {
+        "spec": read_json_file(file) if file is not None else None,
+        "cron": cron,
+        "interval_seconds": every,
+        "time_zone": time_zone,
+        "overlap": overlap.value if overlap is not None else None,
+        "note": note,
+    }
+    given = {name: value for name, value in changes.items() if value is not None}
+    _show_one(target, lambda schedules: schedules.update(schedule_id, **given))
 
 
 @app.command("ls", epilog=EXIT_CODES_HELP)

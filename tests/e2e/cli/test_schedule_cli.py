@@ -59,6 +59,13 @@ async def test_a_schedule_pauses_unpauses_and_goes_and_a_bad_one_is_refused(
     assert unpaused["paused"] is False
     shown = clean(await cli_stack.cli("schedule", "show", sid))
     assert "cron 0 9 * * MON-FRI (Europe/Paris)" in shown.stdout and "active" in shown.stdout
+    changed = clean(
+        await cli_stack.cli("schedule", "update", sid, "--every", "7200", "--note", "2h", "--json")
+    ).json()
+    assert (changed["interval_seconds"], changed["cron"]) == (7200, None)
+    assert changed["note"] == "2h" and changed["time_zone"] == "Europe/Paris", "the rest stays"
+    too_often = await cli_stack.cli("schedule", "update", sid, "--every", "5")
+    assert too_often.code == 2 and "interval_seconds" in too_often.stderr, too_often.output
 
     assert clean(await cli_stack.cli("schedule", "rm", sid, "--json")).json() == {"deleted": sid}
     missing = await cli_stack.cli("schedule", "show", sid, "--json")
