@@ -33,7 +33,7 @@ router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=problem_response
     "/{job_id}/pause",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=JobRecord,
-    responses=problem_responses(400, 404, 409),
+    responses=problem_responses(400, 404, 409, 413),
     summary="Pause a job",
     description="The running phase hands back its checkpoint; nothing runs until resumed.",
 )
@@ -47,7 +47,7 @@ async def pause_job(
     "/{job_id}/resume",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=JobRecord,
-    responses=problem_responses(400, 404, 409),
+    responses=problem_responses(400, 404, 409, 413),
     summary="Resume a job",
     description="Continues from the last checkpoint (also a failed job that has one).",
 )
@@ -61,7 +61,7 @@ async def resume_job(
     "/{job_id}/cancel",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=JobRecord,
-    responses=problem_responses(400, 404, 409),
+    responses=problem_responses(400, 404, 409, 413),
     summary="Cancel a job",
     description="Stops the job for good; it ends as cancelled.",
 )

@@ -96,7 +96,7 @@ async def delete_schedule(
 @router.post(
     "/{schedule_id}/pause",
     response_model=ScheduleRecord,
-    responses=problem_responses(400, 404),
+    responses=problem_responses(400, 404, 413),
     summary="Pause a schedule: no run starts until it is unpaused",
 )
 async def pause_schedule(
@@ -108,7 +108,7 @@ async def pause_schedule(
 @router.post(
     "/{schedule_id}/unpause",
     response_model=ScheduleRecord,
-    responses=problem_responses(400, 404),
+    responses=problem_responses(400, 404, 413),
     summary="Unpause a schedule",
 )
 async def unpause_schedule(

@@ -37,7 +37,7 @@ async def default_webhook(
     "/webhook",
     response_model=DefaultWebhook,
     summary="Set your default webhook",
-    responses=problem_responses(422, 429),
+    responses=problem_responses(400, 413, 422, 429),
 )
 async def set_default_webhook(
     user: CurrentUser, preferences: Preferences, limiter: ActionLimiter, body: WebhookSpec
