@@ -13,7 +13,7 @@ import { scheduleBody, splitProblem, timetableInitial, timetableSchema } from ".
 import { allPaths, buildFields, buildValue, initialRaw, mapProblem } from "../schemaForm";
 import type { JobTypeInfo, JsonSchema, Problem, ScheduleRecord } from "../types";
 import { type RenderedForm, renderForm } from "./formView";
-import { loading, notice } from "./widgets";
+import { loading, notice, typeChooser } from "./widgets";
 
 export function mountScheduleForm(main: HTMLElement, ctx: AppContext, scheduleId: string | null, type: string | null): Unmount {
   let alive = true;
@@ -35,7 +35,7 @@ export function mountScheduleForm(main: HTMLElement, ctx: AppContext, scheduleId
     if (!alive) return;
     const chosen = types.find((t) => t.type === (schedule?.type ?? type));
     if (!chosen) {
-      main.replaceChildren(chooser(types, type));
+      main.replaceChildren(typeChooser("New schedule", types, type, (t) => scheduleFormHref({ type: t })));
       return;
     }
     main.replaceChildren(form(ctx, chosen, openapi, schedule));
@@ -44,23 +44,6 @@ export function mountScheduleForm(main: HTMLElement, ctx: AppContext, scheduleId
   return () => {
     alive = false;
   };
-}
-
-function chooser(types: JobTypeInfo[], unknown: string | null): HTMLElement {
-  return h(
-    "section",
-    {},
-    h("h1", {}, "New schedule"),
-    unknown ? notice("warn", `There is no job type "${unknown}".`) : null,
-    h("p", { class: "muted" }, "Each run starts a job of this type."),
-    h(
-      "ul",
-      { class: "cards" },
-      ...types.map((t) =>
-        h("li", { class: "card" }, h("h2", {}, h("a", { href: scheduleFormHref({ type: t.type }) }, t.type)), h("p", {}, t.description)),
-      ),
-    ),
-  );
 }
 
 function form(ctx: AppContext, info: JobTypeInfo, openapi: JsonSchema, schedule: ScheduleRecord | null): HTMLElement {

@@ -12,7 +12,7 @@ import { jobHref, submitHref } from "../router";
 import { allPaths, buildFields, buildValue, initialRaw, mapProblem } from "../schemaForm";
 import type { JobRecord, JobTypeInfo } from "../types";
 import { renderForm } from "./formView";
-import { loading, notice } from "./widgets";
+import { loading, notice, typeChooser } from "./widgets";
 
 export function mountSubmit(main: HTMLElement, ctx: AppContext, type: string | null, from: string | null): Unmount {
   let alive = true;
@@ -30,7 +30,7 @@ export function mountSubmit(main: HTMLElement, ctx: AppContext, type: string | n
     if (!alive) return;
     const chosen = types.find((t) => t.type === (type ?? source?.type));
     if (!chosen) {
-      main.replaceChildren(chooser(types, type));
+      main.replaceChildren(typeChooser("New job", types, type, submitHref));
       return;
     }
     main.replaceChildren(form(ctx, chosen, source));
@@ -39,28 +39,6 @@ export function mountSubmit(main: HTMLElement, ctx: AppContext, type: string | n
   return () => {
     alive = false;
   };
-}
-
-function chooser(types: JobTypeInfo[], unknown: string | null): HTMLElement {
-  return h(
-    "section",
-    {},
-    h("h1", {}, "New job"),
-    unknown ? notice("warn", `There is no job type "${unknown}".`) : null,
-    h(
-      "ul",
-      { class: "cards" },
-      ...types.map((t) =>
-        h(
-          "li",
-          { class: "card" },
-          h("h2", {}, h("a", { href: submitHref(t.type) }, t.type)),
-          h("p", {}, t.description),
-          t.phases.length ? h("p", { class: "muted" }, `Phases: ${t.phases.join(" → ")}`) : null,
-        ),
-      ),
-    ),
-  );
 }
 
 function form(ctx: AppContext, info: JobTypeInfo, source: JobRecord | null): HTMLElement {

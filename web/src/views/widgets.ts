@@ -2,7 +2,7 @@
 
 import { h } from "../dom";
 import { clamp, pct } from "../format";
-import type { JobState } from "../types";
+import type { JobState, JobTypeInfo } from "../types";
 
 export function progressBar(progress: number, label: string): HTMLElement {
   const bar = h("div", {
@@ -39,4 +39,33 @@ export function loading(text = "Loading…"): HTMLElement {
 
 export function replaceChildren(el: Element, ...children: Array<Node | string | null>): void {
   el.replaceChildren(...children.filter((c): c is Node | string => c !== null));
+}
+
+/** The job types as cards, each linking to `href(type)`; `unknown` is a type asked for that
+ * does not exist (the submit and schedule forms start here). */
+export function typeChooser(
+  title: string,
+  types: JobTypeInfo[],
+  unknown: string | null,
+  href: (type: string) => string,
+): HTMLElement {
+  return h(
+    "section",
+    {},
+    h("h1", {}, title),
+    unknown ? notice("warn", `There is no job type "${unknown}".`) : null,
+    h(
+      "ul",
+      { class: "cards" },
+      ...types.map((t) =>
+        h(
+          "li",
+          { class: "card" },
+          h("h2", {}, h("a", { href: href(t.type) }, t.type)),
+          h("p", {}, t.description),
+          t.phases.length ? h("p", { class: "muted" }, `Phases: ${t.phases.join(" → ")}`) : null,
+        ),
+      ),
+    ),
+  );
 }
