@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from jobwire import redis_keys as keys
+from jobwire.cancellation import raise_if_cancelled
 from jobwire.contract.events import JobEvent
 from jobwire.observability.tracing import span_continuing
 from jobwire.projection.events import decode_event
@@ -45,6 +46,7 @@ class Feed:
     async def read_forever(self) -> None:
         backoff = 0.25
         while True:
+            raise_if_cancelled()  # redis-py may have swallowed the cancel inside xread
             if self.position is None:
                 await asyncio.sleep(BLOCK_MS / 1000)
                 continue

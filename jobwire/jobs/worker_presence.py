@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from jobwire import redis_keys as keys
+from jobwire.cancellation import raise_if_cancelled
 from jobwire.observability.worker_metrics import worker_metrics
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ async def keep_present(redis: Redis, task_queue: str, identity: str, interval: f
         except (RedisError, OSError) as exc:
             worker_metrics.redis_errors.labels(operation="presence").inc()
             log.warning("cannot renew worker presence of %s: %s", identity, exc)
+        raise_if_cancelled()
         await asyncio.sleep(interval)
 
 
