@@ -97,7 +97,6 @@ class Caller:
         stale = response.json()["items"]
         assert [job["job_id"] for job in stale] == [job_id], stale
         assert stale[0]["phase"] == "count" and stale[0]["silent_seconds"] > 1
-        assert job_id in await self.cli("stale", "--older-than", "1")
         return True
 
     async def waiting_for_a_worker(self, job_id: str) -> bool:
@@ -150,12 +149,15 @@ async def test_a_killed_worker_is_reported_by_readyz_meta_and_show_until_one_ret
         assert first.process is not None
         await first.process.wait()
 
+        # Stale first: its phase stays "started" only until the heartbeat timeout retries it,
+        # and each probe below runs a CLI process, slow on a loaded machine.
+        await assert_eventually(lambda: caller.listed_stale(job_id), timeout=20, interval=0.5)
+        assert job_id in await caller.cli("stale", "--older-than", "1")
         await assert_eventually(
             lambda: caller.no_worker_reported(job_id),
             timeout=DEAD_WORKER_SEEN_WITHIN,
             interval=0.5,
         )
-        await assert_eventually(lambda: caller.listed_stale(job_id), timeout=10, interval=0.5)
         assert (await jobs.stale(f"{user}-other", 1)).items == [], "only the caller's own jobs"
         assert (await jobs.stale(user, 3600)).items == [], "a threshold it is not past"
         await assert_eventually(lambda: caller.waiting_for_a_worker(job_id), timeout=90)
