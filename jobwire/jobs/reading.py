@@ -24,7 +24,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from jobwire.contract.phases import CarriedState, Checkpoint
 from jobwire.contract.progress import job_percent, weights_for
 from jobwire.contract.records import JobRecord
-from jobwire.contract.states import JobAction, JobState, allowed_actions
+from jobwire.contract.states import TERMINAL_STATES, JobAction, JobState, allowed_actions
 from jobwire.contract.workflow_api import (
     QUERY_PROGRESS,
     SA_STATE,
@@ -46,9 +46,8 @@ QUERY_TIMEOUT_SECONDS = 5
 CLOSE_WAIT_TRIES = 20
 CLOSE_WAIT_SECONDS = 0.25
 """How long an action on an ended job waits for its run to close: 5 s."""
-ENDED_STATES = frozenset(
-    {JobState.COMPLETED.value, JobState.FAILED.value, JobState.CANCELLED.value}
-)
+ENDED_STATES = frozenset(state.value for state in TERMINAL_STATES)
+"""The terminal states as the ``JobState`` search attribute spells them."""
 
 
 class JobReader:
