@@ -103,8 +103,9 @@ class InvalidSchedule(InvalidSpec):
 
 
 class NoWorkerAnswered(JobwireError):
-    """A change a worker must apply (a user's preferences) was not applied within its wait.
-    Temporal keeps it: it applies once a worker polls, and sending it again is harmless."""
+    """A change a worker must apply (a control, a user's preferences) was not taken within its
+    wait: no worker polls, or the one that does is stuck. Temporal may still apply it once one
+    polls, so the answer says to look before sending it again."""
 
     status = 503
     title = "No worker answered"

@@ -24,7 +24,8 @@ router = APIRouter(prefix="/api/jobs", tags=["jobs"], responses=problem_response
     responses=problem_responses(400, 413, 429),
     summary="Pause, resume, cancel or restart many jobs",
     description="Names the jobs by `ids` or by `filter` (the list's filters); answers each "
-    "job with `done`, `not_allowed` (its state refuses the action) or `not_found`.",
+    "job with `done`, `not_allowed` (its state refuses the action), `not_found` or "
+    "`no_worker` (no worker took it in time).",
 )
 async def bulk_action(
     user: CurrentUser, jobs: Jobs, limiter: ActionLimiter, submissions: Limiter, body: BulkRequest

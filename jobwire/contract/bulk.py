@@ -27,6 +27,8 @@ class BulkOutcome(StrEnum):
     DONE = "done"
     NOT_ALLOWED = "not_allowed"
     NOT_FOUND = "not_found"
+    NO_WORKER = "no_worker"
+    """No worker took the action within its wait; Temporal may still apply it later."""
 
 
 class _BulkBase(BaseModel):

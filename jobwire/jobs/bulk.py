@@ -22,7 +22,7 @@ from jobwire.contract.bulk import (
     BulkResult,
 )
 from jobwire.contract.states import JobAction
-from jobwire.errors import IllegalTransition, InvalidSpec, JobNotFound
+from jobwire.errors import IllegalTransition, InvalidSpec, JobNotFound, NoWorkerAnswered
 from jobwire.jobs.controls import JobControls
 from jobwire.jobs.visibility_query import filtered_jobs
 
@@ -102,4 +102,6 @@ class BulkActions:
             return BulkItem(
                 job_id=job_id, outcome=BulkOutcome.NOT_ALLOWED, state=exc.state, detail=str(exc)
             )
+        except NoWorkerAnswered as exc:
+            return BulkItem(job_id=job_id, outcome=BulkOutcome.NO_WORKER, detail=str(exc))
         return BulkItem(job_id=job_id, outcome=BulkOutcome.DONE, state=record.state.value)

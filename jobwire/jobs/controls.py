@@ -17,6 +17,7 @@ from temporalio.client import (
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -30,7 +31,7 @@ from jobwire.contract.workflow_api import (
     ControlRequest,
     JobWorkflowInput,
 )
-from jobwire.errors import IllegalTransition, JobNotFound
+from jobwire.errors import IllegalTransition, JobNotFound, NoWorkerAnswered
 from jobwire.jobs.activity_pause import temporal_pause_of, unpause_activity
 from jobwire.jobs.reading import FAILED_STATUSES, JobReader, failure_state
 from jobwire.jobs.submission import JobStarter
@@ -47,10 +48,18 @@ CLOSING_WAIT_SECONDS = 10.0
 class JobControls:
     """Changes one user's job: through its workflow while it runs, by a new run once closed."""
 
-    def __init__(self, temporal: Client, reader: JobReader, starter: JobStarter) -> None:
+    def __init__(
+        self,
+        temporal: Client,
+        reader: JobReader,
+        starter: JobStarter,
+        answer_wait_seconds: float,
+    ) -> None:
+        """``answer_wait_seconds`` bounds how long an Update waits for a worker to take it."""
         self.temporal = temporal
         self.reader = reader
         self.starter = starter
+        self.answer_wait_seconds = answer_wait_seconds
 
     async def control(
         self, user_id: str, job_id: str, action: JobAction, reason: str | None = None
@@ -71,11 +80,7 @@ class JobControls:
             return await self.reader.get(user_id, job_id)
         handle = self.temporal.get_workflow_handle(job_id)
         try:
-            record: JobRecord = await handle.execute_update(
-                _UPDATES[action],
-                ControlRequest(by=user_id, reason=reason),
-                result_type=JobRecord,
-            )
+            record: JobRecord = await self._updated(handle, action, user_id, reason)
         except WorkflowUpdateFailedError as exc:
             refusal = _refusal(action, exc)
             if action is JobAction.RESUME and refusal.state == JobState.FAILED.value:
@@ -91,6 +96,25 @@ class JobControls:
             if action is JobAction.RESUME and current.state is JobState.FAILED:
                 return await self._resume_after_close(user_id, job_id, handle, refusal, reason)
             raise refusal from exc
+        return record
+
+    async def _updated(
+        self, handle: WorkflowHandle[Any, Any], action: JobAction, user_id: str, reason: str | None
+    ) -> JobRecord:
+        """The Update's answer. Temporal holds an Update until a workflow task takes it, and
+        the SDK polls for ever meanwhile; with no worker (or one stuck) that wait is bounded,
+        so no request, and no server shutdown waiting on it, hangs."""
+        update = handle.execute_update(
+            _UPDATES[action], ControlRequest(by=user_id, reason=reason), result_type=JobRecord
+        )
+        try:
+            record: JobRecord = await asyncio.wait_for(update, self.answer_wait_seconds)
+        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+            # The SDK turns the wait's cancellation into its own error.
+            raise NoWorkerAnswered(
+                f"no worker took the {action.value} within {self.answer_wait_seconds:g} s;"
+                " Temporal may still apply it once one polls (GET shows whether it has)"
+            ) from None
         return record
 
     async def restart(

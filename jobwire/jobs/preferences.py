@@ -27,16 +27,15 @@ from jobwire.errors import NoWorkerAnswered
 
 log = logging.getLogger(__name__)
 
-CHANGE_WAIT_SECONDS = 10.0
-"""How long a change waits for a worker to apply it before answering 503."""
-
 
 class UserPreferencesStore:
     """One user's preferences; every call names the user, so one store serves them all."""
 
-    def __init__(self, temporal: Client, task_queue: str) -> None:
+    def __init__(self, temporal: Client, task_queue: str, answer_wait_seconds: float) -> None:
+        """``answer_wait_seconds`` bounds a change's wait for a worker (then 503)."""
         self.temporal = temporal
         self.task_queue = task_queue
+        self.answer_wait_seconds = answer_wait_seconds
 
     async def read(self, user_id: str) -> UserPreferences:
         """What the user set; nothing set (or never) reads as the defaults."""
@@ -67,11 +66,11 @@ class UserPreferencesStore:
             UPDATE_SET_WEBHOOK, webhook, start_workflow_operation=start, result_type=UserPreferences
         )
         try:
-            return await asyncio.wait_for(change, CHANGE_WAIT_SECONDS)
+            return await asyncio.wait_for(change, self.answer_wait_seconds)
         except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
             # The SDK turns the wait's cancellation into its own error.
             log.warning("no worker applied a preferences change", extra={"user_id": user_id})
             raise NoWorkerAnswered(
-                f"no worker applied the change within {CHANGE_WAIT_SECONDS:g} s; it applies once"
-                " one polls again (GET shows whether it has)"
+                f"no worker applied the change within {self.answer_wait_seconds:g} s; it applies"
+                " once one polls again (GET shows whether it has)"
             ) from None

@@ -62,7 +62,9 @@ class JobService:
         """The users' own defaults, which submissions read (``/api/me/webhook`` changes them)."""
         signer = CursorSigner.for_settings(settings)
         self._listing = JobListing(temporal, registry, signer, store)
-        self._controls = JobControls(temporal, self._reader, self._starter)
+        self._controls = JobControls(
+            temporal, self._reader, self._starter, settings.worker_answer_wait_seconds
+        )
         self._forks = JobForks(self._reader, self._starter, registry)
         self._bulk = BulkActions(temporal, self._controls)
         self._deletion = JobDeletion(

@@ -52,7 +52,9 @@ class JobStarter:
         self.settings = settings
         self.registry = registry
         self.reader = reader
-        self.preferences = UserPreferencesStore(temporal, settings.task_queue)
+        self.preferences = UserPreferencesStore(
+            temporal, settings.task_queue, settings.worker_answer_wait_seconds
+        )
 
     async def submit(
         self,

@@ -43,6 +43,13 @@ class TemporalSettings(BaseModel):
         description="How long a forced delete waits for a running job to end once cancelled "
         "before it terminates it.",
     )
+    worker_answer_wait_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="How long a pause, resume, cancel or preferences change waits for a worker "
+        "to take it before answering 503 (with no worker polling, it would wait for ever).",
+    )
     sticky_queue_timeout_seconds: float = Field(
         default=3.0,
         gt=0,

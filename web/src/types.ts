@@ -103,7 +103,7 @@ export interface ForkRequest {
   spec?: Record<string, unknown>;
 }
 
-export type BulkOutcome = "done" | "not_allowed" | "not_found";
+export type BulkOutcome = "done" | "not_allowed" | "not_found" | "no_worker";
 
 /** `POST /api/jobs/actions`: what became of each job. */
 export interface BulkResult {

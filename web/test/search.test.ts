@@ -50,4 +50,16 @@ describe("the bulk bar's answer", () => {
     });
     expect(text).toBe("cancel: 2 done, 1 not allowed in their state, 1 not found (more matched: run it again)");
   });
+
+  it("says how many no worker took", () => {
+    const text = summarize({
+      action: "pause",
+      more: false,
+      results: [
+        { job_id: "a", outcome: "done" },
+        { job_id: "b", outcome: "no_worker", detail: "no worker took the pause within 10 s" },
+      ],
+    });
+    expect(text).toBe("pause: 1 done, 1 not taken by any worker");
+  });
 });

@@ -23,6 +23,7 @@ _STYLES = {
     BulkOutcome.DONE: "green",
     BulkOutcome.NOT_ALLOWED: "yellow",
     BulkOutcome.NOT_FOUND: "red",
+    BulkOutcome.NO_WORKER: "red",
 }
 
 
@@ -51,6 +52,8 @@ def exit_code_of(result: BulkResult) -> ExitCode:
         return ExitCode.CONFLICT
     if BulkOutcome.NOT_FOUND in outcomes:
         return ExitCode.NOT_FOUND
+    if BulkOutcome.NO_WORKER in outcomes:
+        return ExitCode.ERROR
     return ExitCode.OK
 
 

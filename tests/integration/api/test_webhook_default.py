@@ -13,7 +13,6 @@ from temporalio.service import RPCError
 from jobwire.contract.preferences import preferences_workflow_id
 from jobwire.contract.specs import WebhookSpec
 from jobwire.errors import NoWorkerAnswered
-from jobwire.jobs import preferences as preferences_module
 from jobwire.jobs.preferences import UserPreferencesStore
 from tests.helpers import assert_eventually
 from tests.support.api_stack import Api
@@ -98,11 +97,8 @@ async def test_a_bad_default_is_a_422_and_changes_nothing(api: Api, body: object
         assert (await alice.get("/api/me/webhook")).json()["webhook"] is None
 
 
-async def test_without_a_worker_a_change_is_a_503_that_applies_once_one_polls(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(preferences_module, "CHANGE_WAIT_SECONDS", 1.0)
-    unserved = UserPreferencesStore(api.temporal, f"{api.settings.task_queue}-nobody")
+async def test_without_a_worker_a_change_is_a_503_that_applies_once_one_polls(api: Api) -> None:
+    unserved = UserPreferencesStore(api.temporal, f"{api.settings.task_queue}-nobody", 1.0)
     user = api.user("carol")
     with pytest.raises(NoWorkerAnswered):
         await unserved.set_webhook(user, WebhookSpec(url="https://hooks.example.com/c"))

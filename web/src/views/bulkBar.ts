@@ -19,11 +19,12 @@ export interface BulkBar {
 }
 
 export function summarize(result: BulkResult): string {
-  const counts = { done: 0, not_allowed: 0, not_found: 0 };
+  const counts = { done: 0, not_allowed: 0, not_found: 0, no_worker: 0 };
   for (const item of result.results) counts[item.outcome] += 1;
   const parts = [`${counts.done} done`];
   if (counts.not_allowed) parts.push(`${counts.not_allowed} not allowed in their state`);
   if (counts.not_found) parts.push(`${counts.not_found} not found`);
+  if (counts.no_worker) parts.push(`${counts.no_worker} not taken by any worker`);
   return `${result.action}: ${parts.join(", ")}${result.more ? " (more matched: run it again)" : ""}`;
 }
 
