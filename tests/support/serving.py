@@ -15,7 +15,17 @@ from tests.helpers import assert_eventually
 @asynccontextmanager
 async def serving(app: Any, port: int) -> AsyncIterator[str]:
     """Yields the base URL once uvicorn accepts connections (lifespan included)."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    # A request still running at the end is cut off after a while rather than waited for:
+    # a handler that never returns would otherwise hold the test until its timeout, hiding
+    # what the test itself reported.
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        timeout_graceful_shutdown=15,
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
 

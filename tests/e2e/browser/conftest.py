@@ -13,13 +13,14 @@ browser test never skips.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import AsyncIterator, Generator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Frame, Page, async_playwright, expect
 
 from bench.support.processes import ROOT, jobwire_process
 from jobwire.cli.devstack.ports import free_port
@@ -32,6 +33,10 @@ from tests.support.search_standin import SearchStandIn, search_standin
 
 # Every expect() polls; on two shared cores a page may take a while to catch up.
 expect.set_options(timeout=60_000)
+
+BROWSER_LOG_LINES = 200
+"""How much of what a failed test's page did (navigations, responses, console) its report
+shows: the last lines, where it went wrong."""
 
 
 @pytest.fixture(scope="session")
@@ -136,9 +141,13 @@ def artifacts() -> Path:
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Keeps each phase's report on the item, so the page fixture knows the test failed."""
+    """Keeps each phase's report on the item, so the page fixture knows the test failed; a
+    failed test's report carries what its page did (a CI log is all a flaky run leaves)."""
     report = yield
     setattr(item, f"report_{report.when}", report)
+    browsed: list[str] | None = getattr(item, "browser_log", None)
+    if report.failed and browsed:
+        report.sections.append(("what the page did", "\n".join(browsed[-BROWSER_LOG_LINES:])))
     return report
 
 
@@ -152,6 +161,20 @@ async def page(
     tab = await context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
+    request.node.browser_log = browsed = []
+    started = time.monotonic()
+
+    def note(line: str) -> None:
+        browsed.append(f"{time.monotonic() - started:7.2f}s {line}")
+
+    def navigated(frame: Frame) -> None:
+        if frame == tab.main_frame:
+            note(f"at {frame.url}")
+
+    tab.on("framenavigated", navigated)
+    tab.on("console", lambda message: note(f"console {message.type}: {message.text}"))
+    tab.on("requestfailed", lambda sent: note(f"failed {sent.method} {sent.url}: {sent.failure}"))
+    tab.on("response", lambda got: note(f"{got.status} {got.request.method} {got.url}"))
     try:
         yield tab
     finally:

@@ -4,11 +4,13 @@ says which schedule it came from; pause and delete act on the schedule."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.async_api import Dialog, Locator, Page, expect
 
 from jobwire.contract.states import JobState
-from tests.e2e.browser.console import example, sign_in
+from tests.e2e.browser.console import example, sign_in, state_badge
 from tests.e2e.browser.stack import ConsoleStack
 
 pytestmark = pytest.mark.e2e
@@ -40,8 +42,12 @@ async def test_a_schedule_is_listed_triggered_paused_and_deleted_from_the_consol
     await expect(page.locator(f'article.job-page[data-job-id="{job_id}"]')).to_be_visible()
     await expect(page.get_by_test_id("job-schedule")).to_have_text(sid)
     await stack.wait_for_state("alice", job_id, JobState.COMPLETED)
+    # The page redraws its details (the link among them) as the job's last events arrive; a
+    # click during a redraw can land on the old link. A person clicks once the page is done.
+    await expect(state_badge(page)).to_have_text("completed")
 
     await page.get_by_test_id("job-schedule").get_by_role("link").click()
+    await expect(page).to_have_url(re.compile(r"#/schedules$"))
     await page.get_by_role("button", name=f"Pause {sid}").click()
     await expect(row.get_by_test_id("schedule-state")).to_have_text("paused")
     await expect(page.get_by_role("button", name=f"Unpause {sid}")).to_be_visible()

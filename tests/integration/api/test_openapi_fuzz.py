@@ -55,7 +55,12 @@ async def run_schemathesis(api: Api, *args: str) -> str:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
-    output, _ = await asyncio.wait_for(process.communicate(), timeout=MAX_SECONDS + 300)
+    try:
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=MAX_SECONDS + 300)
+    finally:
+        if process.returncode is None:  # it outlived its wait: stop it, or it holds the API
+            process.kill()
+            await process.wait()
     report = output.decode(errors="replace")
     assert process.returncode == 0, report[-8000:]
     return report
