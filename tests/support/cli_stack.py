@@ -67,6 +67,9 @@ class CliStack:
         """A user's shell: no jobwire variables but the client's own, no config file."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("JOBWIRE_")}
         env |= {"HOME": str(self.home), "JOBWIRE_URL": self.api_url, "COLUMNS": "160"}
+        # What the CLI does is tested here, not how fast: a shared machine stalled a restart
+        # past the client's 10 s default once.
+        env["JOBWIRE_TIMEOUT"] = "30"
         env["PYTHONPATH"] = str(ROOT)
         if user is not None:
             env["JOBWIRE_TOKEN"] = issue_token(self.settings, self.user(user))

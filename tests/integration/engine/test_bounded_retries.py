@@ -71,7 +71,11 @@ SHAKY_TYPE = JobTypeDefinition.define(ShakyInput, (Phase("work"),), phases_modul
 
 @pytest_asyncio.fixture
 async def shaky(settings: Settings, temporal_client: Client, redis: Redis) -> AsyncIterator[Engine]:
-    settings = settings.model_copy(update={"retry_maximum_attempts": ATTEMPTS})
+    # Each attempt fails at once on its own error; a longer heartbeat timeout than the
+    # suite's only keeps a stall of a shared machine from ending one as a timeout instead.
+    settings = settings.model_copy(
+        update={"retry_maximum_attempts": ATTEMPTS, "heartbeat_timeout_seconds": 20}
+    )
     registry = JobTypeRegistry()
     registry.add(SHAKY_TYPE)
     async with running_engine(settings, temporal_client, redis, registry) as running:
