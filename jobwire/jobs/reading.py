@@ -89,13 +89,22 @@ class JobReader:
             description = await self.find(user_id, job_id)
             if description is None:
                 raise JobNotFound(job_id)
-            # Its search attribute names the state without a query a busy worker must answer.
-            closing = state_attribute(description) in ENDED_STATES
             running = description.status is WorkflowExecutionStatus.RUNNING
-            if not (running and closing) or attempt == CLOSE_WAIT_TRIES:
+            if not running or attempt == CLOSE_WAIT_TRIES or not await self._closing(description):
                 return description
             await asyncio.sleep(CLOSE_WAIT_SECONDS)
         raise AssertionError("unreachable: the last attempt returns")
+
+    async def _closing(self, description: WorkflowExecutionDescription) -> bool:
+        """Whether a running run's state is already an ended one. Its search attribute says
+        so without a query; but the event of the last transition leaves from a local activity
+        before the workflow task that sets the attribute completes, so a caller who saw the
+        event may come first. The workflow's own record (its query is answered after that
+        task) then says it."""
+        if state_attribute(description) in ENDED_STATES:
+            return True
+        record = await self.record_of(description, include_spec=False)
+        return record.state in ENDED_STATES
 
     async def record_of(
         self, description: WorkflowExecutionDescription, *, include_spec: bool = True

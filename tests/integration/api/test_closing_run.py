@@ -12,6 +12,7 @@ import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 from temporalio import workflow
@@ -20,7 +21,13 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError
 from temporalio.worker import Worker
 
-from jobwire.contract.workflow_api import SA_STATE, SA_USER_ID, WORKFLOW_NAME, new_job_id
+from jobwire.contract.workflow_api import (
+    QUERY_PROGRESS,
+    SA_STATE,
+    SA_USER_ID,
+    WORKFLOW_NAME,
+    new_job_id,
+)
 from jobwire.errors import IllegalTransition
 from jobwire.jobs.forking import JobForks
 from jobwire.jobs.reading import CLOSE_WAIT_TRIES, JobReader
@@ -37,11 +44,27 @@ class ClosesWhenTold:
 
     def __init__(self) -> None:
         self.told = False
+        self.record: dict[str, Any] = {}
 
     @workflow.run
-    async def run(self, state: str) -> None:
+    async def run(self, state: str, recorded: str) -> None:
         workflow.upsert_search_attributes([SA_STATE.value_set(state)])
+        now = workflow.now().isoformat()
+        self.record = {
+            "job_id": workflow.info().workflow_id,
+            "user_id": USER,
+            "type": "count",
+            "state": recorded,
+            "created_at": now,
+            "updated_at": now,
+            "spec": {},
+        }
         await workflow.wait_condition(lambda: self.told)
+
+    @workflow.query(name=QUERY_PROGRESS)
+    def progress(self, include_spec: bool) -> dict[str, Any]:
+        """The workflow's own record, which may run ahead of its search attribute."""
+        return self.record
 
     @workflow.signal
     def close(self) -> None:
@@ -66,14 +89,15 @@ class CountingReader(JobReader):
 
 
 @asynccontextmanager
-async def stand_in(temporal: Client, state: str) -> AsyncIterator[str]:
-    """A running stand-in job whose state attribute reads ``state``; ended when done."""
+async def stand_in(temporal: Client, state: str, recorded: str | None = None) -> AsyncIterator[str]:
+    """A running stand-in job whose state attribute reads ``state`` and whose own record
+    reads ``recorded`` (``state`` unless given); ended when done."""
     queue = f"closing-{uuid.uuid4()}"
     job_id = new_job_id()
     async with Worker(temporal, task_queue=queue, workflows=[ClosesWhenTold]):
         handle = await temporal.start_workflow(
             ClosesWhenTold.run,
-            state,
+            args=[state, recorded or state],
             id=job_id,
             task_queue=queue,
             search_attributes=TypedSearchAttributes([SearchAttributePair(SA_USER_ID, USER)]),
@@ -96,6 +120,19 @@ async def test_an_ended_state_waits_for_the_run_to_close(temporal_client: Client
         description = await reader.find_settled(USER, job_id)
     assert description.status is WorkflowExecutionStatus.COMPLETED
     assert reader.looks >= 2, "it looked again after the run said completed"
+
+
+async def test_an_ended_record_ahead_of_its_attribute_waits_for_the_close(
+    temporal_client: Client,
+) -> None:
+    """The last event reaches Redis from a local activity before the workflow task that sets
+    the attribute completes: a caller who read the event comes while the attribute still
+    says running, and the workflow's own record says completed."""
+    reader = CountingReader(temporal_client, close_after_first=True)
+    async with stand_in(temporal_client, "running", recorded="completed") as job_id:
+        description = await reader.find_settled(USER, job_id)
+    assert description.status is WorkflowExecutionStatus.COMPLETED
+    assert reader.looks >= 2, "it looked again after the record said completed"
 
 
 async def test_a_running_state_is_answered_at_once(temporal_client: Client) -> None:
