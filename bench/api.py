@@ -177,6 +177,15 @@ async def measure_reads(
         rows.append(
             row(f"GET /api/jobs/{{id}} ({label}) vs Redis GET", measured, baseline, "{:.0f}x")
         )
+
+    async def healthz() -> None:
+        assert (await http.get("/healthz")).status_code == 200
+
+    # What HTTP alone costs here (client, uvicorn, FastAPI and the middleware, no read): the
+    # part of a job's GET that no read model can take away.
+    floor = await timed(healthz, per_level * 2, 1)
+    baseline = await timed(redis_get, per_level * 2, 1)
+    rows.append(row("GET /healthz (HTTP alone) vs Redis GET", floor, baseline, "{:.0f}x"))
     await http.post(f"/api/jobs/{running}/cancel")
     return rows
 
