@@ -25,12 +25,7 @@ async def default_webhook(
 ) -> DefaultWebhook:
     """The one you set, else the operator's for you, else none (``webhook: null``)."""
     own = (await preferences.read(user.user_id)).webhook
-    if own is not None:
-        return DefaultWebhook(webhook=own, source=WebhookSource.USER)
-    operator = app_settings(request).webhook_defaults.get(user.user_id)
-    if operator is not None:
-        return DefaultWebhook(webhook=WebhookSpec(url=str(operator)), source=WebhookSource.OPERATOR)
-    return DefaultWebhook(webhook=None, source=None)
+    return app_settings(request).default_webhook(user.user_id, own)
 
 
 @router.put(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, HttpUrl, SecretStr
 
+from jobwire.contract.preferences import DefaultWebhook, WebhookSource
 from jobwire.contract.specs import WebhookSpec
 from jobwire.contract.webhooks import WebhookEvents, WebhookPlan
 
@@ -39,23 +40,30 @@ class WebhookSettings(BaseModel):
         ' whose spec names none: `JOBWIRE_WEBHOOK_DEFAULTS=\'{"alice": "https://..."}\'`.',
     )
 
+    def default_webhook(self, user_id: str, user_default: WebhookSpec | None) -> DefaultWebhook:
+        """What a job of the user's whose spec names no webhook delivers to: the default the
+        user set (``PUT /api/me/webhook``), else the operator's for the user, else none.
+        ``GET /api/me/webhook`` answers it; ``webhook_plan`` applies it."""
+        if user_default is not None:
+            return DefaultWebhook(webhook=user_default, source=WebhookSource.USER)
+        operator = self.webhook_defaults.get(user_id)
+        if operator is not None:
+            return DefaultWebhook(
+                webhook=WebhookSpec(url=str(operator)), source=WebhookSource.OPERATOR
+            )
+        return DefaultWebhook(webhook=None, source=None)
+
     def webhook_plan(
         self, user_id: str, named: WebhookSpec | None, user_default: WebhookSpec | None = None
     ) -> WebhookPlan | None:
-        """The webhook a new job delivers to: its spec's, else the default the user set
-        (``PUT /api/me/webhook``), else the operator's for the user, else none."""
-        if named is not None:
-            url, events, from_default = str(named.url), named.events, False
-        elif user_default is not None:
-            url, events, from_default = str(user_default.url), user_default.events, True
-        elif user_id in self.webhook_defaults:
-            url, events, from_default = str(self.webhook_defaults[user_id]), None, True
-        else:
+        """The webhook a new job delivers to: its spec's, else the user's default."""
+        chosen = named or self.default_webhook(user_id, user_default).webhook
+        if chosen is None:
             return None
         return WebhookPlan(
-            url=url,
-            events=events or WebhookEvents.TERMINAL,
-            from_default=from_default,
+            url=str(chosen.url),
+            events=chosen.events or WebhookEvents.TERMINAL,
+            from_default=named is None,
             timeout_seconds=self.webhook_timeout_seconds,
             maximum_attempts=self.webhook_maximum_attempts,
             initial_interval_seconds=self.webhook_retry_initial_interval_seconds,
