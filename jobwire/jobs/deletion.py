@@ -46,13 +46,19 @@ class JobDeletion:
         self.cancel_wait = cancel_wait
 
     async def delete(self, user_id: str, job_id: str, redis: Redis, *, force: bool = False) -> None:
-        """Deletes an ended job; a running one only with ``force``, which ends it first."""
+        """Deletes an ended job; a running one only with ``force``, which ends it first.
+
+        An ended job whose run still delivers its webhooks is deleted without ``force``:
+        the deliveries still under way go with it."""
         description = await self.reader.find_settled(user_id, job_id)
         if description.status is WorkflowExecutionStatus.RUNNING:
-            if not force:
+            if await self.reader.has_ended(description):
+                await self._stop_notifying(user_id, job_id)
+            elif not force:
                 record = await self.reader.record_of(description)
                 raise IllegalTransition("delete", record.state.value)
-            await self._end(user_id, job_id)
+            else:
+                await self._end(user_id, job_id)
         first_started = await self._delete_runs(job_id)
         await forget_feed(redis, job_id, first_started or description.start_time)
 
@@ -68,6 +74,13 @@ class JobDeletion:
         if description.status is WorkflowExecutionStatus.RUNNING:
             log.warning("job did not end when cancelled; terminating", extra={"job_id": job_id})
             await handle.terminate(reason=f"deleted by {user_id}")
+
+    async def _stop_notifying(self, user_id: str, job_id: str) -> None:
+        log.info("deleting an ended job that still delivers webhooks", extra={"job_id": job_id})
+        with contextlib.suppress(RPCError):  # it closed meanwhile
+            await self.temporal.get_workflow_handle(job_id).terminate(
+                reason=f"deleted by {user_id} while it delivered its webhooks"
+            )
 
     async def _delete_runs(self, job_id: str) -> datetime | None:
         """Every run under the job's id (a resumed or continued job has several); answers

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from temporalio.client import WorkflowExecutionDescription, WorkflowExecutionStatus
+from temporalio.client import WorkflowExecutionDescription
 
 from jobwire.contract.forks import ForkStart
 from jobwire.contract.records import ForkOrigin, JobRecord
@@ -84,9 +84,11 @@ class JobForks:
         return ForkPlan(user_id=user_id, spec=merged, start=start)
 
     async def _closed(self, user_id: str, job_id: str) -> WorkflowExecutionDescription:
-        """The source's closed run; a 409 while it is still running."""
+        """The source's latest run once its job has ended; a 409 while it is still running.
+        A run that has ended and only delivers its webhooks is read as it is: every phase
+        it finished is in its history already."""
         description = await self.reader.find_settled(user_id, job_id)
-        if description.status is WorkflowExecutionStatus.RUNNING:
+        if not await self.reader.has_ended(description):
             raise IllegalTransition(FORK, state_attribute(description))
         return description
 

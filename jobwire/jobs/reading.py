@@ -25,6 +25,7 @@ from jobwire.contract.phases import CarriedState, Checkpoint
 from jobwire.contract.progress import job_percent, weights_for
 from jobwire.contract.records import JobRecord
 from jobwire.contract.states import TERMINAL_STATES, JobAction, JobState, allowed_actions
+from jobwire.contract.webhooks import WEBHOOK_ACTIVITY
 from jobwire.contract.workflow_api import (
     QUERY_PROGRESS,
     SA_STATE,
@@ -83,24 +84,29 @@ class JobReader:
 
         A job publishes its last transition (``completed``...) and closes its run a moment
         later; a fork or delete asked for in between waits for the close (up to 5 s) rather
-        than answering 409 with a state that says the job has ended. A job still running is
-        answered at once, status ``RUNNING``."""
+        than answering 409 with a state that says the job has ended. A job still running, or
+        one that has ended and only delivers its webhooks (which may take minutes of
+        retries), is answered at once, status ``RUNNING``; ``has_ended`` tells them apart."""
         for attempt in range(1, CLOSE_WAIT_TRIES + 1):
             description = await self.find(user_id, job_id)
             if description is None:
                 raise JobNotFound(job_id)
             running = description.status is WorkflowExecutionStatus.RUNNING
-            if not running or attempt == CLOSE_WAIT_TRIES or not await self._closing(description):
+            if not running or attempt == CLOSE_WAIT_TRIES or _notifying(description):
+                return description
+            if not await self.has_ended(description):
                 return description
             await asyncio.sleep(CLOSE_WAIT_SECONDS)
         raise AssertionError("unreachable: the last attempt returns")
 
-    async def _closing(self, description: WorkflowExecutionDescription) -> bool:
-        """Whether a running run's state is already an ended one. Its search attribute says
-        so without a query; but the event of the last transition leaves from a local activity
-        before the workflow task that sets the attribute completes, so a caller who saw the
-        event may come first. The workflow's own record (its query is answered after that
-        task) then says it."""
+    async def has_ended(self, description: WorkflowExecutionDescription) -> bool:
+        """Whether the job's state is an ended one, its run closed or not (a run stays open
+        while it delivers its webhooks). Its search attribute says so without a query; but
+        the event of the last transition leaves from a local activity before the workflow
+        task that sets the attribute completes, so a caller who saw the event may come
+        first. The workflow's own record (its query is answered after that task) says it."""
+        if description.status is not WorkflowExecutionStatus.RUNNING:
+            return True
         if state_attribute(description) in ENDED_STATES:
             return True
         record = await self.record_of(description, include_spec=False)
@@ -152,6 +158,13 @@ class JobReader:
             record.paused_by = "temporal"
             record.allowed_actions = [JobAction.RESUME, JobAction.CANCEL]
         return record
+
+
+def _notifying(description: WorkflowExecutionDescription) -> bool:
+    """The run's only work left is delivering webhooks: its job has ended, and waiting for
+    the run to close could take as long as their retries."""
+    pending = description.raw_description.pending_activities
+    return bool(pending) and all(a.activity_type.name == WEBHOOK_ACTIVITY for a in pending)
 
 
 def _with_queue_view(record: JobRecord, description: WorkflowExecutionDescription) -> JobRecord:

@@ -12,6 +12,7 @@ import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError
 from temporalio.worker import Worker
 
+from jobwire.contract.webhooks import WEBHOOK_ACTIVITY
 from jobwire.contract.workflow_api import (
     QUERY_PROGRESS,
     SA_STATE,
@@ -47,8 +49,14 @@ class ClosesWhenTold:
         self.record: dict[str, Any] = {}
 
     @workflow.run
-    async def run(self, state: str, recorded: str) -> None:
+    async def run(self, state: str, recorded: str, notifying: bool) -> None:
         workflow.upsert_search_attributes([SA_STATE.value_set(state)])
+        if notifying:  # a webhook delivery no worker takes: it stays pending
+            workflow.start_activity(
+                WEBHOOK_ACTIVITY,
+                task_queue=f"nobody-{workflow.uuid4()}",
+                start_to_close_timeout=timedelta(minutes=10),
+            )
         now = workflow.now().isoformat()
         self.record = {
             "job_id": workflow.info().workflow_id,
@@ -89,15 +97,18 @@ class CountingReader(JobReader):
 
 
 @asynccontextmanager
-async def stand_in(temporal: Client, state: str, recorded: str | None = None) -> AsyncIterator[str]:
+async def stand_in(
+    temporal: Client, state: str, recorded: str | None = None, *, notifying: bool = False
+) -> AsyncIterator[str]:
     """A running stand-in job whose state attribute reads ``state`` and whose own record
-    reads ``recorded`` (``state`` unless given); ended when done."""
+    reads ``recorded`` (``state`` unless given), with a webhook delivery pending if
+    ``notifying``; ended when done."""
     queue = f"closing-{uuid.uuid4()}"
     job_id = new_job_id()
     async with Worker(temporal, task_queue=queue, workflows=[ClosesWhenTold]):
         handle = await temporal.start_workflow(
             ClosesWhenTold.run,
-            args=[state, recorded or state],
+            args=[state, recorded or state, notifying],
             id=job_id,
             task_queue=queue,
             search_attributes=TypedSearchAttributes([SearchAttributePair(SA_USER_ID, USER)]),
@@ -143,14 +154,41 @@ async def test_a_running_state_is_answered_at_once(temporal_client: Client) -> N
     assert reader.looks == 1
 
 
-async def test_a_run_that_never_closes_is_a_409_after_the_bounded_wait(
+async def test_an_ended_run_that_never_closes_is_answered_after_the_bounded_wait(
     temporal_client: Client,
 ) -> None:
     reader = CountingReader(temporal_client, close_after_first=False)
+    async with stand_in(temporal_client, "completed") as job_id:
+        description = await reader.find_settled(USER, job_id)
+        assert await reader.has_ended(description)
+    assert description.status is WorkflowExecutionStatus.RUNNING
+    assert reader.looks == CLOSE_WAIT_TRIES
+
+
+async def test_an_ended_run_delivering_its_webhooks_is_answered_at_once(
+    temporal_client: Client,
+) -> None:
+    """Its deliveries may retry for minutes: nothing is gained by waiting for the close."""
+    reader = CountingReader(temporal_client, close_after_first=False)
+    async with stand_in(temporal_client, "completed", notifying=True) as job_id:
+
+        async def pending() -> bool:
+            described = await temporal_client.get_workflow_handle(job_id).describe()
+            return bool(described.raw_description.pending_activities)
+
+        await assert_eventually(pending, timeout=30)
+        description = await reader.find_settled(USER, job_id)
+        assert await reader.has_ended(description)
+    assert description.status is WorkflowExecutionStatus.RUNNING
+    assert reader.looks == 1
+
+
+async def test_a_running_job_is_refused_a_fork_at_once(temporal_client: Client) -> None:
+    reader = CountingReader(temporal_client, close_after_first=False)
     # The refusal comes before the fork needs its starter or registry.
     forks = JobForks(reader, starter=None, registry=None)  # type: ignore[arg-type]
-    async with stand_in(temporal_client, "completed") as job_id:
+    async with stand_in(temporal_client, "running") as job_id:
         with pytest.raises(IllegalTransition) as refused:
             await forks.plan(USER, job_id, "report")
-    assert (refused.value.action, refused.value.state) == ("fork", "completed")
-    assert reader.looks == CLOSE_WAIT_TRIES
+    assert (refused.value.action, refused.value.state) == ("fork", "running")
+    assert reader.looks == 1
