@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import timedelta
 
 import httpx
@@ -62,6 +63,31 @@ def build_worker(
     """A worker for ``settings.task_queue``; the caller runs it (``async with`` or ``run()``)."""
     runtime = PhaseRuntime(resources, publisher, registry)
     throttle = timedelta(seconds=settings.heartbeat_throttle_seconds)
+    with garbage_collection_paused():
+        return _worker(client, settings, runtime, throttle)
+
+
+@contextmanager
+def garbage_collection_paused() -> Iterator[None]:
+    """While the Worker validates its workflows by loading their modules in the sandbox.
+
+    On Python 3.10 and 3.11 a module's first load holds a lock that is not re-entrant; a
+    garbage collection in that moment can finalize a coroutine that was never awaited, whose
+    warning imports a module for the first time, and the load fails with ``KeyError: <thread
+    id>`` ("Failed validating workflow", temporalio/sdk-python#585, CPython gh-91351). It
+    stopped a test's worker once on a clean clone. Nothing collected here is urgent."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _worker(
+    client: Client, settings: Settings, runtime: PhaseRuntime, throttle: timedelta
+) -> Worker:
     return Worker(
         client,
         task_queue=settings.task_queue,
