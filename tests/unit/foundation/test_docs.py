@@ -17,7 +17,7 @@ def test_readme_documents_every_setting() -> None:
     missing = [
         f"JOBWIRE_{name.upper()}"
         for name in Settings.model_fields
-        if f"`JOBWIRE_{name.upper()}`" not in readme
+        if f"| `JOBWIRE_{name.upper()}` |" not in readme
     ]
     assert not missing, f"add to README (scripts/settings-table prints the rows): {missing}"
 
