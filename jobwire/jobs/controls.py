@@ -17,7 +17,6 @@ from temporalio.client import (
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
-    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -31,10 +30,11 @@ from jobwire.contract.workflow_api import (
     ControlRequest,
     JobWorkflowInput,
 )
-from jobwire.errors import IllegalTransition, JobNotFound, NoWorkerAnswered
+from jobwire.errors import IllegalTransition, JobNotFound
 from jobwire.jobs.activity_pause import temporal_pause_of, unpause_activity
 from jobwire.jobs.reading import FAILED_STATUSES, JobReader, failure_state
 from jobwire.jobs.submission import JobStarter
+from jobwire.jobs.worker_answer import worker_answer
 
 _UPDATES = {
     JobAction.PAUSE: UPDATE_PAUSE,
@@ -101,21 +101,15 @@ class JobControls:
     async def _updated(
         self, handle: WorkflowHandle[Any, Any], action: JobAction, user_id: str, reason: str | None
     ) -> JobRecord:
-        """The Update's answer. Temporal holds an Update until a workflow task takes it, and
-        the SDK polls for ever meanwhile; with no worker (or one stuck) that wait is bounded,
-        so no request, and no server shutdown waiting on it, hangs."""
+        """The Update's answer, within ``answer_wait_seconds`` (else a 503)."""
         update = handle.execute_update(
             _UPDATES[action], ControlRequest(by=user_id, reason=reason), result_type=JobRecord
         )
-        try:
-            record: JobRecord = await asyncio.wait_for(update, self.answer_wait_seconds)
-        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
-            # The SDK turns the wait's cancellation into its own error.
-            raise NoWorkerAnswered(
-                f"no worker took the {action.value} within {self.answer_wait_seconds:g} s;"
-                " Temporal may still apply it once one polls (GET shows whether it has)"
-            ) from None
-        return record
+        unanswered = (
+            f"no worker took the {action.value} within {self.answer_wait_seconds:g} s;"
+            " Temporal may still apply it once one polls (GET shows whether it has)"
+        )
+        return await worker_answer(update, self.answer_wait_seconds, unanswered)
 
     async def restart(
         self,

@@ -3,14 +3,12 @@ worker needed), changed through its Update (started with it for a user's first c
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
-    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
@@ -24,6 +22,7 @@ from jobwire.contract.preferences import (
 )
 from jobwire.contract.specs import WebhookSpec
 from jobwire.errors import NoWorkerAnswered
+from jobwire.jobs.worker_answer import worker_answer
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +64,12 @@ class UserPreferencesStore:
         change = self.temporal.execute_update_with_start_workflow(
             UPDATE_SET_WEBHOOK, webhook, start_workflow_operation=start, result_type=UserPreferences
         )
+        unanswered = (
+            f"no worker applied the change within {self.answer_wait_seconds:g} s; it applies"
+            " once one polls again (GET shows whether it has)"
+        )
         try:
-            return await asyncio.wait_for(change, self.answer_wait_seconds)
-        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
-            # The SDK turns the wait's cancellation into its own error.
+            return await worker_answer(change, self.answer_wait_seconds, unanswered)
+        except NoWorkerAnswered:
             log.warning("no worker applied a preferences change", extra={"user_id": user_id})
-            raise NoWorkerAnswered(
-                f"no worker applied the change within {self.answer_wait_seconds:g} s; it applies"
-                " once one polls again (GET shows whether it has)"
-            ) from None
+            raise
