@@ -50,9 +50,10 @@ class JobDeletion:
 
         An ended job whose run still delivers its webhooks is deleted without ``force``:
         the deliveries still under way go with it."""
-        description = await self.reader.find_settled(user_id, job_id)
+        settled = await self.reader.find_settled(user_id, job_id)
+        description = settled.description
         if description.status is WorkflowExecutionStatus.RUNNING:
-            if await self.reader.has_ended(description):
+            if settled.ended:
                 await self._stop_notifying(user_id, job_id)
             elif not force:
                 record = await self.reader.record_of(description)

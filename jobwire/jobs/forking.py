@@ -87,10 +87,10 @@ class JobForks:
         """The source's latest run once its job has ended; a 409 while it is still running.
         A run that has ended and only delivers its webhooks is read as it is: every phase
         it finished is in its history already."""
-        description = await self.reader.find_settled(user_id, job_id)
-        if not await self.reader.has_ended(description):
-            raise IllegalTransition(FORK, state_attribute(description))
-        return description
+        settled = await self.reader.find_settled(user_id, job_id)
+        if not settled.ended:
+            raise IllegalTransition(FORK, state_attribute(settled.description))
+        return settled.description
 
     async def start(self, plan: ForkPlan) -> JobRecord:
         record, _ = await self.starter.submit(plan.user_id, plan.spec, fork=plan.start)

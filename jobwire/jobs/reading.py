@@ -7,6 +7,7 @@ answers ``JobNotFound`` otherwise, so another user's job looks exactly like a mi
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
@@ -51,6 +52,15 @@ ENDED_STATES = frozenset(state.value for state in TERMINAL_STATES)
 """The terminal states as the ``JobState`` search attribute spells them."""
 
 
+@dataclass(frozen=True)
+class SettledRun:
+    """A job's latest run as ``JobReader.find_settled`` leaves it."""
+
+    description: WorkflowExecutionDescription
+    ended: bool
+    """The job is in an ended state, its run closed or still delivering its webhooks."""
+
+
 class JobReader:
     """Finds one user's job and reads its record, whatever state its latest run is in."""
 
@@ -79,34 +89,32 @@ class JobReader:
             return None
         return description
 
-    async def find_settled(self, user_id: str, job_id: str) -> WorkflowExecutionDescription:
+    async def find_settled(self, user_id: str, job_id: str) -> SettledRun:
         """The job's latest run, once closed if its state is already an ended one.
 
         A job publishes its last transition (``completed``...) and closes its run a moment
         later; a fork or delete asked for in between waits for the close (up to 5 s) rather
         than answering 409 with a state that says the job has ended. A job still running, or
         one that has ended and only delivers its webhooks (which may take minutes of
-        retries), is answered at once, status ``RUNNING``; ``has_ended`` tells them apart."""
+        retries), is answered at once, status ``RUNNING``; ``ended`` tells them apart."""
         for attempt in range(1, CLOSE_WAIT_TRIES + 1):
             description = await self.find(user_id, job_id)
             if description is None:
                 raise JobNotFound(job_id)
-            running = description.status is WorkflowExecutionStatus.RUNNING
-            if not running or attempt == CLOSE_WAIT_TRIES or _notifying(description):
-                return description
-            if not await self.has_ended(description):
-                return description
+            if description.status is not WorkflowExecutionStatus.RUNNING:
+                return SettledRun(description, ended=True)
+            ended = await self._has_ended(description)
+            if not ended or attempt == CLOSE_WAIT_TRIES or _notifying(description):
+                return SettledRun(description, ended)
             await asyncio.sleep(CLOSE_WAIT_SECONDS)
         raise AssertionError("unreachable: the last attempt returns")
 
-    async def has_ended(self, description: WorkflowExecutionDescription) -> bool:
-        """Whether the job's state is an ended one, its run closed or not (a run stays open
-        while it delivers its webhooks). Its search attribute says so without a query; but
-        the event of the last transition leaves from a local activity before the workflow
-        task that sets the attribute completes, so a caller who saw the event may come
-        first. The workflow's own record (its query is answered after that task) says it."""
-        if description.status is not WorkflowExecutionStatus.RUNNING:
-            return True
+    async def _has_ended(self, description: WorkflowExecutionDescription) -> bool:
+        """Whether a running run's job is in an ended state (a run stays open while it
+        delivers its webhooks). Its search attribute says so without a query; but the event
+        of the last transition leaves from a local activity before the workflow task that
+        sets the attribute completes, so a caller who saw the event may come first. The
+        workflow's own record (its query is answered after that task) says it."""
         if state_attribute(description) in ENDED_STATES:
             return True
         record = await self.record_of(description, include_spec=False)

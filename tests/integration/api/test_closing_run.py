@@ -128,7 +128,7 @@ async def stand_in(
 async def test_an_ended_state_waits_for_the_run_to_close(temporal_client: Client) -> None:
     reader = CountingReader(temporal_client, close_after_first=True)
     async with stand_in(temporal_client, "completed") as job_id:
-        description = await reader.find_settled(USER, job_id)
+        description = (await reader.find_settled(USER, job_id)).description
     assert description.status is WorkflowExecutionStatus.COMPLETED
     assert reader.looks >= 2, "it looked again after the run said completed"
 
@@ -141,7 +141,7 @@ async def test_an_ended_record_ahead_of_its_attribute_waits_for_the_close(
     says running, and the workflow's own record says completed."""
     reader = CountingReader(temporal_client, close_after_first=True)
     async with stand_in(temporal_client, "running", recorded="completed") as job_id:
-        description = await reader.find_settled(USER, job_id)
+        description = (await reader.find_settled(USER, job_id)).description
     assert description.status is WorkflowExecutionStatus.COMPLETED
     assert reader.looks >= 2, "it looked again after the record said completed"
 
@@ -149,7 +149,7 @@ async def test_an_ended_record_ahead_of_its_attribute_waits_for_the_close(
 async def test_a_running_state_is_answered_at_once(temporal_client: Client) -> None:
     reader = CountingReader(temporal_client, close_after_first=False)
     async with stand_in(temporal_client, "running") as job_id:
-        description = await reader.find_settled(USER, job_id)
+        description = (await reader.find_settled(USER, job_id)).description
     assert description.status is WorkflowExecutionStatus.RUNNING
     assert reader.looks == 1
 
@@ -159,8 +159,9 @@ async def test_an_ended_run_that_never_closes_is_answered_after_the_bounded_wait
 ) -> None:
     reader = CountingReader(temporal_client, close_after_first=False)
     async with stand_in(temporal_client, "completed") as job_id:
-        description = await reader.find_settled(USER, job_id)
-        assert await reader.has_ended(description)
+        settled = await reader.find_settled(USER, job_id)
+        description = settled.description
+        assert settled.ended
     assert description.status is WorkflowExecutionStatus.RUNNING
     assert reader.looks == CLOSE_WAIT_TRIES
 
@@ -177,8 +178,9 @@ async def test_an_ended_run_delivering_its_webhooks_is_answered_at_once(
             return bool(described.raw_description.pending_activities)
 
         await assert_eventually(pending, timeout=30)
-        description = await reader.find_settled(USER, job_id)
-        assert await reader.has_ended(description)
+        settled = await reader.find_settled(USER, job_id)
+        description = settled.description
+        assert settled.ended
     assert description.status is WorkflowExecutionStatus.RUNNING
     assert reader.looks == 1
 
