@@ -30,6 +30,7 @@ from bench.support.counting import counting_registry
 from jobwire.auth.tokens import issue_token
 from jobwire.connections.temporal_client import connect_temporal
 from jobwire.jobs.service import JobService
+from jobwire.jobs.visibility_query import user_jobs
 
 SPEC = {"type": "count", "items": 1}
 
@@ -109,7 +110,7 @@ async def end_backlog(temporal: Client, user_id: str) -> None:
     """Terminates the thousands of jobs the POST rows started, in one batch operation: the
     reads are of a job that runs on an idle worker, not of one queued behind them all (nor
     measured while the worker and Temporal work through them on the same two cores)."""
-    query = f"JobUserId = '{user_id}' AND ExecutionStatus = 'Running'"
+    query = f"{user_jobs(user_id)} AND ExecutionStatus = 'Running'"
     await temporal.workflow_service.start_batch_operation(
         StartBatchOperationRequest(
             namespace=temporal.namespace,
