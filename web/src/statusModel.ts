@@ -2,14 +2,32 @@
  * What the status bar shows: counts of the user's running and paused jobs and the progress of
  * the most recent active one, kept current from the user room's events.
  *
- * It is seeded from `GET /api/jobs/stats` (counts) and the active jobs' records; each event
- * moves its job from the state it had to the new one. An event of a job the model has not
- * seen, other than its `job.created`, means the seed is stale: the model asks to be seeded
- * again rather than guess which count the job was in.
+ * It is seeded from `GET /api/jobs/stats` and the lists of active jobs; each event then moves
+ * its job from the state it had to the new one. Two things keep a seed honest:
+ *
+ * - Visibility (which answers stats and lists) trails the feed by seconds, while a listed
+ *   job's state is its projection's, which does not. So a state whose list came back whole is
+ *   counted from the listed jobs themselves; only a longer list leans on the stats count.
+ * - The seed's reads may predate events that arrive while they are in flight, so those events
+ *   are held and applied on top of the seed, each job's from the seq its record is current at.
+ *
+ * An event of a job the model has not seen, other than its `job.created`, means the seed is
+ * stale: the model asks to be seeded again rather than guess which count the job was in.
  */
 
 import type { JobEvent, JobState, JobStats, JobSummary, WorkerStatus } from "./types";
 import { isTerminal } from "./types";
+
+/** Events held while a seed is in flight, at most; past this the seed is read again, since a
+ * feed that busy has outrun whatever the seed could say. */
+export const MAX_HELD_EVENTS = 1_000;
+
+/** One state's list as a seed read it: the jobs visibility has in that state, with their
+ * projections' fields, and whether that was all of them. */
+export interface ListedState {
+  items: JobSummary[];
+  complete: boolean;
+}
 
 export interface ActiveJob {
   jobId: string;
@@ -34,6 +52,8 @@ export class StatusModel {
   private counts: Partial<Record<JobState, number>> = {};
   private jobs = new Map<string, ActiveJob & { lastSeq: number }>();
   private seeded = false;
+  private held: JobEvent[] | null = null;
+  private overflowed = false;
   private workers: WorkerStatus | null = null;
 
   /** Takes the server's latest word on workers (`GET /api/meta`); null or absent (an older
@@ -42,11 +62,26 @@ export class StatusModel {
     this.workers = workers ?? null;
   }
 
-  /** Replaces everything with a fresh seed. */
-  seed(stats: JobStats, active: JobSummary[]): void {
+  /** Holds the events that arrive from now until `seed` or `abandonSeed`. */
+  beginSeed(): void {
+    this.held ??= [];
+  }
+
+  /** Replaces everything with a fresh seed, then applies the events held since `beginSeed`.
+   * Returns `true` when the model needs yet another seed. */
+  seed(stats: JobStats, listed: Partial<Record<JobState, ListedState>>): boolean {
+    const latest = new Map<string, JobSummary>();
     this.counts = { ...stats.by_state };
+    for (const [state, list] of Object.entries(listed) as Array<[JobState, ListedState]>) {
+      this.counts[state] = list.complete ? 0 : Math.max(0, (stats.by_state[state] ?? 0) - list.items.length);
+      for (const record of list.items) {
+        const seen = latest.get(record.job_id);
+        if (!seen || (record.seq ?? 0) > (seen.seq ?? 0)) latest.set(record.job_id, record);
+      }
+    }
     this.jobs.clear();
-    for (const record of active) {
+    for (const record of latest.values()) {
+      this.bump(record.state, +1);
       this.jobs.set(record.job_id, {
         jobId: record.job_id,
         type: record.type,
@@ -54,14 +89,27 @@ export class StatusModel {
         progress: record.progress,
         step: record.step,
         updatedAt: record.updated_at,
-        lastSeq: -1,
+        lastSeq: record.seq ?? -1,
       });
     }
     this.seeded = true;
+    return this.releaseHeld();
+  }
+
+  /** The seed failed: the held events go onto what the model had. One that asks for a seed
+   * asks again with the job's next event, or the next reconnect seeds anyway; asking now
+   * would retry a failing read at once. */
+  abandonSeed(): void {
+    this.releaseHeld();
   }
 
   /** Applies one event; returns `true` when the model needs a fresh seed. */
   apply(event: JobEvent): boolean {
+    if (this.held) {
+      if (this.held.length >= MAX_HELD_EVENTS) this.overflowed = true;
+      else this.held.push(event);
+      return false;
+    }
     if (!this.seeded) return true;
     const known = this.jobs.get(event.job_id);
     if (known && event.seq <= known.lastSeq) return false;
@@ -98,6 +146,16 @@ export class StatusModel {
     if (this.workers === null || this.workers.polling) return null;
     const message = this.workers.message ?? NO_WORKER_MESSAGE;
     return this.workers.last_seen ? `${message} (none since ${this.workers.last_seen})` : message;
+  }
+
+  private releaseHeld(): boolean {
+    const held = this.held ?? [];
+    const overflowed = this.overflowed;
+    this.held = null;
+    this.overflowed = false;
+    let stale = overflowed;
+    for (const event of held) stale = this.apply(event) || stale;
+    return stale;
   }
 
   private track(event: JobEvent, jobId: string, type: string | undefined): void {

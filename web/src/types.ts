@@ -89,6 +89,8 @@ export interface JobSummary {
   priority?: number;
   /** The job and phase this one was forked from (`POST /api/jobs/{id}/fork`). */
   forked_from?: ForkOrigin | null;
+  /** The seq the record is current at, where the server says (docs/protocol.md, rule 8). */
+  seq?: number | null;
 }
 
 export interface ForkOrigin {
@@ -119,8 +121,6 @@ export interface JobRecord extends JobSummary {
   attempt: number;
   result: Record<string, unknown> | null;
   error: JobError | null;
-  /** The seq the record is current at, where the server says (docs/protocol.md, rule 8). */
-  seq?: number;
   /** Since when its next task waits for a worker to take it (none polls, or all are busy). */
   waiting_for_worker_since?: string | null;
   /** When the running phase last heartbeated, as Temporal saw it. */

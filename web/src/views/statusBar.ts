@@ -10,6 +10,7 @@ import { h } from "../dom";
 import { pct, shortId } from "../format";
 import { jobHref } from "../router";
 import { StatusModel } from "../statusModel";
+import type { JobState } from "../types";
 import { progressBar, setProgress } from "./widgets";
 
 /** How often the bar asks `GET /api/meta` whether workers are running. The server caches
@@ -17,6 +18,11 @@ import { progressBar, setProgress } from "./widgets";
  * this keeps "no worker" on screen within 10 s of the last worker's death at one cheap
  * request per interval. */
 export const WORKER_POLL_MS = 2_000;
+
+/** The states whose jobs the bar lists to seed its counts and its most recent active job. */
+const ACTIVE_STATES: readonly JobState[] = ["running", "paused", "created"];
+/** Jobs listed per active state; a state with more is counted from `GET /api/jobs/stats`. */
+const ACTIVE_LIST_LIMIT = 50;
 
 export function mountStatusBar(root: HTMLElement, ctx: AppContext): () => void {
   const model = new StatusModel();
@@ -73,18 +79,21 @@ export function mountStatusBar(root: HTMLElement, ctx: AppContext): () => void {
       return;
     }
     seeding = (async () => {
+      model.beginSeed();
       try {
-        const [stats, running, paused, created] = await Promise.all([
+        const [stats, ...pages] = await Promise.all([
           ctx.api.stats(),
-          ctx.api.listJobs({ state: "running", limit: 50 }),
-          ctx.api.listJobs({ state: "paused", limit: 50 }),
-          ctx.api.listJobs({ state: "created", limit: 50 }),
+          ...ACTIVE_STATES.map((state) => ctx.api.listJobs({ state, limit: ACTIVE_LIST_LIMIT })),
         ]);
-        model.seed(stats, [...running.items, ...paused.items, ...created.items]);
-        render();
+        const listed = Object.fromEntries(
+          ACTIVE_STATES.map((state, i) => [state, { items: pages[i].items, complete: pages[i].next_cursor === null }]),
+        );
+        if (model.seed(stats, listed)) again = true;
       } catch (error) {
         console.warn("status bar: cannot load counts", error);
+        model.abandonSeed();
       }
+      render();
     })();
     await seeding;
     seeding = null;
