@@ -77,7 +77,8 @@ function fieldFor(
   const base: FieldModel = {
     path,
     name,
-    label: raw.title ?? schema.title ?? humanize(name),
+    // A referenced definition's title names a type ("WebhookEvents"), not this field.
+    label: raw.title ?? (refersToDefinition(raw) ? undefined : schema.title) ?? humanize(name),
     description: raw.description ?? schema.description ?? "",
     kind: "json",
     required,
@@ -205,9 +206,15 @@ export function fieldHelp(field: FieldModel): string {
   if (field.max !== undefined) limits.push(`${field.exclusiveMax ? "<" : "≤"} ${field.max}`);
   if (field.maxLength !== undefined) limits.push(`at most ${field.maxLength} characters`);
   const description = field.description.trim();
-  const text = limits.join(", ");
+  // A description that already states a limit ("at most 2083 characters") is not repeated.
+  const text = limits.filter((limit) => !description.includes(limit)).join(", ");
   if (!description || !text) return description || text;
   return `${description}${/[.!?:]$/.test(description) ? "" : ";"} ${text}`;
+}
+
+function refersToDefinition(schema: JsonSchema): boolean {
+  const variants = [...(schema.allOf ?? []), ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])];
+  return schema.$ref !== undefined || variants.some(refersToDefinition);
 }
 
 export function humanize(name: string): string {

@@ -140,6 +140,10 @@ describe("field help", () => {
   it("shows the limits alone, or the description alone, without stray separators", () => {
     expect(fieldHelp(fields["quantity"])).toBe("> 0, ≤ 1000000");
     expect(fieldHelp(fields["tags"])).toBe("one per line");
+    // A limit the description states already is not said twice.
+    expect(fieldHelp({ ...fields["symbol"], description: "A ticker, at most 12 characters." })).toBe(
+      "A ticker, at most 12 characters.",
+    );
     expect(fieldHelp({ ...fields["side"], description: "Buy or sell." })).toBe("Buy or sell.");
   });
 });

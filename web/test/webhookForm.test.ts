@@ -36,6 +36,9 @@ describe("the submit form's webhook", () => {
       ["webhook.url", "string"],
       ["webhook.events", "enum"],
     ]);
+    // Labelled by the field's name, not by its enum's type name.
+    expect(webhook?.children?.map((c) => c.label)).toEqual(["Url", "Events"]);
+    expect(webhook?.label).toBe("Webhook");
   });
 
   it("sends no webhook when its URL is left empty, though its events have a default", () => {
