@@ -35,9 +35,6 @@ from jobwire.auth.tokens import issue_token
 
 JOBS = 50
 PLOT_NAME = "feed-latency.png"
-FLOOR_RATE = 12.0
-"""Events a second per room of the floor: about what a counting job publishes (progress,
-checkpoint and report events together)."""
 IDLE_USER = "idle{}"
 """The users of the idle clients: each owns one finished job, so nothing reaches them."""
 
@@ -93,9 +90,9 @@ async def feed_round(
     level.feed.add(run, latencies)
 
 
-async def floor_round(stack: Stack, level: Level, args: argparse.Namespace) -> None:
-    """The same clients against a bare python-socketio room broadcast at about the same rate."""
-    async with floor_server(JOBS, FLOOR_RATE) as (url, pid):
+async def floor_round(stack: Stack, level: Level, args: argparse.Namespace, rate: float) -> None:
+    """The same clients against a bare python-socketio room broadcast at the jobs' rate."""
+    async with floor_server(JOBS, rate) as (url, pid):
         orders = {
             "url": url,
             "job_ids": [f"floor-{job}" for job in range(JOBS)],
@@ -129,13 +126,13 @@ async def poll_baseline(stack: Stack, job_ids: list[str], seconds: float) -> lis
 
 
 async def measure_level(
-    stack: Stack, count: int, job_ids: list[str], args: argparse.Namespace
+    stack: Stack, count: int, job_ids: list[str], args: argparse.Namespace, floor_rate: float
 ) -> Level:
     """Alternated rounds, jobwire first in each pair, then polling with no client connected."""
     level = Level(clients=count)
     for _ in range(args.rounds):
         await feed_round(stack, level, job_ids, args)
-        await floor_round(stack, level, args)
+        await floor_round(stack, level, args, floor_rate)
     level.polled = percentiles(await poll_baseline(stack, job_ids, args.seconds))
     return level
 
@@ -188,14 +185,28 @@ async def reference_cpu(stack: Stack, seconds: float) -> dict[str, float]:
     return meter.shares() | {"whole machine": meter.machine()}
 
 
+async def reference_load(stack: Stack, seconds: float) -> tuple[dict[str, float], float]:
+    """``reference_cpu``, and the events a second each job published meanwhile (the feed's
+    count of copies): the rate the floor then broadcasts to each of its rooms."""
+    redis = Redis.from_url(str(stack.settings.redis_url))
+    try:
+        before = int(await redis.get(keys.EVENTS_PUBLISHED) or 0)
+        started = time.monotonic()
+        shares = await reference_cpu(stack, seconds)
+        published = int(await redis.get(keys.EVENTS_PUBLISHED) or 0) - before
+        return shares, published / (time.monotonic() - started) / JOBS
+    finally:
+        await redis.aclose()
+
+
 async def run(stack: Stack, levels: list[int], args: argparse.Namespace) -> str:
     job_ids = await start_jobs(
         stack, "u{}", {"type": "count", "items": 20_000, "item_seconds": 0.1}
     )
     await asyncio.sleep(5)  # every job running and publishing
-    quiet = await reference_cpu(stack, max(args.seconds, 5.0))
+    quiet, floor_rate = await reference_load(stack, max(args.seconds, 5.0))
     idle = await idle_figures(stack, max(levels), args.processes)
-    measured = [await measure_level(stack, count, job_ids, args) for count in levels]
+    measured = [await measure_level(stack, count, job_ids, args, floor_rate) for count in levels]
     series: Series = {"jobwire feed": [], "bare python-socketio": [], "polling (age)": []}
     for level in measured:
         series["jobwire feed"].append(level.feed.medians())
@@ -204,7 +215,7 @@ async def run(stack: Stack, levels: list[int], args: argparse.Namespace) -> str:
     plot_path = args.docs.parent / PLOT_NAME
     title = f"Live feed, {JOBS} jobs at ~10 events/s each (bench.feed, medians of rounds)"
     latency_plot(levels, series, plot_path, title)
-    return section(measured, quiet, (max(levels), *idle), args, plot_path, JOBS, FLOOR_RATE)
+    return section(measured, quiet, (max(levels), *idle), args, plot_path, JOBS, floor_rate)
 
 
 async def main() -> None:

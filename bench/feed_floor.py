@@ -2,16 +2,23 @@
 
 Run by ``bench.feed`` as a process of its own (never by hand): ``python -m bench.feed_floor
 PORT JOBS RATE``. Each connection joins the room named by its ``auth`` user; every JOBS room
-gets RATE events a second shaped like jobwire's envelopes, with ``ts`` stamped just before
-the emit (RATE 0: none, for the memory of idle sockets). No Redis, no per-connection queue,
-no ordering or replay: what the same clients measure against it is what the library and this
-machine cost by themselves, so the gap to jobwire's figure is jobwire's own.
+gets RATE events a second shaped like jobwire's envelopes (RATE 0: none, for the memory of
+idle sockets). No Redis, no per-connection queue, no ordering or replay: what the same clients
+measure against it is what the library and this machine cost by themselves, so the gap to
+jobwire's figure is jobwire's own.
+
+Each event's ``ts`` is the time it was due on a fixed schedule, not the time its emit began,
+and a late room does not wait before the next: jobwire's jobs do not slow down when the API
+falls behind, so neither does the floor, and a backlog shows in both sides' latency. (Stamped
+just before each emit and followed by a full sleep, an overloaded floor had quietly sent about
+half its rate, and its latency left its backlog out.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,23 +36,27 @@ def build(jobs: int, rate: float) -> tuple[socketio.AsyncServer, Any]:
         await sio.enter_room(sid, str(auth["token"]), namespace=NAMESPACE)
 
     async def publish(job: int) -> None:
+        loop = asyncio.get_running_loop()
+        started, started_wall = loop.time(), time.time()
         seq = 0
         while True:
             seq += 1
+            due = (seq - 1) / rate
+            # A late event goes at once, but still gives the sockets' writers a turn.
+            await asyncio.sleep(max(0.0, started + due - loop.time()))
             event = {
                 "schema_version": 1,
                 "job_id": f"floor-{job}",
                 "user_id": f"u{job}",
                 "seq": seq,
                 "type": "job.progress",
-                "ts": datetime.now(UTC).isoformat(),
+                "ts": datetime.fromtimestamp(started_wall + due, UTC).isoformat(),
                 "state": "running",
                 "progress": 50.0,
                 "step": f"item {seq}",
                 "data": {"phase": "count", "done": seq, "total": 20000, "position": str(seq)},
             }
             await sio.emit("job_event", event, room=f"u{job}", namespace=NAMESPACE)
-            await asyncio.sleep(1 / rate)
 
     async def lifespan(scope: dict[str, Any], receive: Any, send: Any) -> None:
         message = await receive()
