@@ -34,8 +34,17 @@ STATE_STYLES: dict[str, str] = {
 }
 
 
+PIPED_WIDTH = 240
+"""Columns a table gets when stdout is not a terminal (a pipe, a file, a script): rich would
+fit it into 80, cutting job ids and states to "j…" and "c…", which is no use to ``grep`` or to
+whoever copies an id from it."""
+
+
 def stdout() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        console.width = PIPED_WIDTH
+    return console
 
 
 def stderr() -> Console:
