@@ -9,6 +9,7 @@ from temporalio.client import Client
 
 from jobwire.cli.devstack.binaries import temporal_binary
 from jobwire.cli.devstack.processes import ManagedProcess
+from jobwire.connections.temporal_setup import ensure_search_attributes
 from jobwire.contract.workflow_api import SEARCH_ATTRIBUTES
 
 _SA_TYPES = {
@@ -110,6 +111,10 @@ class TemporalDevServer:
         self._process = ManagedProcess("temporal", self.argv(), log_path=self.log_path)
         await self._process.start()
         await self._process.wait_ready(self.is_ready, timeout=timeout, interval=0.3)
+        # The flags register attributes on a new database only: one an older jobwire made
+        # lacks those added since, and every query naming them would fail.
+        client = await Client.connect(self.address, namespace=self.namespace)
+        await ensure_search_attributes(client, self.namespace)
 
     async def is_ready(self) -> bool:
         client = await Client.connect(self.address, namespace=self.namespace)

@@ -1,0 +1,46 @@
+"""A dev server restarted on a database an older jobwire made gets the search attributes
+added since: the server's own flags register attributes only on a new database, and without
+them every submit with tags and every tag search failed with a 500."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from temporalio.api.operatorservice.v1 import RemoveSearchAttributesRequest
+from temporalio.client import Client
+
+from jobwire.cli.devstack.ports import free_port
+from jobwire.cli.devstack.temporal_server import TemporalDevServer
+from jobwire.connections.temporal_setup import missing_search_attributes
+
+pytestmark = pytest.mark.integration
+
+ADDED_LATER = ["JobTags", "JobName"]
+"""Attributes issue 22 added: a database from before it lacks them."""
+
+
+async def test_a_restart_on_an_older_database_adds_the_missing_search_attributes(
+    tmp_path: Path,
+) -> None:
+    server = TemporalDevServer(
+        host="127.0.0.1",
+        port=free_port(),
+        ui_port=None,
+        db_path=tmp_path / "temporal.sqlite",
+        log_path=tmp_path / "temporal.log",
+    )
+    await server.start()
+    try:
+        client = await Client.connect(server.address)
+        await client.operator_service.remove_search_attributes(
+            RemoveSearchAttributesRequest(namespace="default", search_attributes=ADDED_LATER)
+        )
+        assert sorted(await missing_search_attributes(client, "default")) == sorted(ADDED_LATER)
+        await server.stop()
+
+        await server.start()
+        client = await Client.connect(server.address)
+        assert await missing_search_attributes(client, "default") == {}
+    finally:
+        await server.stop()
