@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 
 from jobwire.contract.records import JobRecord
 from jobwire.jobs.service import JobService
-from jobwire.projection.events import Replay, latest_seq, read_since
+from jobwire.projection.events import Replay, read_since
 from jobwire.projection.snapshot import snapshot_event
 from realtime.client import Client, Outlet, Subscription
 
@@ -40,22 +40,29 @@ class Subscriptions:
         after: int | None, fresh: bool = False,
     ) -> tuple[int, CatchUp | None]:  # fmt: skip
         """The ack's ``last_seq``, and the catch-up to run once the ack is out. Without
-        ``since``, live from ``after`` (the hub's last broadcast) or the job's latest seq. A
-        repeat sends nothing again, unless ``fresh`` (it replaces a placeholder)."""
+        ``since``, live from ``after`` (the hub's last broadcast of the job to this user) or,
+        when nothing of it was broadcast here yet, from the record's seq: the ack's record and
+        every event after its ``last_seq`` are then the whole job. (The job's counter ran
+        ahead of both: events it had numbered but the hub had not yet broadcast were skipped,
+        and a live event sent while it was read left a hole behind it.) A job named at
+        connect without ``since`` (``fresh``) held the room's events back until now, so it
+        catches up from its record's seq. A repeat sends nothing again, unless ``fresh`` (it
+        replaces a placeholder)."""
         job_id, known = record.job_id, client.subs.get(record.job_id)
         if known is not None and not fresh:
             known.spec = spec
             return max(known.since or 0, after or 0), None
         client.stalled.discard(job_id)
-        sub = client.subs[job_id] = Subscription(since, spec, live=since is None)
+        if since is None and fresh and record.seq is not None:
+            since = record.seq  # it held the room's events back: those after its record replay
+        if since is None:
+            start = after if after is not None else record.seq or 0
+            client.subs[job_id] = Subscription(start, spec, live=True)
+            return start, None
+        sub = client.subs[job_id] = Subscription(since, spec)
         try:
-            if since is None:
-                sub.since = after if after is not None else await latest_seq(self.redis, job_id)
-                return sub.since, None
             replay: Replay | None = await read_since(self.redis, job_id, since, limit=CHUNK)
         except (RedisError, OSError):  # the feed is degraded: the catch-up waits for Redis
-            if since is None:
-                return 0, None
             replay = None
         last = since if replay is None else max(replay.last_seq, since)
         return last, lambda: self.catch_up(client, sub, job_id, replay)

@@ -30,6 +30,7 @@ from jobwire.contract.states import JobState
 from jobwire.jobs.service import JobService
 from jobwire.projection.events import read_since
 from jobwire.settings import Settings
+from realtime.client import Subscription
 from realtime.hub import Hub
 from tests.helpers import assert_eventually
 from tests.integration.realtime.limited_stack import limited_api
@@ -250,3 +251,44 @@ async def test_a_catch_up_that_fails_otherwise_goes_live_rather_than_hold_the_jo
     await run()  # the snapshot's record cannot be read: no JobService here
     assert client.subs[events[0].job_id].live, "the room's events of the job flow again"
     assert "catching up" in caplog.text and events[0].job_id in caplog.text
+
+
+async def test_a_live_subscribe_starts_at_its_record_not_at_the_jobs_counter(
+    settings: Settings, redis: Redis
+) -> None:
+    """Nothing of the job broadcast to this user yet: the ack's record and the events after
+    its ``last_seq`` are the whole job, though the worker has numbered more already."""
+    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
+    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
+    client = hub.open("s1", user, None, None)
+    await hub.join(client)
+    events = await published(settings, redis, user, 5)  # numbered; 4 and 5 not yet relayed
+    record = cast(Any, type("Record", (), {"job_id": events[0].job_id, "seq": 3}))
+    last, run = await hub.subscriptions.subscribe(client, record, None, spec=False, after=None)
+    assert (last, run) == (3, None)
+    for event in events:  # the feed brings them now
+        await hub._on_event(user, event)
+    assert room.got["s1"] == [4, 5]
+
+
+async def test_a_job_named_at_connect_without_since_replays_what_it_held_back(
+    settings: Settings, redis: Redis
+) -> None:
+    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
+    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
+    client = hub.open("s1", user, None, None)
+    events = await published(settings, redis, user, 5)
+    job_id = events[0].job_id
+    client.subs[job_id] = Subscription(None)  # named at connect: held until its answer
+    await hub.join(client)
+    for event in events[3:]:  # relayed while its answer was being read: held back
+        await hub._on_event(user, event)
+    record = cast(Any, type("Record", (), {"job_id": job_id, "seq": 3}))
+    last, run = await hub.subscriptions.subscribe(
+        client, record, None, spec=False, after=hub.position(user, job_id), fresh=True
+    )
+    assert last == 5 and run is not None
+    await run()
+    [sixth] = await published_more(settings, redis, events[0])
+    await hub._on_event(user, sixth)
+    assert room.got["s1"] == [4, 5, 6], "the record at 3, then every later seq once, in order"
