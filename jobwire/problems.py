@@ -3,6 +3,7 @@ client reads a refused subscribe exactly as it reads a refused ``POST``."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from temporalio.service import RPCError, RPCStatusCode
@@ -11,6 +12,11 @@ from jobwire.errors import IllegalTransition, InvalidSpec, JobwireError
 
 PROBLEM_BASE = "https://jobwire.dev/problems/"
 TEMPORAL_UNAVAILABLE = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}
+MISSING_SEARCH_ATTRIBUTE = re.compile(
+    r"(?:no mapping defined for search attribute|invalid search attribute:?) (\w+)"
+)
+"""How Temporal refuses a start (the first) or a query (the second) that names a search
+attribute its namespace does not have."""
 
 
 def problem_details(exc: BaseException) -> dict[str, Any]:
@@ -32,6 +38,14 @@ def problem_details(exc: BaseException) -> dict[str, Any]:
         if isinstance(exc, IllegalTransition):
             body["state"] = exc.state
         return body
+    if isinstance(exc, RPCError) and (name := missing_search_attribute(exc)) is not None:
+        return {
+            "type": problem_type("TemporalNotSetUp"),
+            "title": "Service Unavailable",
+            "status": 503,
+            "detail": f"Temporal's namespace has no search attribute {name}, which jobwire "
+            "needs: an operator runs `jobwire setup` once against it",
+        }
     if isinstance(exc, RPCError) and exc.status in TEMPORAL_UNAVAILABLE:
         return {
             "type": problem_type("TemporalUnavailable"),
@@ -45,6 +59,15 @@ def problem_details(exc: BaseException) -> dict[str, Any]:
         "status": 500,
         "detail": "The server failed; the error was logged.",
     }
+
+
+def missing_search_attribute(exc: RPCError) -> str | None:
+    """The attribute a namespace lacks, when that is why Temporal refused: jobwire was
+    upgraded to one that uses a new attribute and ``jobwire setup`` has not run since."""
+    if exc.status != RPCStatusCode.INVALID_ARGUMENT:
+        return None
+    found = MISSING_SEARCH_ATTRIBUTE.search(exc.message)
+    return found.group(1) if found else None
 
 
 def is_foreseen(body: dict[str, Any]) -> bool:

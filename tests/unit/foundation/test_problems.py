@@ -33,6 +33,20 @@ def test_temporal_out_of_reach_is_a_503_and_other_temporal_errors_are_not_explai
     assert "secret" not in str(odd)
 
 
+def test_a_namespace_without_a_search_attribute_jobwire_uses_is_a_503_naming_setup() -> None:
+    refusals = [
+        "Namespace default has no mapping defined for search attribute JobTags",  # a start
+        "invalid query: invalid search attribute: JobTags",  # a list
+    ]
+    for message in refusals:
+        body = problem_details(RPCError(message, RPCStatusCode.INVALID_ARGUMENT, b""))
+        assert body["status"] == 503 and is_foreseen(body), message
+        assert body["type"].endswith("/temporal-not-set-up")
+        assert "JobTags" in body["detail"] and "jobwire setup" in body["detail"]
+    other = RPCError("invalid query: unexpected token", RPCStatusCode.INVALID_ARGUMENT, b"")
+    assert problem_details(other)["status"] == 500
+
+
 def test_an_unforeseen_error_is_a_bare_500_without_its_message() -> None:
     body = problem_details(KeyError("password=hunter2"))
     assert body["status"] == 500 and "hunter2" not in str(body) and not is_foreseen(body)
