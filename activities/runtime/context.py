@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from redis.asyncio import Redis
 
 from activities.runtime.checkpoints import check_round_trip
+from jobwire.cancellation import raise_if_cancelled
 from jobwire.contract.events import EventDraft, EventType, utc_now
 from jobwire.contract.job_settings import ENV_PREFIX
 from jobwire.contract.phases import Checkpoint, PhaseInput, ProgressReport
@@ -202,6 +203,9 @@ class PhaseContext:
         # turn (when every throttle says "not yet" nothing above awaits anything real), and
         # the worker's heartbeats, cancellation and other activities would starve.
         await asyncio.sleep(0)
+        # A cancel that a library swallowed above (redis-py can) still stops the phase here,
+        # with this step's checkpoint kept: a worker shutting down waits for its phases.
+        raise_if_cancelled()
 
     def request_handback(self) -> None:
         """The next ``advance`` raises ``HandBack`` after recording its checkpoint."""
@@ -235,6 +239,7 @@ class PhaseContext:
             await self._publisher.publish(draft)
         except Exception:
             log.warning("event publish failed", exc_info=True, extra={"job_id": self.job_id})
+        raise_if_cancelled()
 
     async def _report(self) -> None:
         report = ProgressReport(
