@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, Route, expect
 from redis.asyncio import Redis
 
 from jobwire.contract.states import JobState
@@ -58,3 +58,30 @@ async def test_the_page_recovers_every_event_across_an_api_restart(
     await expect(page.get_by_test_id("running-count")).to_have_text("0 running")
     await assert_page_matches_the_api(page, stack, job.job_id)
     await shot(page, artifacts / "job-after-api-restart.png")
+
+
+async def test_a_job_page_the_feed_shows_stays_when_its_record_read_fails(
+    page: Page, stack: ConsoleStack
+) -> None:
+    """The page's REST read of the record can fail after the feed has drawn the page (the API
+    went down meanwhile): the page stays, kept current by its subscription. The job is paused,
+    so no later event would draw the page again."""
+    await sign_in(page, stack, "alice")
+    job = await stack.create("alice", slow_trade(slices=40, seconds=20))
+    async with stack.client("alice") as http:
+        assert (await http.post(f"/api/jobs/{job.job_id}/pause")).status_code < 300
+    await stack.wait_for_state("alice", job.job_id, JobState.PAUSED)
+    held: list[Route] = []
+
+    async def hold(route: Route) -> None:
+        held.append(route)
+
+    await page.route(re.compile(rf"/api/jobs/{re.escape(job.job_id)}$"), hold)
+    await open_job(page, stack, job.job_id)
+    await expect(state_badge(page)).to_have_text("paused")  # drawn from the feed alone
+    assert held, "the record's read is still held"
+    for route in held:
+        await route.abort("connectionrefused")
+    await page.wait_for_timeout(1000)
+    await expect(page.get_by_text("Cannot load the job")).to_have_count(0)
+    await expect(page.get_by_test_id("event-count")).to_contain_text("received")

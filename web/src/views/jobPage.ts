@@ -292,7 +292,9 @@ export function mountJobPage(main: HTMLElement, ctx: AppContext, jobId: string):
     (error: ApiError) => {
       if (!alive) return;
       if (error.status === 404) notFound(`There is no job ${jobId} among yours.`);
-      else main.replaceChildren(notice("error", `Cannot load the job: ${error.message}`));
+      // A page the feed already shows stays: its subscription keeps it current, and a
+      // reconnect reads the record again (this read failed while the API restarted).
+      else if (!store?.record) main.replaceChildren(notice("error", `Cannot load the job: ${error.message}`));
     },
   );
   if (store.record) {
