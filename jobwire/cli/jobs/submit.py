@@ -46,8 +46,24 @@ WebhookOption = Annotated[
         help="POST the job's terminal event here, signed (overrides the file's webhook).",
     ),
 ]
-
-
+NameOption = Annotated[
+    str | None,
+    typer.Option(
+        "--name",
+        help="What to call the job in lists (overrides the file's name).",
+        show_default=False,
+    ),
+]
+TagsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tags",
+        "--tag",
+        metavar="TAG",
+        help="A label to find the job by; repeat for several (replaces the file's).",
+        show_default=False,
+    ),
+]
 PriorityOption = Annotated[
     int | None,
     typer.Option(
@@ -109,7 +125,7 @@ def _definitions(registry: JobTypes) -> Sequence[JobTypeDefinition]:
 
 def _submit_file_command(models: dict[str, type[JobInput]]) -> Callable[..., None]:
     @client_command
-    def submit_file(
+    def submit_file(  # noqa: PLR0913, PLR0917 -- a command's options, each a flag of its own
         ctx: typer.Context,
         target: ApiTarget,
         file: FileOption = None,
@@ -117,6 +133,8 @@ def _submit_file_command(models: dict[str, type[JobInput]]) -> Callable[..., Non
         idempotency_key: KeyOption = None,
         webhook: WebhookOption = None,
         priority: PriorityOption = None,
+        name: NameOption = None,
+        tags: TagsOption = None,
     ) -> None:
         """Start a job from a spec file, or pick a job type below."""
         if ctx.invoked_subcommand is not None:
@@ -131,6 +149,10 @@ def _submit_file_command(models: dict[str, type[JobInput]]) -> Callable[..., Non
                 data = {**data, "webhook": {"url": webhook}}
             if priority is not None and isinstance(data, dict):
                 data["priority"] = priority
+            if name is not None and isinstance(data, dict):
+                data["name"] = name
+            if tags and isinstance(data, dict):
+                data["tags"] = tags
             spec: JobInput | dict[str, Any] = data
             if isinstance(data, dict) and data.get("type") in models:
                 spec = validate_spec(models[str(data["type"])], data)

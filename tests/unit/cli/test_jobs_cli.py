@@ -131,6 +131,28 @@ def test_submit_takes_a_priority_from_a_flag_or_over_a_file(api, runner, tmp_pat
     assert [body["priority"] for body in api.submitted] == [4, 5]
 
 
+def test_submit_file_takes_a_name_and_tags_over_the_files(api, runner, tmp_path: Path):
+    spec = tmp_path / "spec.json"
+    spec.write_text(
+        json.dumps({"type": "trade", "symbol": "X", "side": "sell", "quantity": 1, "tags": ["old"]})
+    )
+    result = run(
+        api,
+        runner,
+        "submit",
+        "--file",
+        str(spec),
+        "--name",
+        "nightly X",
+        "--tag",
+        "a",
+        "--tag",
+        "b",
+    )
+    assert result.exit_code == 0, result.output
+    assert api.submitted[0]["name"] == "nightly X" and api.submitted[0]["tags"] == ["a", "b"]
+
+
 def test_a_priority_out_of_range_is_a_usage_error(api, runner, tmp_path: Path):
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps({"type": "research", "topic": "t"}))
