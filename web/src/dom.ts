@@ -14,6 +14,15 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/** Text whose backticked spans are code (`x`, or ``x`` as Python docstrings write it): the
+ * server's field descriptions use Markdown's inline code and nothing else of Markdown. */
+export function withCode(text: string): Array<Node | string> {
+  return text
+    .split(/``?([^`]+)``?/)
+    .map((part, i) => (i % 2 === 1 ? h("code", {}, part) : part))
+    .filter((part) => part !== "");
+}
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 export function s(tag: string, attrs: Record<string, string | number> = {}, ...children: Child[]): SVGElement {

@@ -3,7 +3,7 @@
  * error slot beside each, reads the raw values back, and shows field errors.
  */
 
-import { h } from "../dom";
+import { h, withCode } from "../dom";
 import { type FieldModel, type RawValue, fieldHelp } from "../schemaForm";
 
 export interface RenderedForm {
@@ -30,7 +30,7 @@ export function renderForm(fields: FieldModel[], initial: Record<string, RawValu
         "fieldset",
         { class: "group" },
         h("legend", {}, field.label),
-        field.description ? h("p", { class: "muted" }, field.description) : null,
+        field.description ? h("p", { class: "muted" }, withCode(field.description)) : null,
         ...field.children.map(renderField),
       );
     }
@@ -43,9 +43,9 @@ export function renderForm(fields: FieldModel[], initial: Record<string, RawValu
     errors.set(field.path, error);
     const label = h("label", { for: id, id: `${id}-label` }, field.label, field.required ? h("span", { class: "req", "aria-hidden": "true" }, " *") : null);
     if (field.kind === "boolean") {
-      return h("div", { class: "field field-check", "data-field": field.path }, input, label, h("p", { id: `${id}-help`, class: "muted" }, help), error);
+      return h("div", { class: "field field-check", "data-field": field.path }, input, label, h("p", { id: `${id}-help`, class: "muted" }, withCode(help)), error);
     }
-    return h("div", { class: "field", "data-field": field.path }, label, input, h("p", { id: `${id}-help`, class: "muted" }, help), error);
+    return h("div", { class: "field", "data-field": field.path }, label, input, h("p", { id: `${id}-help`, class: "muted" }, withCode(help)), error);
   };
 
   const element = h("div", { class: "fields" }, ...fields.map(renderField));
