@@ -33,13 +33,7 @@ def servers_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest_asyncio.fixture(scope="session")
 async def temporal_dev(servers_dir: Path) -> AsyncIterator[TemporalDevServer]:
-    server = TemporalDevServer(
-        host="127.0.0.1",
-        port=free_port(),
-        ui_port=None,
-        db_path=servers_dir / "temporal.sqlite",
-        log_path=servers_dir / "temporal.log",
-    )
+    server = TemporalDevServer.in_folder(servers_dir)
     await server.start()
     yield server
     await server.stop()

@@ -19,12 +19,8 @@ from jobwire.settings import Settings
 @asynccontextmanager
 async def throwaway_servers(root: Path) -> AsyncIterator[tuple[TemporalDevServer, RedisServer]]:
     """A Temporal dev server and a Redis on free loopback ports, stopped on exit."""
-    temporal = TemporalDevServer(
-        host="127.0.0.1",
-        port=free_port(),
-        ui_port=None,
-        db_path=root / "temporal.sqlite",
-        log_path=root / "temporal.log",
+    temporal = TemporalDevServer.in_folder(
+        root,
         timer_shift_seconds=Settings(_env_file=None).temporal_dev_timer_shift_seconds,
         metrics_port=free_port(),
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 from temporalio.client import Client
 
 from jobwire.cli.devstack.binaries import temporal_binary
+from jobwire.cli.devstack.ports import free_port
 from jobwire.cli.devstack.processes import ManagedProcess
 from jobwire.connections.temporal_setup import ensure_search_attributes
 from jobwire.contract.workflow_api import SEARCH_ATTRIBUTES
@@ -57,6 +58,26 @@ class TemporalDevServer:
     """The server's own Prometheus endpoint (requests per API operation); unset, the dev
     server picks a port no one knows."""
     _process: ManagedProcess | None = field(default=None, init=False, repr=False)
+
+    @classmethod
+    def in_folder(
+        cls,
+        folder: Path,
+        *,
+        timer_shift_seconds: float | None = None,
+        metrics_port: int | None = None,
+    ) -> TemporalDevServer:
+        """A headless server on a free loopback port, its database and log in ``folder``:
+        the one tests and benchmarks start and throw away."""
+        return cls(
+            host="127.0.0.1",
+            port=free_port(),
+            ui_port=None,
+            db_path=folder / "temporal.sqlite",
+            log_path=folder / "temporal.log",
+            timer_shift_seconds=timer_shift_seconds,
+            metrics_port=metrics_port,
+        )
 
     @property
     def address(self) -> str:

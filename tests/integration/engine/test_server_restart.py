@@ -13,7 +13,6 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from activities.runtime.context import PhaseResources
 from bench.support.counting import counting_registry, processed_items
-from jobwire.cli.devstack.ports import free_port
 from jobwire.cli.devstack.temporal_server import TemporalDevServer
 from jobwire.cli.server.worker import build_worker
 from jobwire.contract.publishing import MemoryPublisher
@@ -28,13 +27,7 @@ pytestmark = pytest.mark.integration
 async def test_a_job_survives_a_restart_of_the_temporal_server(
     settings: Settings, redis: Redis, tmp_path: Path
 ) -> None:
-    server = TemporalDevServer(
-        host="127.0.0.1",
-        port=free_port(),
-        ui_port=None,
-        db_path=tmp_path / "temporal.sqlite",
-        log_path=tmp_path / "temporal.log",
-    )
+    server = TemporalDevServer.in_folder(tmp_path)
     await server.start()
     settings = settings.model_copy(update={"temporal_address": server.address})
     registry = counting_registry()

@@ -12,7 +12,6 @@ from temporalio.api.operatorservice.v1 import RemoveSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from jobwire.cli.devstack.ports import free_port
 from jobwire.cli.devstack.temporal_server import TemporalDevServer
 from jobwire.connections.temporal_setup import missing_search_attributes
 from jobwire.problems import problem_details
@@ -26,13 +25,7 @@ ADDED_LATER = ["JobTags", "JobName"]
 async def test_a_restart_on_an_older_database_adds_the_missing_search_attributes(
     tmp_path: Path,
 ) -> None:
-    server = TemporalDevServer(
-        host="127.0.0.1",
-        port=free_port(),
-        ui_port=None,
-        db_path=tmp_path / "temporal.sqlite",
-        log_path=tmp_path / "temporal.log",
-    )
+    server = TemporalDevServer.in_folder(tmp_path)
     await server.start()
     try:
         client = await Client.connect(server.address)
