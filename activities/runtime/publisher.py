@@ -3,10 +3,11 @@
 One Lua script bumps the job's counter, appends to the job's stream and folds the event into
 the job's record (``jobwire.projection``) in a single step, on keys of one hash slot: two
 workers publishing for one job (an old attempt and its retry) still produce a gapless
-``seq``, and the record at seq N is the fold of events 1..N. A second, separate call copies
-the numbered event to the feed the API instances follow: on a cluster it lives in another
-slot. If only that copy fails, the
-event is still in the job's stream, and a subscriber's gap check fetches it from there.
+``seq``, and the record at seq N is the fold of events 1..N. On a single Redis the same
+script also copies the numbered event to the feed the API instances follow, so an event
+costs one round trip. On a cluster the feed lives in another slot, and a second, separate
+call copies it; if only that copy fails, the event is still in the job's stream, and a
+subscriber's gap check fetches it from there.
 Publishing is best effort: a Redis outage costs live events, never a job, and a short circuit
 breaker keeps a dead Redis from slowing every ``advance`` call.
 """
@@ -18,6 +19,7 @@ import time
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError
 
 from jobwire import redis_keys as keys
@@ -57,6 +59,7 @@ class RedisEventPublisher:
         self._metrics = metrics
         self._settings = settings
         self._script = redis.register_script(PUBLISH)
+        self._on_cluster = isinstance(redis, RedisCluster)
         self._retry_after = retry_after
         self._down_until = 0.0
 
@@ -74,19 +77,30 @@ class RedisEventPublisher:
         body = draft.model_dump_json()
         ttl = self._settings.event_stream_ttl_seconds
         job_id = draft.job_id
+        traceparent = current_traceparent() if tracing_enabled(self._settings) else None
         folded = [item for pair in event_fields(draft, base).items() for item in pair]
-        limits: list[str | int] = [body, self._settings.event_stream_maxlen, ttl]
+        job_keys = [
+            keys.job_seq(job_id),
+            keys.job_events(job_id),
+            keys.job_record(job_id),
+            keys.job_tombstone(job_id),
+        ]
+        feed_keys = [] if self._on_cluster else [keys.FEED, keys.EVENTS_PUBLISHED]
+        limits: list[str | int] = [
+            body,
+            self._settings.event_stream_maxlen,
+            ttl,
+            ttl * SEQ_TTL_FACTOR,
+        ]
+        entry: list[str | int] = [
+            self._settings.feed_stream_maxlen,
+            job_id,
+            draft.user_id,
+            traceparent or "",
+        ]
         try:
             seq = int(
-                await self._script(
-                    keys=[
-                        keys.job_seq(job_id),
-                        keys.job_events(job_id),
-                        keys.job_record(job_id),
-                        keys.job_tombstone(job_id),
-                    ],
-                    args=[*limits, ttl * SEQ_TTL_FACTOR, *folded],
-                )
+                await self._script(keys=job_keys + feed_keys, args=[*limits, *entry, *folded])
             )
         except (RedisError, OSError) as exc:
             self._failed(draft, "live feed unreachable, event dropped", exc)
@@ -94,8 +108,10 @@ class RedisEventPublisher:
         if seq == DELETED:
             log.info("event of a deleted job dropped", extra={"job_id": job_id})
             return None
+        if feed_keys:
+            return seq
         try:
-            await self._copy_to_feed(draft, seq, body)
+            await self._copy_to_feed(draft, seq, body, traceparent)
         except (RedisError, OSError) as exc:
             self._failed(draft, "event kept in its job's stream, not copied to the feed", exc)
         return seq
@@ -105,14 +121,16 @@ class RedisEventPublisher:
         self._down_until = time.monotonic() + self._retry_after
         log.warning("%s: %s", what, exc, extra={"job_id": draft.job_id})
 
-    async def _copy_to_feed(self, draft: EventDraft, seq: int, body: str) -> None:
+    async def _copy_to_feed(
+        self, draft: EventDraft, seq: int, body: str, traceparent: str | None
+    ) -> None:
+        """On a cluster only: the feed is a key of its own slot."""
         fields: dict[Any, Any] = {
             keys.JOB_FIELD: draft.job_id,
             keys.USER_FIELD: draft.user_id,
             keys.SEQ_FIELD: seq,
             keys.EVENT_FIELD: body,
         }
-        traceparent = current_traceparent() if tracing_enabled(self._settings) else None
         if traceparent is not None:
             fields[keys.TRACE_FIELD] = traceparent
         async with self._redis.pipeline(transaction=False) as pipe:

@@ -10,18 +10,27 @@ PUBLISH = """
 if redis.call('EXISTS', KEYS[4]) == 1 then return -1 end
 local seq = redis.call('INCR', KEYS[1])
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'e', ARGV[1])
+if KEYS[5] then
+  local entry = {'job', ARGV[6], 'user', ARGV[7], 'seq', seq, 'e', ARGV[1]}
+  if ARGV[8] ~= '' then
+    entry[#entry + 1] = 'tp'
+    entry[#entry + 1] = ARGV[8]
+  end
+  redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[5], '*', unpack(entry))
+  redis.call('INCR', KEYS[6])
+end
 local old = tonumber(redis.call('HGET', KEYS[3], 'progress'))
 local state = redis.call('HGET', KEYS[3], 'state')
 local ended = state == '"completed"' or state == '"failed"' or state == '"cancelled"'
 local fields = {'seq', seq}
-for i = 5, #ARGV, 2 do
+for i = 9, #ARGV, 2 do
   if ARGV[i] == 'base' then
     ended = false
     fields[#fields + 1] = 'base_seq'
     fields[#fields + 1] = seq
   end
 end
-for i = 5, #ARGV, 2 do
+for i = 9, #ARGV, 2 do
   local name = ARGV[i]
   local lower = name == 'progress' and old and old > tonumber(ARGV[i + 1])
   local revived = ended and (name == 'state' or name == 'paused_by' or name == 'finished_at')
@@ -37,8 +46,11 @@ redis.call('EXPIRE', KEYS[2], ARGV[3])
 redis.call('EXPIRE', KEYS[3], ARGV[3])
 return seq
 """
-"""KEYS: the job's counter, stream, record and tombstone. ARGV: the event, the stream's
-length, the stream's and record's TTL, the counter's TTL, then field and value pairs.
+"""KEYS: the job's counter, stream, record and tombstone, and on a single Redis the feed and
+the published-events counter too (on a cluster they live in other slots, and the publisher
+copies the event there in a second call). ARGV: the event, the stream's length, the stream's
+and record's TTL, the counter's TTL, the feed's length, the job, its user and the
+publishing span's traceparent (or ''), then field and value pairs.
 ``progress`` never goes down, and only a workflow transition (it carries ``base``) moves an
 ended job's state: a late event of a phase attempt that outlived its job cannot revive it."""
 

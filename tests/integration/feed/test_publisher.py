@@ -148,6 +148,36 @@ class CountingRedis(Redis):
         return await super().execute_command(*args, **options)
 
 
+class CountingPipelines(CountingRedis):
+    """Counts a pipeline as the one round trip it is, beside single commands."""
+
+    def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> Any:
+        self.calls += 1
+        return super().pipeline(transaction, shard_hint)
+
+
+async def test_on_a_single_redis_an_event_is_numbered_folded_and_fed_in_one_call(
+    redis: Redis, settings: Settings
+) -> None:
+    """The feed's copy rides in the numbering script: one round trip from a busy worker's
+    loop instead of two (a cluster keeps two; ``tests/integration/cluster``)."""
+    counting = CountingPipelines(connection_pool=redis.connection_pool)
+    publisher, job_id = RedisEventPublisher(counting, settings), f"job-{uuid.uuid4()}"
+    await publisher.publish(draft(job_id, "loads the script"))
+    published_before = int(await redis.get(keys.EVENTS_PUBLISHED) or 0)
+    counting.calls = 0
+    event = await publisher.publish(draft(job_id, "one call"))
+
+    assert event is not None and event.seq == 2
+    assert counting.calls == 1
+    newest: Any = await redis.xrevrange(keys.FEED, count=50)
+    fields = next(f for _, f in newest if f[keys.JOB_FIELD] == job_id and f[keys.SEQ_FIELD] == "2")
+    assert fields[keys.USER_FIELD] == "u1" and keys.TRACE_FIELD not in fields
+    assert EventDraft.model_validate_json(fields[keys.EVENT_FIELD]).step == "one call"
+    assert int(await redis.get(keys.EVENTS_PUBLISHED) or 0) > published_before
+    await counting.aclose()
+
+
 async def test_a_dead_redis_drops_events_without_raising_and_fails_fast(
     settings: Settings,
 ) -> None:
