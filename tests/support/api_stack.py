@@ -19,6 +19,7 @@ from api.app import asgi_app
 from bench.support.counting import counting_registry
 from jobwire.auth.tokens import issue_token
 from jobwire.cli.devstack.ports import free_port
+from jobwire.cli.server.api_command import SOCKET_OPTIONS
 from jobwire.cli.server.worker import feed_publisher, running_worker
 from jobwire.connections.services import Services
 from jobwire.contract.records import JobRecord
@@ -96,7 +97,7 @@ async def api_serving(
     """The API alone: jobs it accepts wait, publishing nothing, until ``Api.worker`` runs."""
     services = Services(settings=settings, temporal=temporal_client, redis=redis)
     app = asgi_app(settings, services=services, registry=registry)
-    async with serving(app, free_port()) as base_url:
+    async with serving(app, free_port(), **SOCKET_OPTIONS) as base_url:
         yield Api(
             base_url=base_url,
             settings=settings,

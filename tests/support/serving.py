@@ -13,7 +13,7 @@ from tests.helpers import assert_eventually
 
 
 @asynccontextmanager
-async def serving(app: Any, port: int) -> AsyncIterator[str]:
+async def serving(app: Any, port: int, **options: Any) -> AsyncIterator[str]:
     """Yields the base URL once uvicorn accepts connections (lifespan included)."""
     # A request still running at the end is cut off after a while rather than waited for:
     # a handler that never returns would otherwise hold the test until its timeout, hiding
@@ -25,6 +25,7 @@ async def serving(app: Any, port: int) -> AsyncIterator[str]:
         log_level="warning",
         lifespan="on",
         timeout_graceful_shutdown=15,
+        **options,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
