@@ -5,7 +5,8 @@ PORT JOBS RATE``. Each connection joins the room named by its ``auth`` user; eve
 gets RATE events a second shaped like jobwire's envelopes (RATE 0: none, for the memory of
 idle sockets). No Redis, no per-connection queue, no ordering or replay: what the same clients
 measure against it is what the library and this machine cost by themselves, so the gap to
-jobwire's figure is jobwire's own.
+jobwire's figure is jobwire's own. It is served as ``jobwire api`` is (uvicorn with the same
+WebSocket protocol), so the server's protocol is not part of that gap either.
 
 Each event's ``ts`` is the time it was due on a fixed schedule, not the time its emit began,
 and a late room does not wait before the next: jobwire's jobs do not slow down when the API
@@ -24,6 +25,8 @@ from typing import Any
 
 import socketio
 import uvicorn
+
+from jobwire.cli.server.api_command import SOCKET_OPTIONS
 
 NAMESPACE = "/jobs"
 
@@ -83,7 +86,7 @@ def build(jobs: int, rate: float) -> tuple[socketio.AsyncServer, Any]:
 def main() -> None:
     port, jobs, rate = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
     _, app = build(jobs, rate)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", **SOCKET_OPTIONS)
 
 
 if __name__ == "__main__":
