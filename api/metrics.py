@@ -23,7 +23,7 @@ from prometheus_client import (
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from realtime.client import Outgoing
+from jobwire.contract.events import JobEvent
 
 JobCounts = Callable[[], Awaitable[dict[tuple[str, str], int]]]
 """``{(type, state): count}`` over all users, from Temporal."""
@@ -71,7 +71,7 @@ class ApiMetrics:
         )
         self.feed_lag = Histogram(
             "jobwire_feed_lag_seconds",
-            "From an event's `ts` to its hand-off to a client's socket on this replica.",
+            "From an event's `ts` to its hand-off to its clients' sockets here, once per hand-off.",
             buckets=LAG_BUCKETS,
             registry=self.registry,
         )
@@ -104,11 +104,11 @@ class ApiMetrics:
         self._events_published = events_published
         self.socket_clients.set_function(socket_clients)
 
-    def relayed(self, item: Outgoing) -> None:
-        """One event handed to one client's socket: the bridge calls this at its send point."""
-        self.events_relayed.inc()
-        if item.ts is not None:
-            self.feed_lag.observe(max((datetime.now(UTC) - item.ts).total_seconds(), 0.0))
+    def relayed(self, event: JobEvent, clients: int) -> None:
+        """One event handed to the sockets of ``clients`` clients at once (a room's broadcast,
+        or one client's catch-up): each is a delivery, and the hand-off has one lag."""
+        self.events_relayed.inc(clients)
+        self.feed_lag.observe(max((datetime.now(UTC) - event.ts).total_seconds(), 0.0))
 
     async def refresh_job_counts(self) -> None:
         async with self._lock:

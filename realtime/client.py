@@ -9,7 +9,6 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -22,18 +21,8 @@ log = logging.getLogger(__name__)
 NAMESPACE = "/jobs"
 
 
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    """What the metrics hook learns of each event sent to a client."""
-
-    event: str
-    data: Any
-    job_id: str | None = None
-    seq: int | None = None
-    ts: datetime | None = None
-
-
-OnRelay = Callable[[Outgoing], None]
+OnRelay = Callable[[JobEvent, int], None]
+"""Told of each event handed to the sockets of that many clients, for the metrics."""
 
 
 @dataclass(slots=True, eq=False)
@@ -111,13 +100,8 @@ class Outlet:
             await self.resync(client, event.job_id, since)
             return False
         await self.send(client, "job_event", event.model_dump(mode="json"))
-        self.relayed(event, 1)
+        self.on_relay(event, 1)
         return True
-
-    def relayed(self, event: JobEvent, clients: int) -> None:
-        item = Outgoing("job_event", None, event.job_id, event.seq, event.ts)
-        for _ in range(clients):
-            self.on_relay(item)
 
     async def resync(self, client: Client, job_id: str, since: int) -> None:
         await self.send(client, "resync", client.stall(job_id, since))

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 class Hub:
     def __init__(
         self, sio: socketio.AsyncServer, settings: Settings, jobs: JobService, redis: Redis,
-        *, on_relay: OnRelay = lambda item: None,
+        *, on_relay: OnRelay = lambda event, clients: None,
     ) -> None:  # fmt: skip
         self.sio, self.settings, self.jobs, self.redis = sio, settings, jobs, redis
         buffer = settings.socket_buffer_events
@@ -143,7 +143,7 @@ class Hub:
         if len(skip) < len(clients):
             data, room = event.model_dump(mode="json"), f"user:{user_id}"
             await self.sio.emit("job_event", data, room=room, skip_sid=skip, namespace=NAMESPACE)
-            self.outlet.relayed(event, len(clients) - len(skip))
+            self.outlet.on_relay(event, len(clients) - len(skip))
 
     def _sent(self, client: Client, job_id: str, sub: Subscription) -> int:
         """The last seq of the job this client was sent: by its catch-up, or live."""

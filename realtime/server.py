@@ -38,7 +38,7 @@ def live_feed(
     jobs: JobService,
     redis: Redis,
     *,
-    on_relay: OnRelay = lambda item: None,
+    on_relay: OnRelay = lambda event, clients: None,
 ) -> Hub:
     """The hub of this instance, with the ``/jobs`` namespace that answers its clients."""
     hub = Hub(sio, settings, jobs, redis, on_relay=on_relay)

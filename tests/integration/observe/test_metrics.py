@@ -118,7 +118,8 @@ async def test_a_failed_temporal_call_of_the_worker_is_counted_and_still_raised(
 
 
 async def test_api_metrics_show_clients_delivered_events_and_feed_lag(api: Api) -> None:
-    feed = await FeedClient(api.base_url, api.token("alice")).connect()
+    """Two connections of one user: each event is two deliveries and one hand-off (one lag)."""
+    feeds = [await FeedClient(api.base_url, api.token("alice")).connect() for _ in range(2)]
     try:
         async with api.client() as http:
             before = samples((await http.get("/metrics")).text)
@@ -127,9 +128,10 @@ async def test_api_metrics_show_clients_delivered_events_and_feed_lag(api: Api) 
 
             async def delivered() -> Samples:
                 found = samples((await http.get("/metrics")).text)
-                kinds = {data["type"] for name, data in feed.received if name == "job_event"}
-                assert "job.completed" in kinds
-                assert value(found, "jobwire_socket_clients") == 1
+                for feed in feeds:
+                    kinds = {data["type"] for name, data in feed.received if name == "job_event"}
+                    assert "job.completed" in kinds
+                assert value(found, "jobwire_socket_clients") == 2
                 assert value(found, "jobwire_events_relayed_total") > value(
                     before, "jobwire_events_relayed_total"
                 )
@@ -137,13 +139,14 @@ async def test_api_metrics_show_clients_delivered_events_and_feed_lag(api: Api) 
 
             after = await assert_eventually(delivered, timeout=30)
     finally:
-        await feed.sio.disconnect()
-    received = sum(1 for name, _ in feed.received if name == "job_event")
+        for feed in feeds:
+            await feed.sio.disconnect()
+    received = [sum(1 for name, _ in feed.received if name == "job_event") for feed in feeds]
     relayed = value(after, "jobwire_events_relayed_total") - value(
         before, "jobwire_events_relayed_total"
     )
     lags = value(after, "jobwire_feed_lag_seconds_count") - value(
         before, "jobwire_feed_lag_seconds_count"
     )
-    assert relayed == lags == received
-    assert 0 <= value(after, "jobwire_feed_lag_seconds_sum") < 60 * received
+    assert received[0] == received[1] and relayed == sum(received) and lags == received[0]
+    assert 0 <= value(after, "jobwire_feed_lag_seconds_sum") < 60 * received[0]
