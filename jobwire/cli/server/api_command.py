@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jobwire.cli.server.long_lived import freeze_startup_objects
 from jobwire.logs import configure_logging
 from jobwire.observability import tracing
 from jobwire.settings import Settings
@@ -25,8 +26,10 @@ def api() -> None:
     settings = Settings()
     configure_logging(settings)
     tracing.configure(settings, "jobwire-api")
+    app = asgi_app(settings)
+    freeze_startup_objects()
     uvicorn.run(
-        asgi_app(settings),
+        app,
         host=settings.api_host,
         port=settings.api_port,
         log_config=None,

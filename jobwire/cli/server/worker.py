@@ -21,6 +21,7 @@ from activities.runtime.phase_activities import PhaseRuntime
 from activities.runtime.publisher import RedisEventPublisher
 from activities.runtime.user_slots import SlotActivities
 from activities.webhooks.delivery import WebhookSender
+from jobwire.cli.server.long_lived import freeze_startup_objects
 from jobwire.connections.services import Services
 from jobwire.contract.job_settings import validate_job_type_settings
 from jobwire.contract.publishing import EventPublisher
@@ -161,6 +162,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
     try:
         async with running_worker(settings, services, feed_publisher(services)):
             log.info("worker polling task queue %s", settings.task_queue)
+            freeze_startup_objects()
             presence = asyncio.create_task(announce_presence(settings, services))
             try:
                 await (stop or asyncio.Event()).wait()
