@@ -30,7 +30,7 @@ from workflows.sequence import run_phases
 from workflows.slot_hold import SlotHold, running_slot
 from workflows.transitions import created_data, enter, finish, publish
 from workflows.upkeep import show_details, take_progress
-from workflows.webhooks import notify, switch_on
+from workflows.webhooks import notify, stop_deliveries, switch_on
 
 with workflow.unsafe.imports_passed_through():
     from jobwire.contract.events import EventType
@@ -41,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
     from jobwire.contract.workflow_api import (
         QUERY_PROGRESS,
         SIGNAL_REPORT_PROGRESS,
+        SIGNAL_STOP_DELIVERIES,
         UPDATE_CANCEL,
         UPDATE_PAUSE,
         UPDATE_RESUME,
@@ -104,6 +105,10 @@ class JobWorkflow:
     @workflow.signal(name=SIGNAL_REPORT_PROGRESS)
     def report_progress(self, report: ProgressReport) -> None:
         take_progress(self._job_run, report)
+
+    @workflow.signal(name=SIGNAL_STOP_DELIVERIES)
+    def stop_deliveries(self) -> None:
+        stop_deliveries(self._job_run)
 
     @workflow.signal(name=SIGNAL_SLOT_GRANTED)
     def slot_granted(self) -> None:

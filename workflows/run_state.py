@@ -54,6 +54,7 @@ class JobRun:
         self.resume_requested = False
         self.published_progress = self.record.progress
         self.webhook_deliveries: list[asyncio.Future[None]] = []
+        self.webhook_activities: list[workflow.ActivityHandle[Any]] = []
         self.webhooks_on = False
 
     def _start_at(self, fork: ForkStart) -> None:

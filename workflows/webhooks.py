@@ -24,7 +24,7 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
 
 from workflows.run_state import JobRun
 
@@ -87,7 +87,7 @@ async def _deliver(
 ) -> None:
     """Runs one delivery to its end; a delivery that fails never fails the job."""
     try:
-        outcome = await workflow.execute_activity(
+        activity = workflow.start_activity(
             WEBHOOK_ACTIVITY,
             delivery,
             result_type=WebhookOutcome,
@@ -101,17 +101,29 @@ async def _deliver(
                 maximum_attempts=plan.maximum_attempts,
             ),
         )
+        job_run.webhook_activities.append(activity)
+        outcome = await activity
         status = _status(delivery, True, outcome.attempt, outcome.status, None)
     except ActivityError as exc:
         status = _failed(delivery, plan, exc)
     await _show(job_run, status, publish)
 
 
+def stop_deliveries(job_run: JobRun) -> None:
+    """Cancels every delivery not done yet; each ends as a failed one that says why."""
+    for activity in job_run.webhook_activities:
+        if not activity.done():
+            activity.cancel()
+
+
 def _failed(delivery: WebhookDelivery, plan: WebhookPlan, exc: ActivityError) -> WebhookStatus:
     cause = exc.cause
     last_status = None
     message = str(cause or exc)
-    if isinstance(cause, ApplicationError):
+    if isinstance(cause, CancelledError):
+        message = "stopped before its next attempt: the job was resumed"
+        attempts = 1
+    elif isinstance(cause, ApplicationError):
         details = cause.details[0] if cause.details else None
         if isinstance(details, dict) and isinstance(details.get("status"), int):
             last_status = details["status"]

@@ -22,6 +22,9 @@ from jobwire.contract.webhooks import WebhookPlan
 WORKFLOW_NAME = "JobWorkflow"
 QUERY_PROGRESS = "progress"
 SIGNAL_REPORT_PROGRESS = "report_progress"
+SIGNAL_STOP_DELIVERIES = "stop_deliveries"
+"""Cancels the job's webhook deliveries still waiting for an attempt: an ended job that is
+resumed does not wait out their retries first."""
 PUBLISH_ACTIVITY = "jobwire.publish_event"
 """The local activity through which the workflow's transitions reach the live feed."""
 UPDATE_PAUSE = "pause"

@@ -24,6 +24,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from jobwire.contract.records import ControlNote, JobRecord
 from jobwire.contract.states import JobAction, JobState, allowed_actions
 from jobwire.contract.workflow_api import (
+    SIGNAL_STOP_DELIVERIES,
     UPDATE_CANCEL,
     UPDATE_PAUSE,
     UPDATE_RESUME,
@@ -32,7 +33,7 @@ from jobwire.contract.workflow_api import (
 )
 from jobwire.errors import IllegalTransition, JobNotFound
 from jobwire.jobs.activity_pause import temporal_pause_of, unpause_activity
-from jobwire.jobs.reading import FAILED_STATUSES, JobReader, failure_state
+from jobwire.jobs.reading import FAILED_STATUSES, JobReader, failure_state, only_notifying
 from jobwire.jobs.submission import JobStarter
 from jobwire.jobs.worker_answer import worker_answer
 
@@ -141,6 +142,11 @@ class JobControls:
         refusal: IllegalTransition,
         reason: str | None,
     ) -> JobRecord:
+        """A failed run still delivering its webhooks (their retries may take minutes) is
+        told to stop them first: the run then closes as failed, with its checkpoint."""
+        with contextlib.suppress(RPCError):  # it closed meanwhile
+            if only_notifying(await handle.describe()):
+                await handle.signal(SIGNAL_STOP_DELIVERIES)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(handle.result(), CLOSING_WAIT_SECONDS)
         description = await self.reader.find(user_id, job_id)

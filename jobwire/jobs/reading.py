@@ -104,7 +104,7 @@ class JobReader:
             if description.status is not WorkflowExecutionStatus.RUNNING:
                 return SettledRun(description, ended=True)
             ended = await self._has_ended(description)
-            if not ended or attempt == CLOSE_WAIT_TRIES or _notifying(description):
+            if not ended or attempt == CLOSE_WAIT_TRIES or only_notifying(description):
                 return SettledRun(description, ended)
             await asyncio.sleep(CLOSE_WAIT_SECONDS)
         raise AssertionError("unreachable: the last attempt returns")
@@ -168,7 +168,7 @@ class JobReader:
         return record
 
 
-def _notifying(description: WorkflowExecutionDescription) -> bool:
+def only_notifying(description: WorkflowExecutionDescription) -> bool:
     """The run's only work left is delivering webhooks: its job has ended, and waiting for
     the run to close could take as long as their retries."""
     pending = description.raw_description.pending_activities

@@ -12,11 +12,11 @@ from redis.asyncio import Redis
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
-from bench.support.counting import counting_registry
+from bench.support.counting import counting_registry, processed_items
 from jobwire.contract.records import ForkOrigin, JobRecord
 from jobwire.contract.states import JobState
 from jobwire.settings import Settings
-from tests.helpers import refused_port
+from tests.helpers import assert_eventually, refused_port
 from tests.support.api_stack import Api, api_stack
 
 pytestmark = pytest.mark.integration
@@ -81,3 +81,40 @@ async def test_an_ended_job_still_delivering_its_webhook_is_forked_at_once(
         assert fork.forked_from == ForkOrigin(job_id=job_id, phase="summarize")
         done = await api.wait_for_state(http, fork.job_id, JobState.COMPLETED)
     assert done.result == {"total": 2, "after": ["count"]}
+
+
+async def test_a_failed_job_still_delivering_its_webhook_resumes_from_its_checkpoint(
+    api: Api, refused: int
+) -> None:
+    """The resume stops the deliveries still waiting for their next attempt, so the run
+    closes as failed (not terminated: its checkpoint is in that failure) and the next run goes
+    on from it; the record shows the stopped delivery. Before, the resume waited 10 s for
+    the run to close and answered 409."""
+    spec = {
+        "type": "count",
+        "items": 6,
+        "fail_at": 3,
+        "force": True,
+        "webhook": {"url": f"http://127.0.0.1:{refused}/hook"},
+    }
+    async with api.client() as http:
+        job_id = str((await http.post("/api/jobs", json=spec)).json()["job_id"])
+        await api.wait_for_state(http, job_id, JobState.FAILED)
+        failed_run = await api.temporal.get_workflow_handle(job_id).describe()
+        assert failed_run.status is WorkflowExecutionStatus.RUNNING, "it still delivers"
+
+        resumed = await http.post(f"/api/jobs/{job_id}/resume")
+        assert resumed.status_code == 202, resumed.text
+        record = JobRecord.model_validate(resumed.json())
+        assert record.state is JobState.RUNNING
+        assert record.webhook is not None and not record.webhook.delivered
+        assert record.webhook.error is not None and "stopped" in record.webhook.error
+        closed = await api.temporal.get_workflow_handle(job_id, run_id=failed_run.run_id).describe()
+        assert closed.status is WorkflowExecutionStatus.FAILED
+
+        async def next_run_failed() -> bool:
+            record = JobRecord.model_validate((await http.get(f"/api/jobs/{job_id}")).json())
+            return record.state is JobState.FAILED and record.run_id != failed_run.run_id
+
+        await assert_eventually(next_run_failed, timeout=60, message="the next run never ended")
+    assert await processed_items(api.redis, job_id) == [0, 1, 2], "went on from its checkpoint"
