@@ -18,6 +18,12 @@ pytestmark = pytest.mark.integration
 
 
 async def temporal_cli(engine: Engine, *args: str) -> None:
+    code, output = await temporal_cli_answer(engine, *args)
+    assert code == 0, output
+
+
+async def temporal_cli_answer(engine: Engine, *args: str) -> tuple[int | None, str]:
+    """The CLI's exit code and what it printed."""
     process = await asyncio.create_subprocess_exec(
         str(temporal_binary()),
         *args,
@@ -29,7 +35,7 @@ async def temporal_cli(engine: Engine, *args: str) -> None:
         stderr=asyncio.subprocess.STDOUT,
     )
     output, _ = await process.communicate()
-    assert process.returncode == 0, output.decode()
+    return process.returncode, output.decode()
 
 
 async def test_a_job_paused_from_temporals_cli_shows_paused_and_resumes_from_its_heartbeat(
