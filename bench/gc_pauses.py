@@ -27,6 +27,7 @@ import uvicorn
 from api.app import asgi_app
 from bench.feed_rounds import ClientProcesses, wait_for_port
 from bench.report import add_docs_option, table, write_section
+from bench.stack import stack_settings
 from bench.support.counting import counting_registry
 from bench.support.throwaway import throwaway_servers
 from jobwire.auth.tokens import issue_token
@@ -59,14 +60,7 @@ class Pauses:
 @asynccontextmanager
 async def served_api(root: Path) -> AsyncIterator[tuple[str, Settings]]:
     async with throwaway_servers(root) as (temporal, redis):
-        settings = Settings(
-            _env_file=None,
-            environment="test",
-            temporal_address=temporal.address,
-            redis_url=redis.url,
-            task_queue=f"bench-{uuid.uuid4()}",
-            jwt_secret=uuid.uuid4().hex * 2,
-        )
+        settings = stack_settings(temporal, redis, root)
         services = await Services.connect(settings)
         app = asgi_app(settings, services=services, registry=counting_registry())
         port = free_port()
