@@ -3,17 +3,21 @@ share a hash tag, so it runs unchanged on Redis Cluster."""
 
 from __future__ import annotations
 
+from string import Template
+
+from jobwire import redis_keys as keys
+
 DELETED = -1
 """What ``PUBLISH`` answers for a job deleted a moment ago: the event is dropped."""
 
-PUBLISH = """
+PUBLISH = Template("""
 if redis.call('EXISTS', KEYS[4]) == 1 then return -1 end
 local seq = redis.call('INCR', KEYS[1])
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'e', ARGV[1])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', '$event', ARGV[1])
 if KEYS[5] then
-  local entry = {'job', ARGV[6], 'user', ARGV[7], 'seq', seq, 'e', ARGV[1]}
+  local entry = {'$job', ARGV[6], '$user', ARGV[7], '$seq', seq, '$event', ARGV[1]}
   if ARGV[8] ~= '' then
-    entry[#entry + 1] = 'tp'
+    entry[#entry + 1] = '$trace'
     entry[#entry + 1] = ARGV[8]
   end
   redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[5], '*', unpack(entry))
@@ -45,12 +49,19 @@ redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('EXPIRE', KEYS[2], ARGV[3])
 redis.call('EXPIRE', KEYS[3], ARGV[3])
 return seq
-"""
+""").substitute(
+    event=keys.EVENT_FIELD,
+    job=keys.JOB_FIELD,
+    user=keys.USER_FIELD,
+    seq=keys.SEQ_FIELD,
+    trace=keys.TRACE_FIELD,
+)
 """KEYS: the job's counter, stream, record and tombstone, and on a single Redis the feed and
 the published-events counter too (on a cluster they live in other slots, and the publisher
 copies the event there in a second call). ARGV: the event, the stream's length, the stream's
 and record's TTL, the counter's TTL, the feed's length, the job, its user and the
-publishing span's traceparent (or ''), then field and value pairs.
+publishing span's traceparent (or ''), then field and value pairs. The entries' field names
+are ``jobwire.redis_keys``'s, as the cluster's copy and every reader use.
 ``progress`` never goes down, and only a workflow transition (it carries ``base``) moves an
 ended job's state: a late event of a phase attempt that outlived its job cannot revive it."""
 
