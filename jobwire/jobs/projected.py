@@ -79,12 +79,25 @@ class ProjectedReader:
             log.warning("projection not written back: %s", exc, extra={"job_id": job_id})
         return record
 
-    async def reuse(self, job_id: str) -> None:
-        """An id that can be started again (an idempotency key's) stops reading as deleted:
-        a job submitted under it after a delete must not answer 404, nor lose its events."""
+    async def deleted(self, job_id: str) -> bool:
+        """Whether the job under this id was deleted a moment ago (Temporal may still
+        describe it while it deletes it); False where Redis cannot say."""
         if self.store is None:
-            return
+            return False
         try:
-            await self.store.redis.delete(keys.job_tombstone(job_id))
+            return bool(await self.store.redis.exists(keys.job_tombstone(job_id)))
+        except (RedisError, OSError) as exc:
+            log.warning("tombstone unreadable: %s", exc, extra={"job_id": job_id})
+            return False
+
+    async def reuse(self, job_id: str) -> bool:
+        """An id that can be started again (an idempotency key's) stops reading as deleted:
+        a job submitted under it after a delete must not answer 404, nor lose its events.
+        True if the id's job had been deleted, so what Temporal still has of it is doomed."""
+        if self.store is None:
+            return False
+        try:
+            return bool(await self.store.redis.delete(keys.job_tombstone(job_id)))
         except (RedisError, OSError) as exc:
             log.warning("tombstone not lifted: %s", exc, extra={"job_id": job_id})
+            return False

@@ -81,15 +81,22 @@ class JobService:
     ) -> tuple[JobRecord, bool]:
         """Starts a job; ``(record, created)``, where a repeated idempotency key finds the
         existing job and ``created`` is False."""
+        replacing = False
         if idempotency_key:
-            await self._projected.reuse(idempotent_job_id(user_id, idempotency_key))
+            replacing = await self._projected.reuse(idempotent_job_id(user_id, idempotency_key))
         return await self._starter.submit(
-            user_id, spec, idempotency_key=idempotency_key, restarted_from=restarted_from
+            user_id,
+            spec,
+            idempotency_key=idempotency_key,
+            restarted_from=restarted_from,
+            replacing_deleted=replacing,
         )
 
     async def submitted(self, user_id: str, idempotency_key: str) -> JobRecord | None:
-        """The job a submission with ``idempotency_key`` already started, if any."""
-        await self._projected.reuse(idempotent_job_id(user_id, idempotency_key))
+        """The job a submission with ``idempotency_key`` already started, if any; none if
+        that job was deleted, though Temporal may describe it for a few seconds more."""
+        if await self._projected.deleted(idempotent_job_id(user_id, idempotency_key)):
+            return None
         return await self._starter.submitted(user_id, idempotency_key)
 
     async def get(self, user_id: str, job_id: str, *, include_spec: bool = True) -> JobRecord:

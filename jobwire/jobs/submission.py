@@ -65,12 +65,15 @@ class JobStarter:
         restarted_from: str | None = None,
         restart_note: ControlNote | None = None,
         fork: ForkStart | None = None,
+        replacing_deleted: bool = False,
     ) -> tuple[JobRecord, bool]:
         """Starts a job; ``(record, created)``, where a repeated idempotency key finds the
-        existing job and ``created`` is False."""
+        existing job and ``created`` is False. With ``replacing_deleted`` the key's job was
+        deleted: what Temporal still has under its id is closed and about to go, so a new run
+        starts under the id instead (Temporal deletes the old run alone)."""
         parsed = self.registry.parse_spec(spec)
         job_id = idempotent_job_id(user_id, idempotency_key) if idempotency_key else new_job_id()
-        if idempotency_key:
+        if idempotency_key and not replacing_deleted:
             existing = await self.submitted(user_id, idempotency_key)
             if existing is not None:
                 return existing, False
@@ -84,7 +87,7 @@ class JobStarter:
             user_webhook=await self.user_webhook(user_id, parsed),
         )
         try:
-            handle = await self.start(job)
+            handle = await self.start(job, reuse_id=replacing_deleted)
         except WorkflowAlreadyStartedError:
             # Two requests with one idempotency key raced; the other one started it.
             return await self.reader.get(user_id, job_id), False
@@ -143,9 +146,10 @@ class JobStarter:
         return next(d for d in self.registry.definitions() if d.name == type)
 
     async def start(
-        self, job: JobWorkflowInput, *, carried: CarriedState | None = None
+        self, job: JobWorkflowInput, *, carried: CarriedState | None = None, reuse_id: bool = False
     ) -> WorkflowHandle[Any, Any]:
-        """A first run, or with ``carried`` the next run of a job under the same id."""
+        """A first run, or with ``carried`` the next run of a job under the same id; with
+        ``reuse_id`` a first run under the id of a deleted job."""
         state = carried.record.state if carried else JobState.CREATED
         progress = carried.record.progress if carried else 0.0
         priority = spec_priority(job.spec)
@@ -159,7 +163,7 @@ class JobStarter:
             priority=temporal_priority(self.settings, job.user_id, priority),
             id_reuse_policy=(
                 WorkflowIDReusePolicy.ALLOW_DUPLICATE
-                if carried
+                if carried or reuse_id
                 else WorkflowIDReusePolicy.REJECT_DUPLICATE
             ),
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from redis.asyncio import Redis
+from temporalio.service import RPCError, RPCStatusCode
 
 from activities.runtime.publisher import RedisEventPublisher
 from bench.support.counting import processed_items
@@ -195,19 +196,37 @@ async def test_an_event_after_an_ended_jobs_transition_sends_the_next_read_to_te
         assert stored[0] == stored[1] == str(published.seq) and stored[2], "settled again"
 
 
-async def test_a_job_submitted_again_under_a_deleted_jobs_idempotency_key_is_readable(
+async def test_a_job_submitted_again_under_a_deleted_jobs_idempotency_key_is_a_new_job(
     api: Api,
 ) -> None:
-    """The key's job id is started again, so the deleted job's tombstone is lifted: the new
-    submission reads as a job, never as a 404."""
+    """Temporal deletes a workflow seconds after the DELETE answers, and until then still
+    describes it; a submission under the deleted job's key in that window starts a new run
+    (201) rather than answering with the doomed one, which would 404 a moment later (a fuzzer
+    found that: POST answered 200, the pause right after it 404)."""
     headers = {"Idempotency-Key": f"again-{uuid.uuid4()}"}
     async with api.client() as http:
         first = await http.post("/api/jobs", json={"type": "count", "items": 2}, headers=headers)
-        job_id = first.json()["job_id"]
+        job_id, first_run = first.json()["job_id"], first.json()["run_id"]
         await api.wait_for_state(http, job_id, JobState.COMPLETED)
         assert (await http.delete(f"/api/jobs/{job_id}")).status_code == 204
 
         again = await http.post("/api/jobs", json={"type": "count", "items": 2}, headers=headers)
-        assert again.status_code in (200, 201) and again.json()["job_id"] == job_id
+        assert again.status_code == 201, again.text
+        assert again.json()["job_id"] == job_id and again.json()["run_id"] != first_run
         assert await api.redis.exists(keys.job_tombstone(job_id)) == 0
-        assert (await http.get(f"/api/jobs/{job_id}")).status_code == 200
+        repeated = await http.post("/api/jobs", json={"type": "count", "items": 2}, headers=headers)
+        assert repeated.status_code == 200 and repeated.json()["run_id"] == again.json()["run_id"]
+
+        old_run = api.temporal.get_workflow_handle(job_id, run_id=first_run)
+
+        async def old_run_gone() -> bool:
+            try:
+                await old_run.describe()
+            except RPCError as exc:
+                return exc.status is RPCStatusCode.NOT_FOUND
+            return False
+
+        await assert_eventually(old_run_gone, timeout=120, message="Temporal kept the old run")
+        record = await api.wait_for_state(http, job_id, JobState.COMPLETED)
+        assert record.run_id == again.json()["run_id"], "the new run outlived the old's deletion"
+        assert (await http.get(f"/api/jobs/{job_id}/events")).status_code == 200
