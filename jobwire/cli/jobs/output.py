@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from jobwire.cli.jobs.fitted_table import Column, fitted_table, hidden_note
 from jobwire.client.errors import ApiError, format_problem
 from jobwire.client.models import EventPage, JobPage, JobStats
 from jobwire.contract.events import EventType, JobEvent
@@ -146,16 +147,25 @@ def print_error(message: str, *, hint: str | None = None) -> None:
         console.print(Text(hint, style="dim"))
 
 
+JOB_COLUMNS = (
+    Column("JOB", 0),
+    Column("NAME", 5, wraps=True),
+    Column("TYPE", 2),
+    Column("STATE", 0),
+    Column("PROGRESS", 0),
+    Column("STEP", 4, wraps=True),
+    Column("CREATED", 3),
+)
+"""A job list's columns; the id, state and progress are what it is read for."""
+
+
 def print_jobs(page: JobPage) -> None:
     console = stdout()
     if not page.items:
         console.print("No jobs.")
         return
-    table = Table(box=None, pad_edge=False)
-    for column in ("JOB", "NAME", "TYPE", "STATE", "PROGRESS", "STEP", "CREATED"):
-        table.add_column(column, no_wrap=column not in ("STEP", "NAME"))
-    for job in page.items:
-        table.add_row(
+    rows = [
+        (
             job.job_id,
             job.name or job.summary,
             job.type,
@@ -164,7 +174,12 @@ def print_jobs(page: JobPage) -> None:
             job.step,
             format_time(job.created_at),
         )
+        for job in page.items
+    ]
+    table, hidden = fitted_table(console, JOB_COLUMNS, rows)
     console.print(table)
+    if note := hidden_note(hidden):
+        stderr().print(note, style="dim")
     if page.next_cursor:
         stderr().print(f"more: --cursor {page.next_cursor}", style="dim")
 
@@ -238,16 +253,23 @@ def _where_it_waits(
     return rows
 
 
+STALE_COLUMNS = (
+    Column("JOB", 0),
+    Column("PHASE", 1),
+    Column("ATTEMPT", 2),
+    Column("SILENT", 0),
+    Column("LAST HEARTBEAT", 3),
+    Column("WORKER", 4),
+)
+
+
 def print_stale(page: StaleJobs) -> None:
     console = stdout()
     if not page.items:
         console.print(f"No running job has been silent for over {page.older_than_seconds:g} s.")
         return
-    table = Table(box=None, pad_edge=False)
-    for column in ("JOB", "PHASE", "ATTEMPT", "SILENT", "LAST HEARTBEAT", "WORKER"):
-        table.add_column(column, no_wrap=True)
-    for job in page.items:
-        table.add_row(
+    rows = [
+        (
             job.job_id,
             job.phase,
             str(job.attempt),
@@ -255,7 +277,12 @@ def print_stale(page: StaleJobs) -> None:
             format_time(job.last_heartbeat_at),
             job.worker or "-",
         )
+        for job in page.items
+    ]
+    table, hidden = fitted_table(console, STALE_COLUMNS, rows)
     console.print(table)
+    if note := hidden_note(hidden):
+        stderr().print(note, style="dim")
 
 
 def format_control(note: ControlNote) -> Text:
