@@ -81,23 +81,23 @@ class ProjectedReader:
 
     async def deleted(self, job_id: str) -> bool:
         """Whether the job under this id was deleted a moment ago (Temporal may still
-        describe it while it deletes it); False where Redis cannot say."""
-        if self.store is None:
-            return False
-        try:
-            return bool(await self.store.redis.exists(keys.job_tombstone(job_id)))
-        except (RedisError, OSError) as exc:
-            log.warning("tombstone unreadable: %s", exc, extra={"job_id": job_id})
-            return False
+        describe it while it deletes it)."""
+        return await self._tombstone(job_id, lift=False)
 
     async def reuse(self, job_id: str) -> bool:
         """An id that can be started again (an idempotency key's) stops reading as deleted:
         a job submitted under it after a delete must not answer 404, nor lose its events.
         True if the id's job had been deleted, so what Temporal still has of it is doomed."""
+        return await self._tombstone(job_id, lift=True)
+
+    async def _tombstone(self, job_id: str, *, lift: bool) -> bool:
+        """Whether the job has a tombstone (lifting it with ``lift``); False where Redis
+        cannot say, which leaves Temporal's answer as it is."""
         if self.store is None:
             return False
+        key, redis = keys.job_tombstone(job_id), self.store.redis
         try:
-            return bool(await self.store.redis.delete(keys.job_tombstone(job_id)))
+            return bool(await (redis.delete(key) if lift else redis.exists(key)))
         except (RedisError, OSError) as exc:
-            log.warning("tombstone not lifted: %s", exc, extra={"job_id": job_id})
+            log.warning("tombstone not read: %s", exc, extra={"job_id": job_id})
             return False

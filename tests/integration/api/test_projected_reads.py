@@ -134,6 +134,12 @@ async def test_reads_fall_back_to_temporal_while_redis_is_down(api: Api) -> None
             assert record.state is JobState.COMPLETED and record.result is not None
             page = await jobs.list(user)
             assert job_id in {item.job_id for item in page.items}
+            # An idempotency key's tombstone cannot be read: Temporal's answer stands.
+            key, spec = f"down-{uuid.uuid4()}", {"type": "count", "items": 1}
+            started, created = await jobs.submit(user, spec, idempotency_key=key)
+            assert created and started.state is JobState.CREATED
+            again = await jobs.submitted(user, key)
+            assert again is not None and again.job_id == started.job_id
         finally:
             await dead.aclose()
 
