@@ -17,7 +17,15 @@ from jobwire.client.errors import (
     Unauthorized,
 )
 from jobwire.client.http import JobwireClient
-from jobwire.client.models import EventPage, JobPage, JobStats, JobTypeInfo, Problem, ServerMeta
+from jobwire.client.models import (
+    EventPage,
+    JobPage,
+    JobStats,
+    JobTypeInfo,
+    Problem,
+    ServerMeta,
+    Submission,
+)
 from jobwire.client.schedules import ScheduleClient, schedules_of
 from jobwire.client.sync import SyncJobwireClient
 from jobwire.client.watch import JobWatch
@@ -42,6 +50,7 @@ __all__ = [
     "ScheduleClient",
     "ServerMeta",
     "ServerUnreachable",
+    "Submission",
     "SyncJobwireClient",
     "Unauthorized",
     "WebhookClient",

@@ -21,6 +21,7 @@ from jobwire.client.models import (
     JobTypeInfo,
     Problem,
     ServerMeta,
+    Submission,
 )
 from jobwire.client.watch import JobWatch
 from jobwire.contract.bulk import BulkByFilter, BulkByIds, BulkRequest, BulkResult
@@ -127,6 +128,13 @@ class JobwireClient:
     # -- plumbing ---------------------------------------------------------------------------
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self._send(method, path, **kwargs)
+        if not response.content:
+            return None
+        return response.json()
+
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """The API's answer, or the error its problem details name."""
         try:
             response = await self._http.request(method, path, **kwargs)
         except httpx.TransportError as exc:
@@ -137,17 +145,21 @@ class JobwireClient:
                 problem_from_response(response),
                 float(retry_after) if retry_after and retry_after.isdigit() else None,
             )
-        if not response.content:
-            return None
-        return response.json()
+        return response
 
     # -- jobs -------------------------------------------------------------------------------
 
     async def submit(self, spec: SpecLike, *, idempotency_key: str | None = None) -> JobRecord:
         """Starts a job; a repeated ``idempotency_key`` returns the job it started before."""
+        return (await self.submission(spec, idempotency_key=idempotency_key)).job
+
+    async def submission(self, spec: SpecLike, *, idempotency_key: str | None = None) -> Submission:
+        """``submit``, saying whether the job is new or an earlier submission's under the same
+        ``idempotency_key`` (the API's 200 with ``Idempotent-Replayed``, against 201)."""
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
-        body = await self._request("POST", "/api/jobs", json=spec_payload(spec), headers=headers)
-        return JobRecord.model_validate(body)
+        response = await self._send("POST", "/api/jobs", json=spec_payload(spec), headers=headers)
+        replayed = response.headers.get("Idempotent-Replayed") == "true"
+        return Submission(JobRecord.model_validate(response.json()), replayed=replayed)
 
     async def list_jobs(
         self,

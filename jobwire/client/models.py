@@ -6,6 +6,7 @@ them that ``docs/protocol.md`` pins (pages, stats, meta, job types, problem deta
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -103,3 +104,12 @@ class SubscribeAck(_Lenient):
 
     job: JobRecord
     last_seq: int = 0
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A submitted job, and whether an earlier submission with the same idempotency key had
+    already started it (then nothing new started)."""
+
+    job: JobRecord
+    replayed: bool

@@ -16,7 +16,14 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 from jobwire.client.config import ClientSettings
 from jobwire.client.http import JobwireClient, SpecLike
-from jobwire.client.models import EventPage, JobPage, JobStats, JobTypeInfo, ServerMeta
+from jobwire.client.models import (
+    EventPage,
+    JobPage,
+    JobStats,
+    JobTypeInfo,
+    ServerMeta,
+    Submission,
+)
 from jobwire.client.watch import JobWatch
 from jobwire.contract.events import JobEvent
 from jobwire.contract.records import JobRecord
@@ -60,6 +67,11 @@ class SyncJobwireClient:
 
     def submit(self, spec: SpecLike, *, idempotency_key: str | None = None) -> JobRecord:
         return self._portal.call(lambda: self._client.submit(spec, idempotency_key=idempotency_key))
+
+    def submission(self, spec: SpecLike, *, idempotency_key: str | None = None) -> Submission:
+        return self._portal.call(
+            lambda: self._client.submission(spec, idempotency_key=idempotency_key)
+        )
 
     def list_jobs(
         self,

@@ -27,6 +27,7 @@ from jobwire.cli.jobs.spec_options import (
 )
 from jobwire.cli.jobs.watch_view import report_and_follow
 from jobwire.client.http import JobwireClient
+from jobwire.client.models import Submission
 from jobwire.contract.priority import HIGHEST_PRIORITY, LOWEST_PRIORITY
 from jobwire.contract.specs import JobInput
 
@@ -156,9 +157,13 @@ def _submit_file_command(models: dict[str, type[JobInput]]) -> Callable[..., Non
             spec: JobInput | dict[str, Any] = data
             if isinstance(data, dict) and data.get("type") in models:
                 spec = validate_spec(models[str(data["type"])], data)
-            job = await client.submit(spec, idempotency_key=idempotency_key)
+            submitted = await client.submission(spec, idempotency_key=idempotency_key)
             return await report_and_follow(
-                client, job, verb="submitted", watch_it=watch_it, json_output=target.json
+                client,
+                submitted.job,
+                verb=submitted_verb(submitted),
+                watch_it=watch_it,
+                json_output=target.json,
             )
 
         target.run(body)
@@ -187,9 +192,18 @@ def _run_typed_submit(
         if base is not None and not isinstance(base, dict):
             raise UsageError(f"{values['file']} must hold a JSON object")
         spec = spec_from_options(model, options, values, base)
-        job = await client.submit(spec, idempotency_key=values["idempotency_key"])
+        submitted = await client.submission(spec, idempotency_key=values["idempotency_key"])
         return await report_and_follow(
-            client, job, verb="submitted", watch_it=values["watch_it"], json_output=target.json
+            client,
+            submitted.job,
+            verb=submitted_verb(submitted),
+            watch_it=values["watch_it"],
+            json_output=target.json,
         )
 
     target.run(body)
+
+
+def submitted_verb(submitted: Submission) -> str:
+    """A repeated ``--idempotency-key`` started nothing: the line says whose job it is."""
+    return "already submitted" if submitted.replayed else "submitted"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,17 @@ async def test_control_commands_and_what_they_refuse(cli_stack: CliStack) -> Non
     for command in ("show", "pause", "events"):
         other = clean(await cli_stack.cli(command, job_id, user="mallory"), code=5)
         assert "not found" in other.stderr.lower()
+
+
+async def test_a_repeated_idempotency_key_says_the_job_was_already_submitted(
+    cli_stack: CliStack,
+) -> None:
+    key = ["--idempotency-key", f"order-{uuid.uuid4()}"]
+    first = clean(await cli_stack.cli("submit", "trade", *QUICK_TRADE, *key))
+    again = clean(await cli_stack.cli("submit", "trade", *QUICK_TRADE, *key))
+    job_id = JOB_ID.findall(first.stdout)[0]
+    assert first.stdout.startswith(f"submitted {job_id}"), first.stdout
+    assert again.stdout.startswith(f"already submitted {job_id}"), again.stdout
 
 
 async def test_a_failed_job_makes_watch_exit_3(cli_stack: CliStack) -> None:

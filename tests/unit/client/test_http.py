@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -53,6 +54,35 @@ async def test_submit_posts_the_spec_with_token_and_idempotency_key():
     assert request.headers["Authorization"] == "Bearer tok"
     assert request.headers["Idempotency-Key"] == "k1"
     assert job.job_id == "job-1" and job.state is JobState.RUNNING
+
+
+def replaying_api() -> Callable[[httpx.Request], httpx.Response]:
+    """201 for a key's first submission, then 200 with ``Idempotent-Replayed``, as the API."""
+    keys: set[str] = set()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        key = request.headers["Idempotency-Key"]
+        if key in keys:
+            return httpx.Response(200, json=record_json(), headers={"Idempotent-Replayed": "true"})
+        keys.add(key)
+        return httpx.Response(201, json=record_json())
+
+    return answer
+
+
+async def test_a_submission_says_whether_an_earlier_one_under_its_key_started_the_job():
+    client, _ = client_for(replaying_api())
+    async with client:
+        first = await client.submission({"type": "research", "topic": "x"}, idempotency_key="k")
+        again = await client.submission({"type": "research", "topic": "x"}, idempotency_key="k")
+    assert (first.replayed, again.replayed) == (False, True)
+    assert first.job.job_id == again.job.job_id == "job-1"
+
+
+def test_the_sync_client_says_so_too():
+    with SyncJobwireClient(BASE, "tok", transport=httpx.MockTransport(replaying_api())) as client:
+        outcomes = [client.submission({"type": "research"}, idempotency_key="k") for _ in "ab"]
+    assert [outcome.replayed for outcome in outcomes] == [False, True]
 
 
 async def test_list_sends_filters_and_iter_follows_cursors():
