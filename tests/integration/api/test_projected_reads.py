@@ -202,6 +202,7 @@ async def test_an_event_after_an_ended_jobs_transition_sends_the_next_read_to_te
         assert stored[0] == stored[1] == str(published.seq) and stored[2], "settled again"
 
 
+@pytest.mark.timeout(300)  # it waits for Temporal to delete the old run: 30-60 s here
 async def test_a_job_submitted_again_under_a_deleted_jobs_idempotency_key_is_a_new_job(
     api: Api,
 ) -> None:
