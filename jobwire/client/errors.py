@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from jobwire.client.models import Problem
+import httpx
+from pydantic import ValidationError
+
+from jobwire.client.models import FieldError, Problem
 
 
 class JobwireClientError(Exception):
@@ -82,3 +85,34 @@ def error_for(problem: Problem, retry_after: float | None = None) -> ApiError:
     if status == HTTPStatus.TOO_MANY_REQUESTS:
         return RateLimited(problem, retry_after)
     return ApiError(problem)
+
+
+def problem_from_response(response: httpx.Response) -> Problem:
+    """Problem details from any error answer, also one that is not ``problem+json``."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        detail = body.get("detail")
+        if isinstance(detail, list):  # FastAPI's own validation shape
+            body = {**body, "detail": "request validation failed"}
+            body["errors"] = [
+                FieldError(
+                    field=".".join(str(p) for p in item.get("loc", [])[1:]) or None,
+                    message=str(item.get("msg", item)),
+                ).model_dump()
+                for item in detail
+                if isinstance(item, dict)
+            ]
+        body.setdefault("status", response.status_code)
+        body.setdefault("title", response.reason_phrase)
+        try:
+            return Problem.model_validate(body)
+        except ValidationError:
+            pass
+    return Problem(
+        title=response.reason_phrase,
+        status=response.status_code,
+        detail=response.text[:500] or None,
+    )

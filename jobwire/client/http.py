@@ -7,19 +7,17 @@ from types import TracebackType
 from typing import Any, Self
 
 import httpx
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter
 
 from jobwire.client.backoff import Backoff
 from jobwire.client.config import ClientSettings
-from jobwire.client.errors import ServerUnreachable, error_for
+from jobwire.client.errors import ServerUnreachable, error_for, problem_from_response
 from jobwire.client.feed import FeedConnector, SocketIOConnector
 from jobwire.client.models import (
     EventPage,
-    FieldError,
     JobPage,
     JobStats,
     JobTypeInfo,
-    Problem,
     ServerMeta,
     Submission,
 )
@@ -39,37 +37,6 @@ def spec_payload(spec: SpecLike) -> dict[str, Any]:
     if isinstance(spec, BaseModel):
         return spec.model_dump(mode="json")
     return dict(spec)
-
-
-def problem_from_response(response: httpx.Response) -> Problem:
-    """Problem details from any error answer, also one that is not ``problem+json``."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict):
-        detail = body.get("detail")
-        if isinstance(detail, list):  # FastAPI's own validation shape
-            body = {**body, "detail": "request validation failed"}
-            body["errors"] = [
-                FieldError(
-                    field=".".join(str(p) for p in item.get("loc", [])[1:]) or None,
-                    message=str(item.get("msg", item)),
-                ).model_dump()
-                for item in detail
-                if isinstance(item, dict)
-            ]
-        body.setdefault("status", response.status_code)
-        body.setdefault("title", response.reason_phrase)
-        try:
-            return Problem.model_validate(body)
-        except ValidationError:
-            pass
-    return Problem(
-        title=response.reason_phrase,
-        status=response.status_code,
-        detail=response.text[:500] or None,
-    )
 
 
 class JobwireClient:
