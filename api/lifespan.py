@@ -53,7 +53,7 @@ def bind_state(app: FastAPI, services: Services) -> Hub:
         services.redis,
         per_minute=settings.bulk_actions_per_minute_per_user,
         scope="actions",
-        what="bulk actions",
+        what="bulk actions and default-webhook changes",
     )
     metrics = app.state.metrics
     bridge = live_feed(app.state.sio, settings, jobs, services.redis, on_relay=metrics.relayed)

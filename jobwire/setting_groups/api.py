@@ -57,7 +57,9 @@ class ApiSettings(BaseModel):
         description="The most jobs one bulk action (`POST /api/jobs/actions`) acts on.",
     )
     bulk_actions_per_minute_per_user: int = Field(
-        default=30, ge=1, description="Bulk action requests per user per minute."
+        default=30,
+        ge=1,
+        description="Bulk action requests and default-webhook changes per user per minute.",
     )
 
     @property

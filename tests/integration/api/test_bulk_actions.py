@@ -157,6 +157,10 @@ async def test_bulk_actions_are_rate_limited_per_user(
             refused = await http.post("/api/jobs/actions", json=body)
             assert refused.status_code == 429 and "Retry-After" in refused.headers
             assert (await other.post("/api/jobs/actions", json=body)).status_code == 200
+            # A default-webhook change spends the same budget, and the refusal says so.
+            change = await http.delete("/api/me/webhook")
+            assert change.status_code == 429 and "Retry-After" in change.headers
+            assert "default-webhook changes" in change.json()["detail"]
 
 
 async def test_the_actions_resource_allows_only_post(api: Api) -> None:
