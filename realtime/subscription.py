@@ -53,7 +53,8 @@ class Subscriptions:
             known.spec = spec
             return max(known.since or 0, after or 0), None
         client.stalled.discard(job_id)
-        if since is None and fresh and record.seq is not None:
+        from_record = since is None and fresh and record.seq is not None
+        if from_record:
             since = record.seq  # it held the room's events back: those after its record replay
         if since is None:
             start = after if after is not None else record.seq or 0
@@ -64,7 +65,9 @@ class Subscriptions:
             replay: Replay | None = await read_since(self.redis, job_id, since, limit=CHUNK)
         except (RedisError, OSError):  # the feed is degraded: the catch-up waits for Redis
             replay = None
-        last = since if replay is None else max(replay.last_seq, since)
+        # Without ``since`` the ack's record stands for everything up to its ``last_seq``: the
+        # replay after the record's seq must not be promised as already there.
+        last = since if replay is None or from_record else max(replay.last_seq, since)
         return last, lambda: self.catch_up(client, sub, job_id, replay)
 
     async def catch_up(
