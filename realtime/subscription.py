@@ -40,14 +40,15 @@ class Subscriptions:
         after: int | None, fresh: bool = False,
     ) -> tuple[int, CatchUp | None]:  # fmt: skip
         """The ack's ``last_seq``, and the catch-up to run once the ack is out. Without
-        ``since``, live from ``after`` (the hub's last broadcast of the job to this user) or,
-        when nothing of it was broadcast here yet, from the record's seq: the ack's record and
-        every event after its ``last_seq`` are then the whole job. (The job's counter ran
-        ahead of both: events it had numbered but the hub had not yet broadcast were skipped,
-        and a live event sent while it was read left a hole behind it.) A job named at
-        connect without ``since`` (``fresh``) held the room's events back until now, so it
-        catches up from its record's seq. A repeat sends nothing again, unless ``fresh`` (it
-        replaces a placeholder)."""
+        ``since``, live from the record's seq (from ``after``, the hub's last broadcast of the
+        job to this user, only for a record without one): the ack's record and every event
+        after its ``last_seq`` are then the whole job. (The job's counter ran ahead of the
+        record: events it had numbered but the hub had not yet broadcast were skipped. The
+        hub's last broadcast may run ahead of it too: events the room brought while the record
+        was read would be claimed by the ack, and a client drops what the ack claims.) A job
+        named at connect without ``since`` (``fresh``) held the room's events back until now,
+        so it catches up from its record's seq. A repeat sends nothing again, unless ``fresh``
+        (it replaces a placeholder)."""
         job_id, known = record.job_id, client.subs.get(record.job_id)
         if known is not None and not fresh:
             known.spec = spec
@@ -57,7 +58,7 @@ class Subscriptions:
         if from_record:
             since = record.seq  # it held the room's events back: those after its record replay
         if since is None:
-            start = after if after is not None else record.seq or 0
+            start = record.seq if record.seq is not None else after or 0
             client.subs[job_id] = Subscription(start, spec, live=True)
             return start, None
         sub = client.subs[job_id] = Subscription(since, spec)

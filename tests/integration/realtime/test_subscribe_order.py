@@ -271,6 +271,28 @@ async def test_a_live_subscribe_starts_at_its_record_not_at_the_jobs_counter(
     assert room.got["s1"] == [4, 5]
 
 
+async def test_a_live_subscribe_claims_no_event_its_record_has_not_taken_in(
+    settings: Settings, redis: Redis
+) -> None:
+    """The room brought 4 and 5 while the record (at 3) was read: the ack says 3, so a client
+    applies 4 and 5 to it rather than dropping them as already in the record."""
+    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
+    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
+    client = hub.open("s1", user, None, None)
+    await hub.join(client)
+    events = await published(settings, redis, user, 5)
+    for event in events:
+        await hub._on_event(user, event)
+    record = cast(Any, type("Record", (), {"job_id": events[0].job_id, "seq": 3}))
+    after = hub.position(user, events[0].job_id)
+    assert after == 5
+    last, run = await hub.subscriptions.subscribe(client, record, None, spec=False, after=after)
+    assert (last, run) == (3, None)
+    [sixth] = await published_more(settings, redis, events[0])
+    await hub._on_event(user, sixth)
+    assert room.got["s1"] == [1, 2, 3, 4, 5, 6], "live from the room, each once"
+
+
 async def test_a_job_named_at_connect_without_since_replays_what_it_held_back(
     settings: Settings, redis: Redis
 ) -> None:
