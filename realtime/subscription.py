@@ -54,8 +54,7 @@ class Subscriptions:
             known.spec = spec
             return max(known.since or 0, after or 0), None
         client.stalled.discard(job_id)
-        from_record = since is None and fresh and record.seq is not None
-        if from_record:
+        if since is None and fresh and record.seq is not None:
             since = record.seq  # it held the room's events back: those after its record replay
         if since is None:
             start = record.seq if record.seq is not None else after or 0
@@ -66,9 +65,9 @@ class Subscriptions:
             replay: Replay | None = await read_since(self.redis, job_id, since, limit=CHUNK)
         except (RedisError, OSError):  # the feed is degraded: the catch-up waits for Redis
             replay = None
-        # Without ``since`` the ack's record stands for everything up to its ``last_seq``: the
-        # replay after the record's seq must not be promised as already there.
-        last = since if replay is None or from_record else max(replay.last_seq, since)
+        # The ack's record is the job as of its ``last_seq`` (a client takes it so): its own
+        # seq, not the end of a replay that may have found events published after it was read.
+        last = since if replay is None else max(since, _seq_of(record, replay))
         return last, lambda: self.catch_up(client, sub, job_id, replay)
 
     async def catch_up(
@@ -102,3 +101,9 @@ class Subscriptions:
                 sub.live = True
                 return
             replay = None
+
+
+def _seq_of(record: JobRecord, replay: Replay) -> int:
+    """The seq the record is at; a record without one (rebuilt with no projection) is taken
+    as at the end of what the replay read."""
+    return record.seq if record.seq is not None else replay.last_seq

@@ -167,7 +167,7 @@ async def test_a_live_event_during_the_catch_up_is_read_again_not_sent_out_of_or
     for event in events:
         await hub._on_event(user, event)  # the room brought 1 to 3 before the subscribe
     [fourth] = await published_more(settings, redis, events[0])
-    record = cast(Any, type("Record", (), {"job_id": events[0].job_id}))
+    record = cast(Any, type("Record", (), {"job_id": events[0].job_id, "seq": 4}))
     last, run = await hub.subscriptions.subscribe(client, record, 1, spec=False, after=None)
     assert last == 4 and run is not None
     await hub._on_event(user, fourth)  # live while the catch-up is under way: skipped, dirty
@@ -245,7 +245,7 @@ async def test_a_catch_up_that_fails_otherwise_goes_live_rather_than_hold_the_jo
     events = await published(settings, redis, user, 2)
     stream = keys.job_events(events[0].job_id)
     await redis.xtrim(stream, maxlen=1, approximate=False)  # seq 1 expired: a snapshot is due
-    record = cast(Any, type("Record", (), {"job_id": events[0].job_id}))
+    record = cast(Any, type("Record", (), {"job_id": events[0].job_id, "seq": 2}))
     _, run = await hub.subscriptions.subscribe(client, record, 0, spec=False, after=None)
     assert run is not None
     await run()  # the snapshot's record cannot be read: no JobService here
@@ -291,6 +291,24 @@ async def test_a_live_subscribe_claims_no_event_its_record_has_not_taken_in(
     [sixth] = await published_more(settings, redis, events[0])
     await hub._on_event(user, sixth)
     assert room.got["s1"] == [1, 2, 3, 4, 5, 6], "live from the room, each once"
+
+
+async def test_an_ack_with_since_is_at_its_records_seq_though_the_replay_reads_further(
+    settings: Settings, redis: Redis
+) -> None:
+    """The record was read at 3, then 4 and 5 were published before the stream was read: the
+    ack says 3 (a client takes its record as the job as of that seq) and the replay sends 2
+    to 5, so 4 and 5 are taken into the record rather than passed over as already in it."""
+    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
+    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
+    client = hub.open("s1", user, None, None)
+    await hub.join(client)
+    events = await published(settings, redis, user, 5)
+    record = cast(Any, type("Record", (), {"job_id": events[0].job_id, "seq": 3}))
+    last, run = await hub.subscriptions.subscribe(client, record, 1, spec=False, after=None)
+    assert last == 3 and run is not None
+    await run()
+    assert room.got["s1"] == [2, 3, 4, 5] and client.subs[events[0].job_id].live
 
 
 async def test_a_job_named_at_connect_without_since_replays_what_it_held_back(
