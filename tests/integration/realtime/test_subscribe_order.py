@@ -30,6 +30,7 @@ from jobwire.contract.states import JobState
 from jobwire.jobs.service import JobService
 from jobwire.projection.events import read_since
 from jobwire.settings import Settings
+from realtime.client import Client as HubClient
 from realtime.client import Subscription
 from realtime.hub import Hub
 from tests.helpers import assert_eventually
@@ -130,6 +131,15 @@ class Room:
         return asyncio.create_task(target(*args))
 
 
+async def joined(settings: Settings, redis: Redis) -> tuple[Room, Hub, HubClient, str]:
+    """A hub broadcasting to a recording room, and one connection of a new user in it."""
+    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
+    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
+    client = hub.open("s1", user, None, None)
+    await hub.join(client)
+    return room, hub, client, user
+
+
 async def published(settings: Settings, redis: Redis, user: str, count: int) -> list[JobEvent]:
     publisher, job_id = RedisEventPublisher(redis, settings), f"job-{uuid.uuid4()}"
     events = []
@@ -147,9 +157,7 @@ async def published(settings: Settings, redis: Redis, user: str, count: int) -> 
 async def test_the_feed_out_of_order_still_reaches_the_room_in_order_once(
     settings: Settings, redis: Redis
 ) -> None:
-    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
-    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
-    await hub.join(hub.open("s1", user, None, None))
+    room, hub, _, user = await joined(settings, redis)
     one, two, three, four, five = await published(settings, redis, user, 5)
     for event in (one, three, two, two, five, four):  # a retried job's two publishers
         await hub._on_event(user, event)
@@ -159,10 +167,7 @@ async def test_the_feed_out_of_order_still_reaches_the_room_in_order_once(
 async def test_a_live_event_during_the_catch_up_is_read_again_not_sent_out_of_order(
     settings: Settings, redis: Redis
 ) -> None:
-    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
-    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
-    client = hub.open("s1", user, None, None)
-    await hub.join(client)
+    room, hub, client, user = await joined(settings, redis)
     events = await published(settings, redis, user, 3)
     for event in events:
         await hub._on_event(user, event)  # the room brought 1 to 3 before the subscribe
@@ -210,10 +215,7 @@ async def test_a_refused_subscribe_with_since_holds_nothing_back(
 async def test_a_catch_up_that_cannot_read_redis_holds_the_job_and_tries_again(
     settings: Settings, redis: Redis, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
-    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
-    client = hub.open("s1", user, None, None)
-    await hub.join(client)
+    room, hub, client, user = await joined(settings, redis)
     events = await published(settings, redis, user, 3)
     failures = [RedisError("down")]
 
@@ -238,10 +240,7 @@ async def test_a_catch_up_that_fails_otherwise_goes_live_rather_than_hold_the_jo
     settings: Settings, redis: Redis, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
-    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
-    client = hub.open("s1", user, None, None)
-    await hub.join(client)
+    _, hub, client, user = await joined(settings, redis)
     events = await published(settings, redis, user, 2)
     stream = keys.job_events(events[0].job_id)
     await redis.xtrim(stream, maxlen=1, approximate=False)  # seq 1 expired: a snapshot is due
@@ -258,10 +257,7 @@ async def test_a_live_subscribe_starts_at_its_record_not_at_the_jobs_counter(
 ) -> None:
     """Nothing of the job broadcast to this user yet: the ack's record and the events after
     its ``last_seq`` are the whole job, though the worker has numbered more already."""
-    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
-    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
-    client = hub.open("s1", user, None, None)
-    await hub.join(client)
+    room, hub, client, user = await joined(settings, redis)
     events = await published(settings, redis, user, 5)  # numbered; 4 and 5 not yet relayed
     record = cast(Any, type("Record", (), {"job_id": events[0].job_id, "seq": 3}))
     last, run = await hub.subscriptions.subscribe(client, record, None, spec=False, after=None)
@@ -276,10 +272,7 @@ async def test_a_live_subscribe_claims_no_event_its_record_has_not_taken_in(
 ) -> None:
     """The room brought 4 and 5 while the record (at 3) was read: the ack says 3, so a client
     applies 4 and 5 to it rather than dropping them as already in the record."""
-    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
-    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
-    client = hub.open("s1", user, None, None)
-    await hub.join(client)
+    room, hub, client, user = await joined(settings, redis)
     events = await published(settings, redis, user, 5)
     for event in events:
         await hub._on_event(user, event)
@@ -299,10 +292,7 @@ async def test_an_ack_with_since_is_at_its_records_seq_though_the_replay_reads_f
     """The record was read at 3, then 4 and 5 were published before the stream was read: the
     ack says 3 (a client takes its record as the job as of that seq) and the replay sends 2
     to 5, so 4 and 5 are taken into the record rather than passed over as already in it."""
-    room, user = Room(), f"user-{uuid.uuid4().hex[:6]}"
-    hub = Hub(cast(socketio.AsyncServer, room), settings, cast(JobService, None), redis)
-    client = hub.open("s1", user, None, None)
-    await hub.join(client)
+    room, hub, client, user = await joined(settings, redis)
     events = await published(settings, redis, user, 5)
     record = cast(Any, type("Record", (), {"job_id": events[0].job_id, "seq": 3}))
     last, run = await hub.subscriptions.subscribe(client, record, 1, spec=False, after=None)
