@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -75,7 +76,7 @@ def _need(column: Column, cells: Sequence[Cell]) -> int:
     widest = max(
         [
             len(column.header),
-            *(Text(cell).cell_len if isinstance(cell, str) else cell.cell_len for cell in cells),
+            *(cell_len(cell) if isinstance(cell, str) else cell.cell_len for cell in cells),
         ]
     )
     return min(widest, max(column.narrowest, len(column.header))) if column.wraps else widest

@@ -7,7 +7,7 @@ Kept apart from the commands so every command prints the same things the same wa
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from jobwire.cli.jobs.fitted_table import Column, fitted_table, hidden_note
+from jobwire.cli.jobs.fitted_table import Cell, Column, fitted_table, hidden_note
 from jobwire.client.errors import ApiError, format_problem
 from jobwire.client.models import EventPage, JobPage, JobStats
 from jobwire.contract.events import EventType, JobEvent
@@ -147,6 +147,16 @@ def print_error(message: str, *, hint: str | None = None) -> None:
         console.print(Text(hint, style="dim"))
 
 
+def print_fitted(
+    console: Console, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]
+) -> None:
+    """The table in the columns that fit the terminal, and on stderr which were left out."""
+    table, hidden = fitted_table(console, columns, rows)
+    console.print(table)
+    if note := hidden_note(hidden):
+        stderr().print(note, style="dim")
+
+
 JOB_COLUMNS = (
     Column("JOB", 0),
     Column("NAME", 5, wraps=True),
@@ -176,10 +186,7 @@ def print_jobs(page: JobPage) -> None:
         )
         for job in page.items
     ]
-    table, hidden = fitted_table(console, JOB_COLUMNS, rows)
-    console.print(table)
-    if note := hidden_note(hidden):
-        stderr().print(note, style="dim")
+    print_fitted(console, JOB_COLUMNS, rows)
     if page.next_cursor:
         stderr().print(f"more: --cursor {page.next_cursor}", style="dim")
 
@@ -279,10 +286,7 @@ def print_stale(page: StaleJobs) -> None:
         )
         for job in page.items
     ]
-    table, hidden = fitted_table(console, STALE_COLUMNS, rows)
-    console.print(table)
-    if note := hidden_note(hidden):
-        stderr().print(note, style="dim")
+    print_fitted(console, STALE_COLUMNS, rows)
 
 
 def format_control(note: ControlNote) -> Text:
